@@ -1,0 +1,63 @@
+# OnlyJobless: `make run` serves the app, `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TOOLS := .tools
+BUN_VERSION := 1.4.5
+COVERAGE_MIN := 90
+
+# Reflex needs bun (Node 20 is too old for it): bun comes from the npm registry.
+export PATH := $(CURDIR)/$(TOOLS)/node_modules/.bin:$(PATH)
+export REFLEX_USE_SYSTEM_BUN := 1
+export REFLEX_USE_GRANIAN := 1
+export REFLEX_TELEMETRY_ENABLED := false
+
+.PHONY: run test lint typecheck migrate bench clean help
+
+help:
+	@echo "make run   - install, migrate and serve the production build on http://127.0.0.1:$${PORT:-3000}"
+	@echo "make test  - install test tools, lint, type-check, run every test with the coverage gate"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+$(TOOLS)/node_modules/.bin/bun:
+	mkdir -p $(TOOLS)
+	npm install --prefix $(TOOLS) --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION)
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's Chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+migrate: $(VENV)/.runtime
+	$(BIN)/python -m onlyjobless migrate
+
+run: $(VENV)/.runtime $(TOOLS)/node_modules/.bin/bun migrate
+	$(BIN)/reflex run --env prod --loglevel warning
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check onlyjobless tests benchmarks alembic rxconfig.py
+	$(BIN)/ruff format --check onlyjobless tests benchmarks alembic rxconfig.py
+
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy onlyjobless
+
+test: $(VENV)/.dev $(TOOLS)/node_modules/.bin/bun chromium lint typecheck
+	$(BIN)/python -m pytest --cov=onlyjobless --cov-report=term:skip-covered \
+		--cov-fail-under=$(COVERAGE_MIN) $(PYTEST_ARGS)
+
+bench: $(VENV)/.dev $(TOOLS)/node_modules/.bin/bun
+	$(BIN)/python -m benchmarks.stream
+
+clean:
+	rm -rf .web .states $(TOOLS) htmlcov .coverage .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""OnlyJobless: practise IT job interviews with an LLM."""

@@ -1,0 +1,27 @@
+"""The FastAPI app that Reflex mounts; OpenAPI docs at /docs."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from onlyjobless.api import errors
+from onlyjobless.api.routes import auth, health, me
+from onlyjobless.services.hub import Services
+
+
+def create_api(services: Services | None = None) -> FastAPI:
+    """Build the API; with no services given, the process-wide ones are used lazily."""
+    app = FastAPI(
+        title="OnlyJobless API",
+        version=health.VERSION,
+        description="Practise IT job interviews with an LLM.",
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    app.state.services = services
+    api = APIRouter(prefix="/api")
+    for module in (auth, me, health):
+        api.include_router(module.router)
+    app.include_router(api)
+    errors.install(app)
+    return app

@@ -1,0 +1,44 @@
+"""Builds the services once from the settings; the API and the UI share this one set."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlalchemy.engine import Engine
+
+from onlyjobless import i18n
+from onlyjobless.services.accounts import Accounts
+from onlyjobless.services.tokens import TokenConfig
+from onlyjobless.settings import Settings, get_settings
+from onlyjobless.storage.db import get_engine
+
+
+@dataclass
+class Services:
+    """Everything a request handler may call."""
+
+    settings: Settings
+    engine: Engine
+    accounts: Accounts
+
+
+def build_services(settings: Settings) -> Services:
+    """Wire the services for one configuration."""
+    engine = get_engine(settings.sql_url)
+    tokens = TokenConfig(
+        secret=settings.secret_key(),
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        access_minutes=settings.access_token_minutes,
+    )
+    accounts = Accounts(
+        engine, tokens, refresh_days=settings.refresh_token_days, languages=i18n.languages()
+    )
+    return Services(settings=settings, engine=engine, accounts=accounts)
+
+
+@lru_cache(maxsize=1)
+def get_services() -> Services:
+    """The process-wide services (built on first use, never at import)."""
+    return build_services(get_settings())

@@ -1,0 +1,62 @@
+"""Password hashing (Argon2id through passlib) and the password policy."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from passlib.context import CryptContext
+
+from onlyjobless.services.errors import InvalidInput
+
+MIN_LENGTH = 8
+MAX_LENGTH = 128
+_COMMON_FILE = Path(__file__).resolve().parent.parent / "data" / "common_passwords.txt"
+
+# OWASP's minimum for Argon2id: 19 MiB of memory, 2 passes, 1 lane.
+_context = CryptContext(
+    schemes=["argon2"],
+    argon2__type="ID",
+    argon2__memory_cost=19456,
+    argon2__time_cost=2,
+    argon2__parallelism=1,
+)
+_DUMMY_HASH = _context.hash("no-such-user: compare against this so timing reveals nothing")
+
+
+def hash_password(password: str) -> str:
+    """A fresh Argon2id hash."""
+    return _context.hash(password)
+
+
+def verify_password(password: str, password_hash: str | None) -> bool:
+    """Check a password; with no hash, spend the same time on a dummy and fail."""
+    if password_hash is None:
+        _context.verify(password, _DUMMY_HASH)
+        return False
+    try:
+        return _context.verify(password, password_hash)
+    except (ValueError, TypeError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """True when the hash was made with weaker parameters than today's."""
+    return _context.needs_update(password_hash)
+
+
+@lru_cache(maxsize=1)
+def _common_passwords() -> frozenset[str]:
+    lines = _COMMON_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().casefold() for line in lines if line and not line.startswith("#"))
+
+
+def check_policy(password: str, username: str | None = None) -> None:
+    """Length limits and a ban on the most common passwords; no composition rules."""
+    if not isinstance(password, str) or len(password) < MIN_LENGTH:
+        raise InvalidInput("password_too_short", min=MIN_LENGTH)
+    if len(password) > MAX_LENGTH:
+        raise InvalidInput("password_too_long", max=MAX_LENGTH)
+    folded = password.casefold()
+    if folded in _common_passwords() or (username and folded == username.casefold()):
+        raise InvalidInput("password_common")

@@ -1,0 +1,93 @@
+"""One settings object, read from environment variables; embedded defaults need none."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_SECRET_BYTES = 32
+_WEAK_SECRETS = {"changeme", "secret", "changethis", "password", "jwt-secret", "dev"}
+
+
+class Settings(BaseSettings):
+    """Every knob of the service; each field's env variable is its upper-case name."""
+
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    env: Literal["production", "development", "test"] = Field(
+        default="production", validation_alias="ONLYJOBLESS_ENV"
+    )
+    data_dir: Path = Field(default=Path("data"), validation_alias="DATA_DIR")
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    mongodb_url: SecretStr | None = Field(default=None, validation_alias="MONGODB_URL")
+    mongodb_db: str = Field(default="onlyjobless", validation_alias="MONGODB_DB")
+
+    ollama_host: str = Field(default="http://localhost:11434", validation_alias="OLLAMA_HOST")
+    ollama_model: str = Field(default="mistral", validation_alias="OLLAMA_MODEL")
+    llm_connect_timeout: float = Field(default=5.0, validation_alias="LLM_CONNECT_TIMEOUT")
+    llm_first_token_timeout: float = Field(default=60.0, validation_alias="LLM_FIRST_TOKEN_TIMEOUT")
+    llm_total_timeout: float = Field(default=300.0, validation_alias="LLM_TOTAL_TIMEOUT")
+    llm_max_tokens: int = Field(default=2048, validation_alias="LLM_MAX_TOKENS")
+
+    jwt_secret: SecretStr | None = Field(default=None, validation_alias="JWT_SECRET")
+    jwt_issuer: str = "onlyjobless"
+    jwt_audience: str = "onlyjobless-api"
+    access_token_minutes: int = Field(default=15, validation_alias="ACCESS_TOKEN_MINUTES")
+    refresh_token_days: int = Field(default=30, validation_alias="REFRESH_TOKEN_DAYS")
+    cookie_secure: bool = Field(default=False, validation_alias="COOKIE_SECURE")
+    trust_proxy_headers: bool = Field(default=False, validation_alias="TRUST_PROXY_HEADERS")
+
+    port: int = Field(default=3000, validation_alias="PORT")
+    daily_interview_limit: int = Field(default=3, validation_alias="DAILY_INTERVIEW_LIMIT")
+    scheduler_enabled: bool = Field(default=True, validation_alias="SCHEDULER_ENABLED")
+
+    @model_validator(mode="after")
+    def _refuse_weak_secret(self) -> Settings:
+        if self.jwt_secret is None or self.env == "development":
+            return self
+        value = self.jwt_secret.get_secret_value()
+        if len(value.encode()) < MIN_SECRET_BYTES or value.lower() in _WEAK_SECRETS:
+            raise ValueError(
+                f"JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes of random data"
+            )
+        return self
+
+    @property
+    def sql_url(self) -> str:
+        """The SQL database URL, defaulting to an SQLite file in the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'onlyjobless.db').resolve()}"
+
+    def secret_key(self) -> str:
+        """The JWT signing secret: configured, or generated once into the data folder."""
+        if self.jwt_secret is not None:
+            return self.jwt_secret.get_secret_value()
+        return _stored_secret(self.data_dir / "jwt_secret")
+
+
+def _stored_secret(path: Path) -> str:
+    """Read the generated secret, creating it owner-only on first use."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (tests clear the cache after changing the environment)."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Persistence: the SQL engine and tables, and the chat stores."""

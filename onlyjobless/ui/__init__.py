@@ -1,0 +1,1 @@
+"""The Reflex interface: states hold display-ready values and call the services."""

@@ -1,0 +1,143 @@
+"""Login and registration pages and their state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from onlyjobless import i18n
+from onlyjobless.services.errors import ServiceError
+from onlyjobless.services.hub import get_services
+from onlyjobless.ui import routes
+from onlyjobless.ui.components import error_callout, field, language_select, tr
+from onlyjobless.ui.session import SessionState, session_script
+
+
+class AuthFormState(SessionState):
+    """The login and register forms: errors to show and a busy flag, never a password."""
+
+    error: str = ""
+    busy: bool = False
+
+    def _fail(self, exc: ServiceError) -> None:
+        self.error = i18n.translate(f"error.{exc.code}", self.lang, **exc.params)
+        self.busy = False
+
+    def _address(self) -> str:
+        return self.router.session.client_ip or "unknown"
+
+    @rx.event
+    async def login(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
+        """Check the credentials, then let the browser fetch its HttpOnly cookie."""
+        self.error, self.busy = "", True
+        yield
+        accounts = get_services().accounts
+        try:
+            ticket = await accounts.login_ticket(form.get("username"), form.get("password"), self._address())
+        except ServiceError as exc:
+            self._fail(exc)
+            return
+        yield rx.call_script(session_script(ticket))
+
+    @rx.event
+    async def register(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
+        """Create the account and sign straight in."""
+        self.error, self.busy = "", True
+        yield
+        accounts = get_services().accounts
+        language = form.get("preferred_language") or self.lang
+        try:
+            user = await accounts.register(form.get("username"), form.get("password"), language)
+            ticket = await accounts.ticket_for_user(user.id)
+        except ServiceError as exc:
+            self._fail(exc)
+            return
+        self._set_language(user.preferred_language)
+        yield rx.call_script(session_script(ticket))
+
+    @rx.event
+    def clear_error(self) -> None:
+        self.error = ""
+        self.busy = False
+
+
+def _card(title_key: str, form: rx.Component, switch_key: str, switch_to: str) -> rx.Component:
+    return rx.center(
+        rx.card(
+            rx.vstack(
+                rx.hstack(
+                    rx.heading(tr("app.name"), size="6"),
+                    rx.spacer(),
+                    language_select(SessionState.lang, SessionState.pick_language, test_id="page-language"),
+                    width="100%",
+                    align="center",
+                ),
+                rx.text(tr("app.tagline"), color_scheme="gray", size="2"),
+                rx.heading(tr(title_key), size="5", as_="h1", margin_top="3"),
+                error_callout(AuthFormState.error),
+                form,
+                rx.link(tr(switch_key), href=switch_to, size="2", data_testid="auth-switch"),
+                spacing="3",
+                width="100%",
+            ),
+            width="min(420px, 92vw)",
+            size="3",
+        ),
+        min_height="100vh",
+        padding="4",
+    )
+
+
+def _input(name: str, kind: str = "text", autocomplete: str = "off") -> rx.Component:
+    return rx.input(
+        name=name, type=kind, required=True, auto_complete=autocomplete, id=name, data_testid=name, width="100%"
+    )
+
+
+def login_page() -> rx.Component:
+    form = rx.form(
+        rx.vstack(
+            field(tr("auth.username"), _input("username", autocomplete="username")),
+            field(tr("auth.password"), _input("password", "password", "current-password")),
+            rx.button(
+                rx.cond(AuthFormState.busy, tr("auth.working"), tr("auth.login.submit")),
+                type="submit",
+                loading=AuthFormState.busy,
+                width="100%",
+                data_testid="submit",
+            ),
+            spacing="3",
+        ),
+        on_submit=AuthFormState.login,
+        reset_on_submit=False,
+    )
+    return _card("auth.login.title", form, "auth.login.switch", routes.REGISTER)
+
+
+def register_page() -> rx.Component:
+    form = rx.form(
+        rx.vstack(
+            field(tr("auth.username"), _input("username", autocomplete="username")),
+            field(
+                tr("auth.password"),
+                _input("password", "password", "new-password"),
+                hint=tr("auth.password_hint"),
+            ),
+            field(
+                tr("auth.language"),
+                language_select(SessionState.lang, SessionState.pick_language, name="preferred_language"),
+            ),
+            rx.button(
+                rx.cond(AuthFormState.busy, tr("auth.working"), tr("auth.register.submit")),
+                type="submit",
+                loading=AuthFormState.busy,
+                width="100%",
+                data_testid="submit",
+            ),
+            spacing="3",
+        ),
+        on_submit=AuthFormState.register,
+        reset_on_submit=False,
+    )
+    return _card("auth.register.title", form, "auth.register.switch", routes.LOGIN)

@@ -1,0 +1,53 @@
+"""Small widgets shared by the pages."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from onlyjobless.ui.session import SessionState
+
+
+def tr(key: str) -> rx.Var:
+    """A translated interface string."""
+    return SessionState.t[key]
+
+
+def error_callout(message: rx.Var, test_id: str = "form-error") -> rx.Component:
+    """A visible, announced error message; nothing when the message is empty."""
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="triangle_alert", color_scheme="red", role="alert", data_testid=test_id),
+    )
+
+
+def success_callout(message: rx.Var, test_id: str = "form-success") -> rx.Component:
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="check", color_scheme="green", role="status", data_testid=test_id),
+    )
+
+
+def language_select(value: rx.Var, on_change, name: str | None = None, test_id: str = "language") -> rx.Component:  # type: ignore[no-untyped-def]
+    """A picker of the supported languages, each shown in its own name."""
+    return rx.select.root(
+        rx.select.trigger(aria_label=tr("auth.language"), data_testid=test_id),
+        rx.select.content(
+            rx.foreach(SessionState.languages, lambda pair: rx.select.item(pair[1], value=pair[0]))
+        ),
+        value=value,
+        on_change=on_change,
+        name=name,
+    )
+
+
+def field(label: rx.Var, control: rx.Component, hint: rx.Var | None = None) -> rx.Component:
+    """A labelled form control with an optional hint under it."""
+    parts = [rx.text(label, as_="label", size="2", weight="medium"), control]
+    if hint is not None:
+        parts.append(rx.text(hint, size="1", color_scheme="gray"))
+    return rx.vstack(*parts, spacing="1", width="100%")
+
+
+def loading(message_key: str = "auth.checking") -> rx.Component:
+    """Shown on private pages until the session check has passed."""
+    return rx.center(rx.spinner(size="3"), rx.text(tr(message_key), margin_left="2"), height="100vh")

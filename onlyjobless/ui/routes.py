@@ -1,0 +1,6 @@
+"""Every page's route in one place."""
+
+HOME = "/"
+LOGIN = "/login"
+REGISTER = "/register"
+SETTINGS = "/settings"

@@ -1,0 +1,153 @@
+"""Settings: username, preferred language and password."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import reflex as rx
+
+from onlyjobless import i18n
+from onlyjobless.services.errors import ServiceError
+from onlyjobless.services.hub import get_services
+from onlyjobless.ui import routes
+from onlyjobless.ui.components import error_callout, field, language_select, success_callout, tr
+from onlyjobless.ui.layout import shell
+from onlyjobless.ui.session import SessionState
+
+
+class SettingsState(SessionState):
+    """Messages for the two settings forms; identity is re-checked on every save."""
+
+    profile_error: str = ""
+    profile_saved: str = ""
+    password_error: str = ""
+    password_saved: str = ""
+
+    @rx.event
+    def reset_messages(self) -> None:
+        self.profile_error = self.profile_saved = self.password_error = self.password_saved = ""
+
+    def _message(self, exc: ServiceError) -> str:
+        return i18n.translate(f"error.{exc.code}", self.lang, **exc.params)
+
+    @rx.event
+    async def save_profile(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
+        self.reset_messages()
+        who = await self._identity()
+        if who is None:
+            self._sign_out()
+            return rx.redirect(routes.LOGIN)
+        name = form.get("username")
+        language = form.get("preferred_language") or None
+        try:
+            user = await get_services().accounts.update_profile(
+                who.user.id,
+                username=name if name and name != who.user.username else None,
+                preferred_language=language,
+            )
+        except ServiceError as exc:
+            self.profile_error = self._message(exc)
+            return None
+        self.username = user.username
+        self._set_language(user.preferred_language)
+        self.profile_saved = i18n.translate("settings.saved", self.lang)
+        return None
+
+    @rx.event
+    async def change_language(self, language: str):  # type: ignore[no-untyped-def]
+        """The picker saves at once, and the interface switches with it."""
+        return await self.save_profile({"preferred_language": language})
+
+    @rx.event
+    async def change_password(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
+        self.reset_messages()
+        who = await self._identity()
+        if who is None:
+            self._sign_out()
+            return rx.redirect(routes.LOGIN)
+        try:
+            await get_services().accounts.change_password(
+                who.user.id,
+                form.get("current_password"),
+                form.get("new_password"),
+                keep_session=uuid.UUID(str(who.session_id)),
+            )
+        except ServiceError as exc:
+            self.password_error = self._message(exc)
+            return None
+        self.password_saved = i18n.translate("settings.password_changed", self.lang)
+        return rx.set_value("current_password", "")
+
+
+def settings_page() -> rx.Component:
+    profile = rx.form(
+        rx.vstack(
+            rx.heading(tr("settings.profile"), size="4", as_="h2"),
+            error_callout(SettingsState.profile_error, "profile-error"),
+            success_callout(SettingsState.profile_saved, "profile-saved"),
+            field(
+                tr("settings.username"),
+                rx.input(
+                    name="username",
+                    default_value=SessionState.username,
+                    key=SessionState.username,
+                    required=True,
+                    data_testid="settings-username",
+                ),
+            ),
+            field(
+                tr("settings.language"),
+                language_select(SessionState.lang, SettingsState.change_language, test_id="settings-language"),
+            ),
+            rx.button(tr("settings.save_profile"), type="submit", data_testid="save-profile"),
+            spacing="3",
+            align="start",
+        ),
+        on_submit=SettingsState.save_profile,
+        reset_on_submit=False,
+    )
+    password = rx.form(
+        rx.vstack(
+            rx.heading(tr("settings.password"), size="4", as_="h2"),
+            error_callout(SettingsState.password_error, "password-error"),
+            success_callout(SettingsState.password_saved, "password-saved"),
+            field(
+                tr("settings.current_password"),
+                rx.input(
+                    name="current_password",
+                    id="current_password",
+                    type="password",
+                    auto_complete="current-password",
+                    required=True,
+                    data_testid="current-password",
+                ),
+            ),
+            field(
+                tr("settings.new_password"),
+                rx.input(
+                    name="new_password",
+                    id="new_password",
+                    type="password",
+                    auto_complete="new-password",
+                    required=True,
+                    data_testid="new-password",
+                ),
+                hint=tr("auth.password_hint"),
+            ),
+            rx.button(tr("settings.save_password"), type="submit", data_testid="save-password"),
+            spacing="3",
+            align="start",
+        ),
+        on_submit=SettingsState.change_password,
+        reset_on_submit=True,
+    )
+    return shell(
+        rx.vstack(
+            rx.heading(tr("settings.title"), size="7", as_="h1"),
+            rx.card(profile, width="100%"),
+            rx.card(password, width="100%"),
+            spacing="5",
+            width="100%",
+        )
+    )

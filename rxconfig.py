@@ -1,0 +1,22 @@
+"""Reflex configuration: one port in production, no telemetry, no badge."""
+
+import os
+
+import reflex as rx
+from reflex.plugins.sitemap import SitemapPlugin
+
+PORT = int(os.environ.get("PORT", "3000"))
+
+config = rx.Config(
+    app_name="onlyjobless",
+    frontend_port=PORT,
+    backend_port=PORT,
+    api_url=os.environ.get("PUBLIC_URL", f"http://127.0.0.1:{PORT}"),
+    deploy_url=os.environ.get("PUBLIC_URL", f"http://127.0.0.1:{PORT}"),
+    backend_host=os.environ.get("HOST", "127.0.0.1"),
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    cors_allowed_origins=[os.environ.get("PUBLIC_URL", f"http://127.0.0.1:{PORT}")],
+    disable_plugins=[SitemapPlugin],
+    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium"))],
+)
