@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from alembic import context
 from sqlmodel import SQLModel
 
+from alembic import context
 from onlyjobless.settings import get_settings
 from onlyjobless.storage import tables  # noqa: F401  (registers every table)
 from onlyjobless.storage.db import get_engine

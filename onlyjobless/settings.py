@@ -53,9 +53,7 @@ class Settings(BaseSettings):
             return self
         value = self.jwt_secret.get_secret_value()
         if len(value.encode()) < MIN_SECRET_BYTES or value.lower() in _WEAK_SECRETS:
-            raise ValueError(
-                f"JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes of random data"
-            )
+            raise ValueError(f"JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes of random data")
         return self
 
     @property

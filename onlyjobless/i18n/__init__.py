@@ -14,8 +14,7 @@ _FOLDER = Path(__file__).resolve().parent
 @lru_cache(maxsize=1)
 def _catalogues() -> dict[str, dict[str, str]]:
     return {
-        path.stem: json.loads(path.read_text(encoding="utf-8"))
-        for path in sorted(_FOLDER.glob("*.json"))
+        path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(_FOLDER.glob("*.json"))
     }
 
 

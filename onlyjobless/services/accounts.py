@@ -138,7 +138,9 @@ class Accounts:
 
     def _issue(self, session: Session, user_id: uuid.UUID, family: uuid.UUID, expires: datetime) -> TokenPair:
         raw = secrets.token_urlsafe(32)
-        session.add(RefreshToken(token_hash=_digest(raw), family_id=family, user_id=user_id, expires_at=expires))
+        session.add(
+            RefreshToken(token_hash=_digest(raw), family_id=family, user_id=user_id, expires_at=expires)
+        )
         access, lifetime = create_access_token(self._tokens, user_id, family)
         return TokenPair(access_token=access, refresh_token=raw, expires_in=lifetime)
 

@@ -67,7 +67,7 @@ def _card(title_key: str, form: rx.Component, switch_key: str, switch_to: str) -
         rx.card(
             rx.vstack(
                 rx.hstack(
-                    rx.heading(tr("app.name"), size="6"),
+                    rx.heading(tr("app.name"), size="6", as_="p"),
                     rx.spacer(),
                     language_select(SessionState.lang, SessionState.pick_language, test_id="page-language"),
                     width="100%",
@@ -91,7 +91,13 @@ def _card(title_key: str, form: rx.Component, switch_key: str, switch_to: str) -
 
 def _input(name: str, kind: str = "text", autocomplete: str = "off") -> rx.Component:
     return rx.input(
-        name=name, type=kind, required=True, auto_complete=autocomplete, id=name, data_testid=name, width="100%"
+        name=name,
+        type=kind,
+        required=True,
+        auto_complete=autocomplete,
+        id=name,
+        data_testid=name,
+        width="100%",
     )
 
 

@@ -12,7 +12,7 @@ def tr(key: str) -> rx.Var:
     return SessionState.t[key]
 
 
-def error_callout(message: rx.Var, test_id: str = "form-error") -> rx.Component:
+def error_callout(message: rx.Var | str, test_id: str = "form-error") -> rx.Component:
     """A visible, announced error message; nothing when the message is empty."""
     return rx.cond(
         message != "",
@@ -20,14 +20,16 @@ def error_callout(message: rx.Var, test_id: str = "form-error") -> rx.Component:
     )
 
 
-def success_callout(message: rx.Var, test_id: str = "form-success") -> rx.Component:
+def success_callout(message: rx.Var | str, test_id: str = "form-success") -> rx.Component:
     return rx.cond(
         message != "",
         rx.callout(message, icon="check", color_scheme="green", role="status", data_testid=test_id),
     )
 
 
-def language_select(value: rx.Var, on_change, name: str | None = None, test_id: str = "language") -> rx.Component:  # type: ignore[no-untyped-def]
+def language_select(
+    value: rx.Var | str, on_change, name: str | None = None, test_id: str = "language"
+) -> rx.Component:  # type: ignore[no-untyped-def]
     """A picker of the supported languages, each shown in its own name."""
     return rx.select.root(
         rx.select.trigger(aria_label=tr("auth.language"), data_testid=test_id),

@@ -65,7 +65,9 @@ def _mobile_bar() -> rx.Component:
     return rx.box(
         rx.drawer.root(
             rx.drawer.trigger(
-                rx.icon_button(rx.icon("menu"), variant="ghost", aria_label=tr("nav.menu"), data_testid="menu")
+                rx.icon_button(
+                    rx.icon("menu"), variant="ghost", aria_label=tr("nav.menu"), data_testid="menu"
+                )
             ),
             rx.drawer.overlay(),
             rx.drawer.portal(
@@ -85,7 +87,9 @@ def shell(*content: rx.Component) -> rx.Component:
         SessionState.authenticated,
         rx.flex(
             _sidebar(),
-            rx.box(_mobile_bar(), rx.box(*content, padding="1.5em", max_width="900px"), flex="1", min_width="0"),
+            rx.box(
+                _mobile_bar(), rx.box(*content, padding="1.5em", max_width="900px"), flex="1", min_width="0"
+            ),
             width="100%",
         ),
         loading(),

@@ -24,16 +24,23 @@ class SettingsState(SessionState):
     password_error: str = ""
     password_saved: str = ""
 
+    def _clear_messages(self) -> None:
+        self.profile_error = self.profile_saved = self.password_error = self.password_saved = ""
+
     @rx.event
     def reset_messages(self) -> None:
-        self.profile_error = self.profile_saved = self.password_error = self.password_saved = ""
+        """On load: no stale message from an earlier visit."""
+        self._clear_messages()
 
     def _message(self, exc: ServiceError) -> str:
         return i18n.translate(f"error.{exc.code}", self.lang, **exc.params)
 
     @rx.event
     async def save_profile(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
-        self.reset_messages()
+        return await self._save(form)
+
+    async def _save(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
+        self._clear_messages()
         who = await self._identity()
         if who is None:
             self._sign_out()
@@ -57,11 +64,11 @@ class SettingsState(SessionState):
     @rx.event
     async def change_language(self, language: str):  # type: ignore[no-untyped-def]
         """The picker saves at once, and the interface switches with it."""
-        return await self.save_profile({"preferred_language": language})
+        return await self._save({"preferred_language": language})
 
     @rx.event
     async def change_password(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
-        self.reset_messages()
+        self._clear_messages()
         who = await self._identity()
         if who is None:
             self._sign_out()
@@ -98,7 +105,9 @@ def settings_page() -> rx.Component:
             ),
             field(
                 tr("settings.language"),
-                language_select(SessionState.lang, SettingsState.change_language, test_id="settings-language"),
+                language_select(
+                    SessionState.lang, SettingsState.change_language, test_id="settings-language"
+                ),
             ),
             rx.button(tr("settings.save_profile"), type="submit", data_testid="save-profile"),
             spacing="3",

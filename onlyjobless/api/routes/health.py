@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
 
 from onlyjobless.api.deps import ServicesDep
 from onlyjobless.api.schemas import HealthOut
 from onlyjobless.services.threads import in_thread
-from sqlalchemy.engine import Engine
 
 router = APIRouter(tags=["health"])
 VERSION = "0.1.0"

@@ -1,0 +1,44 @@
+"""Real test databases: an SQLite file and a PostgreSQL database, both migrated with Alembic."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import psycopg
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
+
+from onlyjobless.storage import tables  # noqa: F401  (registers every table)
+from onlyjobless.storage.db import get_engine
+from onlyjobless.storage.migrations import upgrade
+
+PG_ADMIN_URL = os.environ.get("ONLYJOBLESS_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_DATABASE = os.environ.get("ONLYJOBLESS_TEST_PG_DB", "onlyjobless_test")
+
+
+def postgres_url(database: str = PG_DATABASE) -> str:
+    """A fresh PostgreSQL database for this test run (dropped and re-created)."""
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{database}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    return f"{base}/{database}"
+
+
+def sqlite_url(folder: Path) -> str:
+    return f"sqlite:///{folder / f'test-{uuid.uuid4().hex[:8]}.db'}"
+
+
+def migrated(url: str) -> Engine:
+    upgrade(url)
+    return get_engine(url)
+
+
+def wipe(engine: Engine) -> None:
+    """Empty every table between tests, children first."""
+    with engine.begin() as connection:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(text(f'DELETE FROM "{table.name}"'))
