@@ -16,16 +16,21 @@ from onlyjobless.storage.db import get_engine
 from onlyjobless.storage.migrations import upgrade
 
 PG_ADMIN_URL = os.environ.get("ONLYJOBLESS_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
-PG_DATABASE = os.environ.get("ONLYJOBLESS_TEST_PG_DB", "onlyjobless_test")
+PG_DATABASE = os.environ.get("ONLYJOBLESS_TEST_PG_DB", f"onlyjobless_test_{os.getpid()}")
 
 
 def postgres_url(database: str = PG_DATABASE) -> str:
-    """A fresh PostgreSQL database for this test run (dropped and re-created)."""
+    """A fresh PostgreSQL database for this test run (one per process, so runs never collide)."""
+    drop_postgres(database)
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{database}"')
     base = PG_ADMIN_URL.rsplit("/", 1)[0]
     return f"{base}/{database}"
+
+
+def drop_postgres(database: str = PG_DATABASE) -> None:
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 def sqlite_url(folder: Path) -> str:

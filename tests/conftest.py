@@ -1,0 +1,75 @@
+"""Shared fixtures: settings, both SQL databases, the services and an API client."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy.engine import Engine
+
+os.environ.setdefault("ONLYJOBLESS_ENV", "test")
+os.environ.setdefault("SCHEDULER_ENABLED", "false")
+
+from onlyjobless.api.app import create_api
+from onlyjobless.services.hub import Services, build_services
+from onlyjobless.settings import Settings
+from tests.support import databases
+
+TEST_SECRET = "test-secret-0123456789abcdef0123456789abcdef"
+
+
+@pytest.fixture(scope="session")
+def _sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    return databases.migrated(databases.sqlite_url(tmp_path_factory.mktemp("sqlite")))
+
+
+@pytest.fixture(scope="session")
+def _postgresql_engine() -> Iterator[Engine]:
+    engine = databases.migrated(databases.postgres_url())
+    yield engine
+    engine.dispose()
+    databases.drop_postgres()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> Engine:
+    """Each test that takes it runs once on SQLite and once on PostgreSQL, on empty tables."""
+    chosen: Engine = request.getfixturevalue(f"_{request.param}_engine")
+    databases.wipe(chosen)
+    return chosen
+
+
+@pytest.fixture
+def settings(engine: Engine, tmp_path: Path, fake_ollama: FakeOllama) -> Settings:
+    """Test settings: the chosen database and the fake Ollama server, with short LLM timeouts."""
+    return Settings(
+        ONLYJOBLESS_ENV="test",
+        DATA_DIR=tmp_path,
+        DATABASE_URL=engine.url.render_as_string(hide_password=False),
+        JWT_SECRET=TEST_SECRET,
+        SCHEDULER_ENABLED=False,
+        OLLAMA_HOST=fake_ollama.url,
+        LLM_CONNECT_TIMEOUT=2,
+        LLM_FIRST_TOKEN_TIMEOUT=5,
+        LLM_TOTAL_TIMEOUT=10,
+    )
+
+
+@pytest.fixture
+def services(settings: Settings) -> Services:
+    return build_services(settings)
+
+
+@pytest.fixture
+async def api(services: Services) -> AsyncIterator[httpx.AsyncClient]:
+    """The REST API in-process, over real HTTP semantics (ASGI transport)."""
+    transport = httpx.ASGITransport(app=create_api(services), raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+# The fake Ollama server (tests/support/fake_ollama.py) for the LLM layer and its users.
+from tests.support.fixtures import fake_ollama, fake_ollama_server  # noqa: E402, F401
