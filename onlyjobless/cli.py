@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import sys
 from collections.abc import Callable, Sequence
 
@@ -19,10 +21,43 @@ def _migrate(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _bank_stats(args: argparse.Namespace) -> int:
+    from onlyjobless.services.hub import get_services
+
+    stats = asyncio.run(get_services().bank.stats())
+    if args.json:
+        print(json.dumps(stats))
+    else:
+        curated = ", ".join(f"{lang}: {count}" for lang, count in stats["curated"].items())  # type: ignore[attr-defined]
+        print(f"vacancies: {stats['vacancies']}\ncurated roles: {curated}\nbank versions: {stats['versions']}")
+    return 0
+
+
+def _bank_refresh(args: argparse.Namespace) -> int:
+    from onlyjobless.services.hub import get_services
+
+    bank = get_services().bank
+    outcomes = asyncio.run(bank.regenerate_all(args.vacancy, args.language))
+    for outcome in outcomes:
+        state = f"version {outcome.version_id}" if outcome.ok else f"kept the old version ({outcome.reason})"
+        print(f"{outcome.vacancy_slug}/{outcome.language}: {state}")
+    if not outcomes:
+        print("no bank in use yet; name one with --vacancy")
+    return 0 if all(outcome.ok for outcome in outcomes) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m onlyjobless", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="apply the database migrations").set_defaults(run=_migrate)
+    bank = commands.add_parser("bank", help="the shared question bank").add_subparsers(dest="action", required=True)
+    stats = bank.add_parser("stats", help="catalogue size, curated roles, stored versions")
+    stats.add_argument("--json", action="store_true", help="machine-readable output")
+    stats.set_defaults(run=_bank_stats)
+    refresh = bank.add_parser("refresh", help="regenerate banks now (all in use, or the ones named)")
+    refresh.add_argument("--vacancy", help="a vacancy slug, e.g. backend-python")
+    refresh.add_argument("--language", help="a language code, e.g. en")
+    refresh.set_defaults(run=_bank_refresh)
     return parser
 
 

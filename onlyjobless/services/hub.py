@@ -8,7 +8,12 @@ from functools import lru_cache
 from sqlalchemy.engine import Engine
 
 from onlyjobless import i18n
+from onlyjobless.llm import LLM, OllamaLLM
 from onlyjobless.services.accounts import Accounts
+from onlyjobless.services.bank import QuestionBank
+from onlyjobless.services.curated import get_curated_bank
+from onlyjobless.services.schedule import BankSchedule
+from onlyjobless.services.vacancies import Catalogue, get_catalogue
 from onlyjobless.services.tokens import TokenConfig
 from onlyjobless.settings import Settings, get_settings
 from onlyjobless.storage.db import get_engine
@@ -21,6 +26,10 @@ class Services:
     settings: Settings
     engine: Engine
     accounts: Accounts
+    llm: LLM
+    catalogue: Catalogue
+    bank: QuestionBank
+    schedule: BankSchedule
 
 
 def build_services(settings: Settings) -> Services:
@@ -32,10 +41,27 @@ def build_services(settings: Settings) -> Services:
         audience=settings.jwt_audience,
         access_minutes=settings.access_token_minutes,
     )
-    accounts = Accounts(
-        engine, tokens, refresh_days=settings.refresh_token_days, languages=i18n.languages()
+    accounts = Accounts(engine, tokens, refresh_days=settings.refresh_token_days, languages=i18n.languages())
+    llm = OllamaLLM(
+        settings.ollama_host,
+        settings.ollama_model,
+        connect_timeout=settings.llm_connect_timeout,
+        first_token_timeout=settings.llm_first_token_timeout,
+        total_timeout=settings.llm_total_timeout,
+        max_tokens=settings.llm_max_tokens,
     )
-    return Services(settings=settings, engine=engine, accounts=accounts)
+    catalogue = get_catalogue()
+    bank = QuestionBank(engine, llm, catalogue, get_curated_bank())
+    schedule = BankSchedule(engine, bank.scheduled_refresh)
+    return Services(
+        settings=settings,
+        engine=engine,
+        accounts=accounts,
+        llm=llm,
+        catalogue=catalogue,
+        bank=bank,
+        schedule=schedule,
+    )
 
 
 @lru_cache(maxsize=1)

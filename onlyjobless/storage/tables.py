@@ -1,5 +1,17 @@
 """Imports every SQL table so that metadata (and Alembic) sees them all."""
 
+from onlyjobless.storage.bank import BankQuestionRow, BankVersion, SchedulerRun
+from onlyjobless.storage.quota import GenerationLease, InterviewCounter
 from onlyjobless.storage.users import LoginFailure, LoginTicket, RefreshToken, User
 
-__all__ = ["LoginFailure", "LoginTicket", "RefreshToken", "User"]
+__all__ = [
+    "BankQuestionRow",
+    "BankVersion",
+    "GenerationLease",
+    "InterviewCounter",
+    "LoginFailure",
+    "LoginTicket",
+    "RefreshToken",
+    "SchedulerRun",
+    "User",
+]

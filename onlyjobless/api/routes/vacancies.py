@@ -1,0 +1,32 @@
+"""The vacancy catalogue, for autocompletion."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel
+
+from onlyjobless.api.deps import ServicesDep
+from onlyjobless.api.errors import request_language
+
+router = APIRouter(prefix="/vacancies", tags=["vacancies"])
+
+
+class VacancyOut(BaseModel):
+    slug: str
+    title: str
+    score: float
+
+
+@router.get("", response_model=list[VacancyOut])
+async def search_vacancies(
+    request: Request,
+    svc: ServicesDep,
+    q: Annotated[str, Query(max_length=200)] = "",
+    language: Annotated[str | None, Query(max_length=8)] = None,
+    limit: Annotated[int, Query(ge=1, le=20)] = 8,
+) -> list[VacancyOut]:
+    chosen = language or request_language(request)
+    found = svc.catalogue.search(q, chosen, limit=limit)
+    return [VacancyOut(slug=s.slug, title=s.title, score=round(s.score, 1)) for s in found]

@@ -1,0 +1,142 @@
+"""The shared question bank: curated first use, LLM generation, atomic switch, single flight."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from onlyjobless.services.bank import QuestionBank
+from onlyjobless.services.curated import get_curated_bank
+from onlyjobless.services.errors import NotFound, Unavailable
+from onlyjobless.services.hub import Services
+from tests.support.fake_ollama import FakeOllama
+from tests.support.fake_ollama_script import Reply
+
+NOT_CURATED = "backend-rust"
+
+
+def generated_bank(marker: str = "v1", count: int = 12) -> dict[str, object]:
+    """A valid QuestionSet as an LLM would return it (texts marked so versions can be told apart)."""
+    source = get_curated_bank().get("backend-python", "en")
+    assert source is not None
+    questions = []
+    for index, question in enumerate(source[:count]):
+        item = question.model_dump()
+        item["text"] = f"[{marker}] {item['text']}"[:1000]
+        questions.append(item)
+    return {"questions": questions}
+
+
+async def test_first_use_serves_curated_bank_without_llm(services: Services, fake_ollama: FakeOllama) -> None:
+    snapshot = await services.bank.active("backend-python", "ru")
+    assert snapshot.source == "curated"
+    assert len(snapshot.questions) == 12
+    assert snapshot.questions == get_curated_bank().get("backend-python", "ru")
+    again = await services.bank.active("backend-python", "ru")
+    assert again.version_id == snapshot.version_id
+    assert fake_ollama.chat_requests == []
+
+
+async def test_generation_happy_path(services: Services, fake_ollama: FakeOllama) -> None:
+    fake_ollama.script(Reply(json=generated_bank()))
+    snapshot = await services.bank.active(NOT_CURATED, "en")
+    assert snapshot.source == "llm"
+    assert [q.text for q in snapshot.questions][0].startswith("[v1]")
+    assert len(snapshot.questions) == 12
+    [request] = fake_ollama.chat_requests
+    assert request.format["properties"]["questions"]  # structured output was asked for
+    assert "Rust" in request.prompt_text
+    assert await services.bank.active_version_id(NOT_CURATED, "en") == snapshot.version_id
+
+
+async def test_invalid_json_then_valid_retries_once(services: Services, fake_ollama: FakeOllama) -> None:
+    fake_ollama.script(Reply(invalid_json=True), Reply(json=generated_bank()))
+    snapshot = await services.bank.active(NOT_CURATED, "en")
+    assert snapshot.source == "llm"
+    assert len(fake_ollama.chat_requests) == 2
+
+
+async def test_garbage_twice_keeps_the_old_version(services: Services, fake_ollama: FakeOllama) -> None:
+    fake_ollama.script(Reply(json=generated_bank("v1")))
+    first = await services.bank.active(NOT_CURATED, "en")
+    fake_ollama.script(Reply(invalid_json=True), Reply(invalid_json="schema"))
+    outcome = await services.bank.regenerate(NOT_CURATED, "en")
+    assert not outcome.ok and outcome.reason == "llm_invalid_output"
+    assert (await services.bank.active(NOT_CURATED, "en")).version_id == first.version_id
+    # Too few questions, or repeated ones, are invalid as well.
+    few = generated_bank("v2", count=5)
+    repeated = generated_bank("v2")
+    repeated["questions"] = [repeated["questions"][0]] * 12  # type: ignore[index]
+    fake_ollama.script(Reply(json=few), Reply(json=repeated))
+    assert not (await services.bank.regenerate(NOT_CURATED, "en")).ok
+    assert (await services.bank.active(NOT_CURATED, "en")).version_id == first.version_id
+    # A good generation replaces it atomically.
+    fake_ollama.script(Reply(json=generated_bank("v3")))
+    outcome = await services.bank.regenerate(NOT_CURATED, "en")
+    assert outcome.ok
+    current = await services.bank.active(NOT_CURATED, "en")
+    assert current.version_id == outcome.version_id != first.version_id
+    assert current.questions[0].text.startswith("[v3]")
+    old = await services.bank.snapshot(first.version_id)
+    assert old.questions[0].text.startswith("[v1]")
+
+
+async def test_twenty_concurrent_first_uses_make_one_generation(
+    services: Services, fake_ollama: FakeOllama
+) -> None:
+    fake_ollama.script(Reply(json=generated_bank(), chunk_size=200, chunk_delay=0.01, slow_first_token=0.3))
+    results = await asyncio.gather(*(services.bank.active(NOT_CURATED, "en") for _ in range(20)))
+    assert len({r.version_id for r in results}) == 1
+    assert len(fake_ollama.chat_requests) == 1
+
+
+async def test_two_processes_share_one_generation(services: Services, fake_ollama: FakeOllama) -> None:
+    """A second QuestionBank on the same database stands for another worker process."""
+    other = QuestionBank(
+        services.engine, services.llm, services.catalogue, get_curated_bank(), build_wait=30
+    )
+    fake_ollama.script(Reply(json=generated_bank(), slow_first_token=0.5))
+    first, second = await asyncio.gather(services.bank.active(NOT_CURATED, "en"), other.active(NOT_CURATED, "en"))
+    assert first.version_id == second.version_id
+    assert len(fake_ollama.chat_requests) == 1
+
+
+async def test_llm_down_and_no_curated_bank_is_a_clear_refusal(services: Services, fake_ollama: FakeOllama) -> None:
+    fake_ollama.script(Reply(status=503), Reply(status=503))
+    with pytest.raises(Unavailable) as caught:
+        await services.bank.active(NOT_CURATED, "en")
+    assert caught.value.code == "bank_unavailable"
+    assert await services.bank.active_version_id(NOT_CURATED, "en") is None
+
+
+async def test_unknown_vacancy_and_version(services: Services) -> None:
+    with pytest.raises(NotFound):
+        await services.bank.regenerate("no-such-role", "en")
+    with pytest.raises(NotFound):
+        await services.bank.snapshot(999_999)
+
+
+async def test_regenerate_all_covers_banks_in_use(services: Services, fake_ollama: FakeOllama) -> None:
+    await services.bank.active("backend-python", "en")
+    await services.bank.active("devops", "ru")
+    assert await services.bank.in_use() == [("backend-python", "en"), ("devops", "ru")]
+    fake_ollama.set_default(Reply(json=generated_bank("sched"), times=None))
+    summary = await services.bank.scheduled_refresh()
+    assert summary == "2 of 2 banks regenerated"
+    snapshot = await services.bank.active("devops", "ru")
+    assert snapshot.source == "llm"
+    stats = await services.bank.stats()
+    assert stats["versions"] == 4
+    assert stats["vacancies"] >= 40
+    named = await services.bank.regenerate_all("backend-go", None)
+    assert {(o.vacancy_slug, o.language) for o in named} == {("backend-go", "en"), ("backend-go", "ru")}
+
+
+async def test_generation_prompt_carries_language(services: Services, fake_ollama: FakeOllama) -> None:
+    fake_ollama.script(Reply(json=generated_bank()))
+    await services.bank.regenerate(NOT_CURATED, "ru")
+    prompt = fake_ollama.chat_requests[0].prompt_text
+    assert "Rust" in prompt
+    assert json.dumps(fake_ollama.chat_requests[0].body["options"]).find("num_predict") >= 0

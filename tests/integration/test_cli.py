@@ -1,0 +1,54 @@
+"""Operator commands: migrate, bank stats, bank refresh."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from onlyjobless import cli
+from onlyjobless.services import hub
+from onlyjobless.settings import Settings, get_settings
+from tests.integration.test_bank import generated_bank
+from tests.support.fake_ollama import FakeOllama
+from tests.support.fake_ollama_script import Reply
+
+
+@pytest.fixture
+def configured(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Point the process-wide settings at the test database and fake LLM."""
+    for name, value in {
+        "DATABASE_URL": settings.sql_url,
+        "DATA_DIR": str(settings.data_dir),
+        "OLLAMA_HOST": settings.ollama_host,
+        "JWT_SECRET": "cli-secret-0123456789abcdef0123456789abcdef",
+    }.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    hub.get_services.cache_clear()
+    yield settings
+    get_settings.cache_clear()
+    hub.get_services.cache_clear()
+
+
+def test_migrate_and_bank_stats(configured: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["migrate"]) == 0
+    assert "up to date" in capsys.readouterr().out
+    assert cli.main(["bank", "stats", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["vacancies"] >= 40
+    assert stats["curated"]["en"] >= 16 and stats["curated"]["ru"] >= 16
+    assert stats["versions"] == 0
+    assert cli.main(["bank", "stats"]) == 0
+    assert "vacancies:" in capsys.readouterr().out
+
+
+def test_bank_refresh(configured: Settings, fake_ollama: FakeOllama, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["bank", "refresh"]) == 0
+    assert "no bank in use" in capsys.readouterr().out
+    fake_ollama.script(Reply(json=generated_bank()))
+    assert cli.main(["bank", "refresh", "--vacancy", "backend-go", "--language", "en"]) == 0
+    assert "backend-go/en: version" in capsys.readouterr().out
+    fake_ollama.script(Reply(status=503), Reply(status=503))
+    assert cli.main(["bank", "refresh", "--vacancy", "backend-go", "--language", "en"]) == 1
+    assert "kept the old version (llm_busy)" in capsys.readouterr().out
