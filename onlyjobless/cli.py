@@ -29,7 +29,9 @@ def _bank_stats(args: argparse.Namespace) -> int:
         print(json.dumps(stats))
     else:
         curated = ", ".join(f"{lang}: {count}" for lang, count in stats["curated"].items())  # type: ignore[attr-defined]
-        print(f"vacancies: {stats['vacancies']}\ncurated roles: {curated}\nbank versions: {stats['versions']}")
+        print(
+            f"vacancies: {stats['vacancies']}\ncurated roles: {curated}\nbank versions: {stats['versions']}"
+        )
     return 0
 
 
@@ -50,7 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m onlyjobless", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="apply the database migrations").set_defaults(run=_migrate)
-    bank = commands.add_parser("bank", help="the shared question bank").add_subparsers(dest="action", required=True)
+    bank = commands.add_parser("bank", help="the shared question bank").add_subparsers(
+        dest="action", required=True
+    )
     stats = bank.add_parser("stats", help="catalogue size, curated roles, stored versions")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
     stats.set_defaults(run=_bank_stats)

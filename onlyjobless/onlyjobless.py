@@ -1,22 +1,53 @@
 """The Reflex app: wires the pages together and mounts the REST API under /api."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import reflex as rx
 
 from onlyjobless.api.app import create_api
+from onlyjobless.services.hub import get_services
 from onlyjobless.ui import routes
 from onlyjobless.ui.auth import AuthFormState, login_page, register_page
-from onlyjobless.ui.home import home_page
+from onlyjobless.ui.interview_page import interview_page
+from onlyjobless.ui.interview_state import InterviewState
+from onlyjobless.ui.new_interview import NewInterviewState, new_interview_page
 from onlyjobless.ui.session import SessionState
 from onlyjobless.ui.settings_page import SettingsState, settings_page
+from onlyjobless.ui.sidebar import SidebarState
 
 app = rx.App(api_transformer=create_api())
+
+
+@asynccontextmanager
+async def bank_schedule() -> AsyncIterator[None]:
+    """Each worker runs the scheduler; the database claim makes every slot run once."""
+    services = get_services()
+    if services.settings.scheduler_enabled:
+        services.schedule.start()
+    try:
+        yield
+    finally:
+        services.schedule.stop()
+
+
+app.register_lifespan_task(bank_schedule)
 public = [SessionState.skip_if_signed_in, AuthFormState.clear_error]
 app.add_page(login_page, route=routes.LOGIN, title="OnlyJobless", on_load=public)
 app.add_page(register_page, route=routes.REGISTER, title="OnlyJobless", on_load=public)
-app.add_page(home_page, route=routes.HOME, title="OnlyJobless", on_load=SessionState.require_login)
+private = [SessionState.require_login, SidebarState.load_chats]
+app.add_page(
+    new_interview_page,
+    route=routes.HOME,
+    title="OnlyJobless",
+    on_load=[*private, NewInterviewState.reset_form],
+)
+app.add_page(
+    interview_page, route=routes.CHAT, title="OnlyJobless", on_load=[*private, InterviewState.load_chat]
+)
 app.add_page(
     settings_page,
     route=routes.SETTINGS,
     title="OnlyJobless",
-    on_load=[SessionState.require_login, SettingsState.reset_messages],
+    on_load=[*private, SettingsState.reset_messages],
 )

@@ -17,6 +17,8 @@ from onlyjobless.api.app import create_api
 from onlyjobless.services.hub import Services, build_services
 from onlyjobless.settings import Settings
 from tests.support import databases
+from tests.support.fake_ollama import FakeOllama
+from tests.support.fixtures import fake_ollama, fake_ollama_server  # noqa: F401  (fixtures)
 
 TEST_SECRET = "test-secret-0123456789abcdef0123456789abcdef"
 
@@ -43,7 +45,7 @@ def engine(request: pytest.FixtureRequest) -> Engine:
 
 
 @pytest.fixture
-def settings(engine: Engine, tmp_path: Path, fake_ollama: FakeOllama) -> Settings:
+def settings(engine: Engine, tmp_path: Path, fake_ollama: FakeOllama) -> Settings:  # noqa: F811
     """Test settings: the chosen database and the fake Ollama server, with short LLM timeouts."""
     return Settings(
         ONLYJOBLESS_ENV="test",
@@ -69,7 +71,3 @@ async def api(services: Services) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=create_api(services), raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
-
-
-# The fake Ollama server (tests/support/fake_ollama.py) for the LLM layer and its users.
-from tests.support.fixtures import fake_ollama, fake_ollama_server  # noqa: E402, F401

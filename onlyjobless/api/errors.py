@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException
 
 from onlyjobless import i18n
 from onlyjobless.services.errors import ServiceError, TooManyRequests
+from onlyjobless.storage.chats import ChatStoreDown
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,14 @@ def install(app: FastAPI) -> None:
             headers["Retry-After"] = str(exc.retry_after)
         if exc.status == 401:
             headers["WWW-Authenticate"] = "Bearer"
-        return JSONResponse(error_body(exc.code, message), status_code=exc.status, headers=headers)
+        return JSONResponse(
+            error_body(exc.code, message, **exc.params), status_code=exc.status, headers=headers
+        )
+
+    @app.exception_handler(ChatStoreDown)
+    async def _store_down(request: Request, exc: ChatStoreDown) -> JSONResponse:
+        message = i18n.translate("error.chat_store_down", request_language(request))
+        return JSONResponse(error_body("chat_store_down", message), status_code=503)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -105,7 +105,9 @@ class QuestionBank:
         with session_scope(self._engine) as session:
             version = session.exec(
                 select(BankVersion).where(
-                    BankVersion.vacancy_slug == slug, BankVersion.language == language, BankVersion.status == ACTIVE
+                    BankVersion.vacancy_slug == slug,
+                    BankVersion.language == language,
+                    BankVersion.status == ACTIVE,
                 )
             ).first()
             return self._load(session, version) if version else None
@@ -116,7 +118,9 @@ class QuestionBank:
         with session_scope(self._engine) as session:
             return session.exec(
                 select(BankVersion.id).where(
-                    BankVersion.vacancy_slug == slug, BankVersion.language == language, BankVersion.status == ACTIVE
+                    BankVersion.vacancy_slug == slug,
+                    BankVersion.language == language,
+                    BankVersion.status == ACTIVE,
                 )
             ).first()
 
@@ -208,7 +212,11 @@ class QuestionBank:
         try:
             with session_scope(self._engine) as session:
                 version = BankVersion(
-                    vacancy_slug=slug, language=language, source="curated", status=ACTIVE, activated_at=utcnow()
+                    vacancy_slug=slug,
+                    language=language,
+                    source="curated",
+                    status=ACTIVE,
+                    activated_at=utcnow(),
                 )
                 session.add(version)
                 session.flush()  # the unique index on active versions stops a second install here
@@ -242,7 +250,9 @@ class QuestionBank:
             )
         try:
             with session_scope(self._engine) as session:
-                version = BankVersion(vacancy_slug=slug, language=language, source="llm", model=self._llm.model)
+                version = BankVersion(
+                    vacancy_slug=slug, language=language, source="llm", model=self._llm.model
+                )
                 session.add(version)
                 session.flush()
                 return version.id

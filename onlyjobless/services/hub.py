@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import lru_cache
 
 from sqlalchemy.engine import Engine
@@ -12,10 +13,13 @@ from onlyjobless.llm import LLM, OllamaLLM
 from onlyjobless.services.accounts import Accounts
 from onlyjobless.services.bank import QuestionBank
 from onlyjobless.services.curated import get_curated_bank
+from onlyjobless.services.interviews import Interviews
+from onlyjobless.services.quota import GenerationLeases, Quota
 from onlyjobless.services.schedule import BankSchedule
-from onlyjobless.services.vacancies import Catalogue, get_catalogue
 from onlyjobless.services.tokens import TokenConfig
+from onlyjobless.services.vacancies import Catalogue, get_catalogue
 from onlyjobless.settings import Settings, get_settings
+from onlyjobless.storage.chats.factory import build_chat_store
 from onlyjobless.storage.db import get_engine
 
 
@@ -30,6 +34,7 @@ class Services:
     catalogue: Catalogue
     bank: QuestionBank
     schedule: BankSchedule
+    interviews: Interviews
 
 
 def build_services(settings: Settings) -> Services:
@@ -53,6 +58,15 @@ def build_services(settings: Settings) -> Services:
     catalogue = get_catalogue()
     bank = QuestionBank(engine, llm, catalogue, get_curated_bank())
     schedule = BankSchedule(engine, bank.scheduled_refresh)
+    lease_time = timedelta(seconds=settings.llm_total_timeout * 2 + 60)
+    interviews = Interviews(
+        build_chat_store(settings, engine),
+        bank,
+        catalogue,
+        Quota(engine, settings.daily_interview_limit),
+        GenerationLeases(engine, lease_time),
+        llm,
+    )
     return Services(
         settings=settings,
         engine=engine,
@@ -61,6 +75,7 @@ def build_services(settings: Settings) -> Services:
         catalogue=catalogue,
         bank=bank,
         schedule=schedule,
+        interviews=interviews,
     )
 
 

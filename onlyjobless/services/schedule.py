@@ -57,7 +57,9 @@ def current_slot(now: datetime) -> datetime:
 class BankSchedule:
     """Claims each slot in the database so that only one process of many runs it."""
 
-    def __init__(self, engine: Engine, job: Callable[[], Awaitable[object]], *, instance: str | None = None) -> None:
+    def __init__(
+        self, engine: Engine, job: Callable[[], Awaitable[object]], *, instance: str | None = None
+    ) -> None:
         self._engine = engine
         self._job = job
         self.instance = instance or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"

@@ -33,9 +33,7 @@ class AccessClaims:
     session_id: uuid.UUID
 
 
-def create_access_token(
-    config: TokenConfig, user_id: uuid.UUID, session_id: uuid.UUID
-) -> tuple[str, int]:
+def create_access_token(config: TokenConfig, user_id: uuid.UUID, session_id: uuid.UUID) -> tuple[str, int]:
     """A signed access token for the user and its lifetime in seconds."""
     now = utcnow()
     lifetime = timedelta(minutes=config.access_minutes)

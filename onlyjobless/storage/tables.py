@@ -1,12 +1,15 @@
 """Imports every SQL table so that metadata (and Alembic) sees them all."""
 
 from onlyjobless.storage.bank import BankQuestionRow, BankVersion, SchedulerRun
+from onlyjobless.storage.chats.sql_tables import ChatMessageRow, ChatRow
 from onlyjobless.storage.quota import GenerationLease, InterviewCounter
 from onlyjobless.storage.users import LoginFailure, LoginTicket, RefreshToken, User
 
 __all__ = [
     "BankQuestionRow",
     "BankVersion",
+    "ChatMessageRow",
+    "ChatRow",
     "GenerationLease",
     "InterviewCounter",
     "LoginFailure",

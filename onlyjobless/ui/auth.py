@@ -17,8 +17,8 @@ from onlyjobless.ui.session import SessionState, session_script
 class AuthFormState(SessionState):
     """The login and register forms: errors to show and a busy flag, never a password."""
 
-    error: str = ""
-    busy: bool = False
+    error: rx.Field[str] = rx.field("")
+    busy: rx.Field[bool] = rx.field(False)
 
     def _fail(self, exc: ServiceError) -> None:
         self.error = i18n.translate(f"error.{exc.code}", self.lang, **exc.params)

@@ -7,9 +7,9 @@ import reflex as rx
 from onlyjobless.ui.session import SessionState
 
 
-def tr(key: str) -> rx.Var:
+def tr(key: str) -> rx.vars.StringVar:
     """A translated interface string."""
-    return SessionState.t[key]
+    return SessionState.t[key].to(str)
 
 
 def error_callout(message: rx.Var | str, test_id: str = "form-error") -> rx.Component:

@@ -7,6 +7,115 @@ import reflex as rx
 from onlyjobless.ui import routes
 from onlyjobless.ui.components import loading, tr
 from onlyjobless.ui.session import SessionState
+from onlyjobless.ui.sidebar import ChatItem, SidebarState
+
+LOAD_MORE_SCRIPT = """
+(function () {
+  function watch() {
+    var sentinel = document.getElementById('chats-more');
+    if (!sentinel || sentinel.dataset.watched) { return; }
+    sentinel.dataset.watched = '1';
+    new IntersectionObserver(function (entries) {
+      if (entries.some(function (e) { return e.isIntersecting; })) { sentinel.click(); }
+    }).observe(sentinel);
+  }
+  new MutationObserver(watch).observe(document.body, {childList: true, subtree: true});
+  watch();
+})();
+"""
+
+
+def _chat_line(chat: ChatItem) -> rx.Component:
+    href = "/chat/" + chat.id
+    is_open = SessionState.router.url.path == href
+    return rx.link(
+        rx.box(
+            rx.hstack(
+                rx.text(chat.title, size="2", weight="medium", trim="both"),
+                rx.cond(
+                    chat.stale, rx.icon("clock_alert", size=14, color="var(--amber-9)", aria_label="stale")
+                ),
+                spacing="1",
+                align="center",
+            ),
+            rx.text(
+                chat.date + " · " + chat.status + rx.cond(chat.score != "", " · " + chat.score, ""),
+                size="1",
+                color_scheme="gray",
+            ),
+            padding="0.4em 0.6em",
+            border_radius="8px",
+            background=rx.cond(is_open, "var(--accent-a4)", "transparent"),
+            _hover={"background": "var(--gray-a4)"},
+        ),
+        href=href,
+        underline="none",
+        color_scheme="gray",
+        high_contrast=True,
+        width="100%",
+        data_testid="chat-link",
+    )
+
+
+def _chat_list() -> rx.Component:
+    return rx.scroll_area(
+        rx.vstack(
+            rx.foreach(SidebarState.chats, _chat_line),
+            rx.cond(
+                SidebarState.chats.length() == 0,
+                rx.text(tr("nav.no_chats"), size="2", color_scheme="gray", data_testid="no-chats"),
+            ),
+            rx.cond(
+                SidebarState.has_more,
+                rx.button(
+                    tr("nav.load_more"),
+                    id="chats-more",
+                    variant="ghost",
+                    size="1",
+                    on_click=SidebarState.load_more,
+                    loading=SidebarState.loading_chats,
+                ),
+            ),
+            spacing="1",
+            width="100%",
+        ),
+        type="auto",
+        scrollbars="vertical",
+        style={"flex": "1", "min_height": "0"},
+    )
+
+
+def _clear_history() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(
+            rx.button(
+                rx.icon("trash_2", size=16),
+                tr("nav.clear"),
+                variant="ghost",
+                color_scheme="red",
+                size="2",
+                data_testid="clear-history",
+            )
+        ),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(tr("nav.clear")),
+            rx.alert_dialog.description(tr("nav.clear_confirm")),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button(tr("nav.cancel"), variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(
+                    rx.button(
+                        tr("nav.clear_do"),
+                        color_scheme="red",
+                        on_click=SidebarState.clear_history,
+                        data_testid="confirm-clear",
+                    )
+                ),
+                justify="end",
+                spacing="3",
+                margin_top="1em",
+            ),
+        ),
+    )
 
 
 def _nav() -> rx.Component:
@@ -23,9 +132,19 @@ def _nav() -> rx.Component:
             href=routes.HOME,
             width="100%",
         ),
-        rx.text(tr("nav.chats"), size="2", weight="bold", margin_top="3"),
-        rx.text(tr("nav.no_chats"), size="2", color_scheme="gray"),
-        rx.spacer(),
+        rx.text(
+            tr("nav.left_today") + ": " + SidebarState.remaining.to(str) + " / " + SidebarState.limit.to(str),
+            size="2",
+            data_testid="remaining",
+        ),
+        rx.text(tr("nav.chats"), size="2", weight="bold", margin_top="0.5em"),
+        _chat_list(),
+        _clear_history(),
+        rx.hstack(
+            rx.color_mode.button(size="2", variant="ghost", aria_label=tr("nav.theme")),
+            rx.text(tr("nav.theme"), size="2"),
+            align="center",
+        ),
         rx.link(
             rx.hstack(rx.icon("settings", size=16), tr("nav.settings"), align="center"),
             href=routes.SETTINGS,
@@ -50,7 +169,7 @@ def _nav() -> rx.Component:
 def _sidebar() -> rx.Component:
     return rx.box(
         _nav(),
-        display=["none", "none", "block"],
+        display=["none", "none", "flex"],
         width="280px",
         min_width="280px",
         height="100vh",
@@ -83,14 +202,20 @@ def _mobile_bar() -> rx.Component:
 
 def shell(*content: rx.Component) -> rx.Component:
     """A private page: nothing but a spinner until the session check has passed."""
-    return rx.cond(
-        SessionState.authenticated,
-        rx.flex(
-            _sidebar(),
-            rx.box(
-                _mobile_bar(), rx.box(*content, padding="1.5em", max_width="900px"), flex="1", min_width="0"
+    return rx.fragment(
+        rx.cond(
+            SessionState.authenticated,
+            rx.flex(
+                _sidebar(),
+                rx.box(
+                    _mobile_bar(),
+                    rx.box(*content, padding="1.5em", max_width="900px"),
+                    flex="1",
+                    min_width="0",
+                ),
+                width="100%",
             ),
-            width="100%",
+            loading(),
         ),
-        loading(),
+        rx.script(LOAD_MORE_SCRIPT),
     )

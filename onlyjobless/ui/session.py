@@ -37,10 +37,10 @@ END_SESSION_SCRIPT = (
 class SessionState(rx.State):
     """Who is signed in (server-side only) and what the interface shows them."""
 
-    lang: str = i18n.DEFAULT_LANGUAGE
+    lang: rx.Field[str] = rx.field(i18n.DEFAULT_LANGUAGE)
     lang_cookie: str = rx.Cookie("", name=LANGUAGE_COOKIE, max_age=365 * 86400, same_site="lax")
-    username: str = ""
-    authenticated: bool = False
+    username: rx.Field[str] = rx.field("")
+    authenticated: rx.Field[bool] = rx.field(False)
     _user_id: str = ""
     _session_id: str = ""
 

@@ -19,10 +19,10 @@ from onlyjobless.ui.session import SessionState
 class SettingsState(SessionState):
     """Messages for the two settings forms; identity is re-checked on every save."""
 
-    profile_error: str = ""
-    profile_saved: str = ""
-    password_error: str = ""
-    password_saved: str = ""
+    profile_error: rx.Field[str] = rx.field("")
+    profile_saved: rx.Field[str] = rx.field("")
+    password_error: rx.Field[str] = rx.field("")
+    password_saved: rx.Field[str] = rx.field("")
 
     def _clear_messages(self) -> None:
         self.profile_error = self.profile_saved = self.password_error = self.password_saved = ""

@@ -26,7 +26,7 @@ def _fill_credentials(page: Page, username: str, password: str) -> None:
 def _register(page: Page, username: str) -> None:
     page.goto("/register")
     _fill_credentials(page, username, PASSWORD)
-    expect(page.get_by_test_id("welcome")).to_contain_text(username)
+    expect(page.get_by_test_id("signed-in-as")).to_contain_text(username)
 
 
 def test_register_logout_login_language_password_reload(page: Page, frames: Frames) -> None:
@@ -39,7 +39,7 @@ def test_register_logout_login_language_password_reload(page: Page, frames: Fram
     expect(page).to_have_url(LOGIN_URL)
 
     _fill_credentials(page, username.upper(), PASSWORD)
-    expect(page.get_by_test_id("welcome")).to_contain_text(username)
+    expect(page.get_by_test_id("signed-in-as")).to_contain_text(username)
 
     page.get_by_test_id("nav-settings").click()
     page.get_by_test_id("settings-language").click()
@@ -60,7 +60,7 @@ def test_register_logout_login_language_password_reload(page: Page, frames: Fram
     _fill_credentials(page, username, PASSWORD)
     expect(page.get_by_test_id("form-error")).to_contain_text("Неверное имя пользователя или пароль")
     _fill_credentials(page, username, NEW_PASSWORD)
-    expect(page.get_by_test_id("welcome")).to_contain_text(username)
+    expect(page.get_by_test_id("signed-in-as")).to_contain_text(username)
 
     cookies = {c["name"]: c for c in page.context.cookies()}
     assert cookies["oj_session"]["httpOnly"] is True

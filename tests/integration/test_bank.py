@@ -22,7 +22,7 @@ def generated_bank(marker: str = "v1", count: int = 12) -> dict[str, object]:
     source = get_curated_bank().get("backend-python", "en")
     assert source is not None
     questions = []
-    for index, question in enumerate(source[:count]):
+    for _index, question in enumerate(source[:count]):
         item = question.model_dump()
         item["text"] = f"[{marker}] {item['text']}"[:1000]
         questions.append(item)
@@ -43,7 +43,7 @@ async def test_generation_happy_path(services: Services, fake_ollama: FakeOllama
     fake_ollama.script(Reply(json=generated_bank()))
     snapshot = await services.bank.active(NOT_CURATED, "en")
     assert snapshot.source == "llm"
-    assert [q.text for q in snapshot.questions][0].startswith("[v1]")
+    assert next(q.text for q in snapshot.questions).startswith("[v1]")
     assert len(snapshot.questions) == 12
     [request] = fake_ollama.chat_requests
     assert request.format["properties"]["questions"]  # structured output was asked for
@@ -94,16 +94,18 @@ async def test_twenty_concurrent_first_uses_make_one_generation(
 
 async def test_two_processes_share_one_generation(services: Services, fake_ollama: FakeOllama) -> None:
     """A second QuestionBank on the same database stands for another worker process."""
-    other = QuestionBank(
-        services.engine, services.llm, services.catalogue, get_curated_bank(), build_wait=30
-    )
+    other = QuestionBank(services.engine, services.llm, services.catalogue, get_curated_bank(), build_wait=30)
     fake_ollama.script(Reply(json=generated_bank(), slow_first_token=0.5))
-    first, second = await asyncio.gather(services.bank.active(NOT_CURATED, "en"), other.active(NOT_CURATED, "en"))
+    first, second = await asyncio.gather(
+        services.bank.active(NOT_CURATED, "en"), other.active(NOT_CURATED, "en")
+    )
     assert first.version_id == second.version_id
     assert len(fake_ollama.chat_requests) == 1
 
 
-async def test_llm_down_and_no_curated_bank_is_a_clear_refusal(services: Services, fake_ollama: FakeOllama) -> None:
+async def test_llm_down_and_no_curated_bank_is_a_clear_refusal(
+    services: Services, fake_ollama: FakeOllama
+) -> None:
     fake_ollama.script(Reply(status=503), Reply(status=503))
     with pytest.raises(Unavailable) as caught:
         await services.bank.active(NOT_CURATED, "en")

@@ -43,7 +43,9 @@ def test_migrate_and_bank_stats(configured: Settings, capsys: pytest.CaptureFixt
     assert "vacancies:" in capsys.readouterr().out
 
 
-def test_bank_refresh(configured: Settings, fake_ollama: FakeOllama, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bank_refresh(
+    configured: Settings, fake_ollama: FakeOllama, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli.main(["bank", "refresh"]) == 0
     assert "no bank in use" in capsys.readouterr().out
     fake_ollama.script(Reply(json=generated_bank()))

@@ -64,7 +64,9 @@ def server_timezone(request: pytest.FixtureRequest) -> Iterator[str]:
         ),
     ],
 )
-def test_next_runs_stay_in_utc_across_dst(server_timezone: str, start: datetime, expected: list[datetime]) -> None:
+def test_next_runs_stay_in_utc_across_dst(
+    server_timezone: str, start: datetime, expected: list[datetime]
+) -> None:
     runs = next_runs(start, count=4)
     assert runs == expected
     assert all(run.tzinfo is not None and run.utcoffset() == UTC.utcoffset(None) for run in runs)
@@ -73,7 +75,9 @@ def test_next_runs_stay_in_utc_across_dst(server_timezone: str, start: datetime,
 def test_current_slot_is_the_latest_at_or_before_now() -> None:
     assert current_slot(datetime(2026, 11, 23, 0, 0, tzinfo=UTC)) == datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
     assert current_slot(datetime(2026, 11, 25, 9, 0, tzinfo=UTC)) == datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
-    assert current_slot(datetime(2026, 11, 26, 12, 5, tzinfo=UTC)) == datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+    assert current_slot(datetime(2026, 11, 26, 12, 5, tzinfo=UTC)) == datetime(
+        2026, 11, 26, 12, 0, tzinfo=UTC
+    )
 
 
 async def test_two_instances_run_a_slot_once(services: Services) -> None:

@@ -1,0 +1,69 @@
+"""The one interface every chat store implements; the contract tests run against each."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from onlyjobless.storage.chats.models import Chat, ChatPage, Message, NewChat, NewMessage
+
+
+class ChatStoreDown(Exception):
+    """The store cannot be reached: the engine reports it clearly and writes nothing."""
+
+
+class RevisionConflict(Exception):
+    """The chat changed since it was read: reload and try again."""
+
+
+class ChatStore(Protocol):
+    """Chats and their messages. Every call names the owner; another user's chat does not exist.
+
+    Ids are opaque strings; an id that is not valid for the store, or not a string, is simply
+    not found (NotFound from onlyjobless.services.errors), never an error of the database.
+    Every method may raise ChatStoreDown when the backend is unreachable (within seconds).
+    """
+
+    async def create_chat(self, chat: NewChat) -> Chat:
+        """Store a new chat (revision 0) and return it with its id and timestamps."""
+        ...
+
+    async def get_chat(self, user_id: str, chat_id: str) -> Chat:
+        """The owner's chat, or NotFound."""
+        ...
+
+    async def list_chats(self, user_id: str, *, limit: int = 20, cursor: str | None = None) -> ChatPage:
+        """The owner's chats newest first (created_at, then id), a page at a time.
+
+        `cursor` is the opaque `next_cursor` of the previous page; a malformed cursor is
+        InvalidInput("cursor_invalid"). limit is 1..100 (clamped).
+        """
+        ...
+
+    async def update_chat(
+        self, user_id: str, chat_id: str, revision: int, changes: Mapping[str, Any]
+    ) -> Chat:
+        """Set the given top-level fields if the stored revision still equals `revision`.
+
+        Allowed fields: title, status, questions, round, current, attempt, bank_version,
+        overall_score, summary, evaluation_source. Bumps revision and updated_at. Raises
+        RevisionConflict when the revision moved, NotFound when not the owner's.
+        """
+        ...
+
+    async def add_message(self, user_id: str, chat_id: str, message: NewMessage) -> Message:
+        """Append a message (next seq). With a dedupe_key already used in this chat, return
+        the existing message unchanged instead. NotFound when the chat is not the owner's."""
+        ...
+
+    async def list_messages(self, user_id: str, chat_id: str) -> list[Message]:
+        """The chat's messages in order (seq ascending); NotFound when not the owner's."""
+        ...
+
+    async def delete_all(self, user_id: str) -> int:
+        """Delete every chat and message of the user; returns how many chats went."""
+        ...
+
+    async def ping(self) -> None:
+        """Raise ChatStoreDown if the store is unreachable."""
+        ...

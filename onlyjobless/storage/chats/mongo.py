@@ -1,0 +1,331 @@
+"""The MongoDB chat store: collections `chats` and `messages` as DESIGN §3 describes."""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
+from datetime import datetime
+from typing import Any, ParamSpec, TypeVar
+
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING, MongoClient, ReturnDocument
+from pymongo.collection import Collection
+from pymongo.database import Database
+from pymongo.errors import AutoReconnect, ConnectionFailure, DuplicateKeyError, ServerSelectionTimeoutError
+
+from onlyjobless.services.errors import NotFound
+from onlyjobless.services.threads import in_thread
+from onlyjobless.storage.chats import common
+from onlyjobless.storage.chats.base import ChatStoreDown, RevisionConflict
+from onlyjobless.storage.chats.models import (
+    Chat,
+    ChatPage,
+    ChatSummary,
+    Message,
+    NewChat,
+    NewMessage,
+)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+Document = dict[str, Any]
+
+ID = re.compile(r"[0-9a-f]{24}")
+TIMEOUT_MS = 3000
+SUMMARY_PROJECTION = {name: 1 for name in ChatSummary.model_fields if name != "id"}
+# Errors that mean "no server to talk to", as opposed to a refused operation.
+UNREACHABLE = (ServerSelectionTimeoutError, ConnectionFailure, AutoReconnect)
+
+
+def _reachable(fn: Callable[P, R]) -> Callable[P, R]:
+    """Report an unreachable server as ChatStoreDown, the one error the engine expects."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except UNREACHABLE as exc:
+            raise ChatStoreDown(exc.__class__.__name__) from exc
+
+    return wrapper
+
+
+def _object_id(value: object) -> ObjectId:
+    """A chat id of this store as an ObjectId, or NotFound: other ids name no chat."""
+    if isinstance(value, str) and ID.fullmatch(value):
+        return ObjectId(value)
+    raise NotFound("not_found")
+
+
+def _owner(value: object) -> str:
+    """User ids are strings; anything else (a dict above all) owns nothing and filters nothing."""
+    if isinstance(value, str):
+        return value
+    raise NotFound("not_found")
+
+
+def _chat(document: Document) -> Chat:
+    """A chats document as the engine's Chat."""
+    fields = dict(document)
+    fields["id"] = str(fields.pop("_id"))
+    fields.pop("message_seq", None)
+    fields["created_at"] = common.as_utc(fields["created_at"])
+    fields["updated_at"] = common.as_utc(fields["updated_at"])
+    return Chat.model_validate(fields)
+
+
+def _summary(document: Document) -> ChatSummary:
+    """A projected chats document as a sidebar line."""
+    fields = dict(document)
+    fields["id"] = str(fields.pop("_id"))
+    fields["created_at"] = common.as_utc(fields["created_at"])
+    return ChatSummary.model_validate(fields)
+
+
+def _message(document: Document) -> Message:
+    """A messages document as the engine's Message (the owner field stays inside the store)."""
+    fields = dict(document)
+    fields["id"] = str(fields.pop("_id"))
+    fields["chat_id"] = str(fields["chat_id"])
+    fields.pop("user_id", None)
+    fields["created_at"] = common.as_utc(fields["created_at"])
+    return Message.model_validate(fields)
+
+
+class MongoChatStore:
+    """ChatStore on synchronous pymongo, each call run in a worker thread.
+
+    Indexes are created on first use, not at import or construction, so building the
+    store never needs the server.
+    """
+
+    def __init__(self, database: Database[Document]) -> None:
+        self._database = database
+        self._chats: Collection[Document] = database["chats"]
+        self._messages: Collection[Document] = database["messages"]
+        self._indexed = False
+        self._index_lock = threading.Lock()
+        # A real server applies each find_one_and_update atomically. mongomock (the test
+        # stand-in) does not across threads, so on anything but a real client this store
+        # serialises its own writes; with pymongo this is a no-op.
+        self._writes: AbstractContextManager[Any] = (
+            nullcontext() if isinstance(database.client, MongoClient) else threading.Lock()
+        )
+
+    @classmethod
+    def from_url(
+        cls,
+        url: str,
+        database: str,
+        *,
+        client_class: Callable[..., Any] | None = None,
+        timeout_ms: int = TIMEOUT_MS,
+    ) -> MongoChatStore:
+        """A store on `database` at `url`; the client connects lazily, in the background."""
+        client: Any = (client_class or MongoClient)(
+            url,
+            serverSelectionTimeoutMS=timeout_ms,
+            connectTimeoutMS=timeout_ms,
+            tz_aware=True,
+            uuidRepresentation="standard",
+        )
+        return cls(client[database])
+
+    def ensure_indexes(self) -> None:
+        """Create the indexes the queries and the uniqueness rules rely on (idempotent)."""
+        self._chats.create_index(
+            [("user_id", ASCENDING), ("created_at", DESCENDING), ("_id", DESCENDING)],
+            name="user_created",
+        )
+        self._messages.create_index(
+            [("chat_id", ASCENDING), ("seq", ASCENDING)], unique=True, name="chat_seq"
+        )
+        self._messages.create_index(
+            [("chat_id", ASCENDING), ("dedupe_key", ASCENDING)],
+            unique=True,
+            partialFilterExpression={"dedupe_key": {"$type": "string"}},
+            name="chat_dedupe",
+        )
+        self._messages.create_index([("user_id", ASCENDING)], name="user")
+
+    def _ready(self) -> None:
+        """Ensure the indexes once per store; a failure (server down) is retried next call."""
+        if self._indexed:
+            return
+        with self._index_lock:
+            if not self._indexed:
+                self.ensure_indexes()
+                self._indexed = True
+
+    # -- the ChatStore interface --------------------------------------------------------
+
+    async def create_chat(self, chat: NewChat) -> Chat:
+        """Store a new chat (revision 0) and return it with its id and timestamps."""
+        return await self._create_chat(chat)
+
+    async def get_chat(self, user_id: str, chat_id: str) -> Chat:
+        """The owner's chat, or NotFound."""
+        return await self._get_chat(_owner(user_id), _object_id(chat_id))
+
+    async def list_chats(self, user_id: str, *, limit: int = 20, cursor: str | None = None) -> ChatPage:
+        """The owner's chats newest first, a page at a time."""
+        after = None if cursor is None else common.decode_cursor(cursor, ID)
+        return await self._list_chats(_owner(user_id), common.clamp_limit(limit), after)
+
+    async def update_chat(
+        self, user_id: str, chat_id: str, revision: int, changes: Mapping[str, Any]
+    ) -> Chat:
+        """Set fields if the revision still matches; bump revision and updated_at."""
+        if not isinstance(revision, int) or isinstance(revision, bool):
+            raise ValueError("revision must be an int")
+        values = common.clean_changes(changes)
+        return await self._update_chat(_owner(user_id), _object_id(chat_id), revision, values)
+
+    async def add_message(self, user_id: str, chat_id: str, message: NewMessage) -> Message:
+        """Append a message with the next seq, or return the one with the same dedupe_key."""
+        return await self._add_message(_owner(user_id), _object_id(chat_id), message)
+
+    async def list_messages(self, user_id: str, chat_id: str) -> list[Message]:
+        """The chat's messages by seq; NotFound when not the owner's."""
+        return await self._list_messages(_owner(user_id), _object_id(chat_id))
+
+    async def delete_all(self, user_id: str) -> int:
+        """Delete every chat and message of the user; how many chats went."""
+        return await self._delete_all(_owner(user_id))
+
+    async def ping(self) -> None:
+        """Raise ChatStoreDown if the server is unreachable."""
+        await self._ping()
+
+    # -- blocking work, run off the event loop -------------------------------------------
+
+    @in_thread
+    @_reachable
+    def _create_chat(self, chat: NewChat) -> Chat:
+        self._ready()
+        moment = common.now()
+        stored = Chat(id=str(ObjectId()), created_at=moment, updated_at=moment, **chat.model_dump())
+        document = stored.model_dump(mode="json", exclude={"id", "created_at", "updated_at"})
+        document.update(_id=ObjectId(stored.id), created_at=moment, updated_at=moment, message_seq=0)
+        with self._writes:
+            self._chats.insert_one(document)
+        return stored
+
+    @in_thread
+    @_reachable
+    def _get_chat(self, user_id: str, chat_id: ObjectId) -> Chat:
+        self._ready()
+        document = self._chats.find_one({"_id": chat_id, "user_id": user_id})
+        if document is None:
+            raise NotFound("not_found")
+        return _chat(document)
+
+    @in_thread
+    @_reachable
+    def _list_chats(self, user_id: str, limit: int, after: tuple[datetime, str] | None) -> ChatPage:
+        self._ready()
+        query: Document = {"user_id": user_id}
+        if after is not None:
+            created_at, last_id = after
+            query["$or"] = [
+                {"created_at": {"$lt": created_at}},
+                {"created_at": created_at, "_id": {"$lt": ObjectId(last_id)}},
+            ]
+        documents = list(
+            self._chats.find(query, SUMMARY_PROJECTION)
+            .sort([("created_at", DESCENDING), ("_id", DESCENDING)])
+            .limit(limit + 1)
+        )
+        items = [_summary(document) for document in documents[:limit]]
+        more = len(documents) > limit
+        next_cursor = common.encode_cursor(items[-1].created_at, items[-1].id) if more else None
+        return ChatPage(items=items, next_cursor=next_cursor)
+
+    @in_thread
+    @_reachable
+    def _update_chat(self, user_id: str, chat_id: ObjectId, revision: int, values: Document) -> Chat:
+        self._ready()
+        with self._writes:
+            document = self._chats.find_one_and_update(
+                {"_id": chat_id, "user_id": user_id, "revision": revision},
+                {"$set": {**values, "updated_at": common.now()}, "$inc": {"revision": 1}},
+                return_document=ReturnDocument.AFTER,
+            )
+        if document is not None:
+            return _chat(document)
+        if self._chats.count_documents({"_id": chat_id, "user_id": user_id}, limit=1) == 0:
+            raise NotFound("not_found")
+        raise RevisionConflict(str(chat_id))
+
+    @in_thread
+    @_reachable
+    def _add_message(self, user_id: str, chat_id: ObjectId, message: NewMessage) -> Message:
+        self._ready()
+        key = message.dedupe_key
+        if key is not None and not isinstance(key, str):
+            raise ValueError("dedupe_key must be a string")
+        with self._writes:
+            existing = self._deduplicated(user_id, chat_id, key)
+            if existing is not None:
+                return existing
+            chat = self._chats.find_one_and_update(
+                {"_id": chat_id, "user_id": user_id},
+                {"$inc": {"message_seq": 1}},
+                projection={"message_seq": 1},
+                return_document=ReturnDocument.AFTER,
+            )
+            if chat is None:
+                raise NotFound("not_found")
+            document = message.model_dump(mode="json")
+            document.update(
+                _id=ObjectId(),
+                chat_id=chat_id,
+                user_id=user_id,
+                seq=chat["message_seq"],
+                created_at=common.now(),
+            )
+            try:
+                self._messages.insert_one(document)
+            except DuplicateKeyError:
+                # Another append with the same key won the race (the number it took is
+                # skipped, which only leaves a gap): return that message.
+                existing = self._deduplicated(user_id, chat_id, key)
+                if existing is None:
+                    raise
+                return existing
+        return _message(document)
+
+    def _deduplicated(self, user_id: str, chat_id: ObjectId, key: str | None) -> Message | None:
+        """The message already stored under this dedupe key, if any."""
+        if key is None:
+            return None
+        document = self._messages.find_one({"chat_id": chat_id, "user_id": user_id, "dedupe_key": key})
+        return None if document is None else _message(document)
+
+    @in_thread
+    @_reachable
+    def _list_messages(self, user_id: str, chat_id: ObjectId) -> list[Message]:
+        self._ready()
+        if self._chats.count_documents({"_id": chat_id, "user_id": user_id}, limit=1) == 0:
+            raise NotFound("not_found")
+        cursor = self._messages.find({"chat_id": chat_id, "user_id": user_id}).sort("seq", ASCENDING)
+        return [_message(document) for document in cursor]
+
+    @in_thread
+    @_reachable
+    def _delete_all(self, user_id: str) -> int:
+        self._ready()
+        with self._writes:
+            self._messages.delete_many({"user_id": user_id})
+            deleted = self._chats.delete_many({"user_id": user_id}).deleted_count
+            # No transactions: sweep again for a message appended while the chats went.
+            self._messages.delete_many({"user_id": user_id})
+        return deleted
+
+    @in_thread
+    @_reachable
+    def _ping(self) -> None:
+        self._database.command("ping")

@@ -1,0 +1,254 @@
+"""The embedded chat store: chat documents in the SQL database (SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+import functools
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, ParamSpec, TypeVar
+
+from sqlalchemy import Table, and_, delete, insert, or_, select, text, update
+from sqlalchemy.engine import Engine, Row
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from onlyjobless.services.errors import NotFound
+from onlyjobless.services.threads import in_thread
+from onlyjobless.storage.chats import common
+from onlyjobless.storage.chats.base import ChatStoreDown, RevisionConflict
+from onlyjobless.storage.chats.models import (
+    Chat,
+    ChatPage,
+    ChatSummary,
+    Message,
+    NewChat,
+    NewMessage,
+)
+from onlyjobless.storage.chats.sql_tables import ChatMessageRow, ChatRow
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+ID = re.compile(r"[0-9a-f]{32}")
+CHATS: Table = ChatRow.metadata.tables["chats"]
+MESSAGES: Table = ChatMessageRow.metadata.tables["chat_messages"]
+SUMMARY_COLUMNS = [CHATS.c[name] for name in ChatSummary.model_fields]
+# Errors that mean "the database is not there", as opposed to a bug in a statement.
+UNREACHABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
+
+
+def _reachable(fn: Callable[P, R]) -> Callable[P, R]:
+    """Report an unreachable database as ChatStoreDown, the one error the engine expects."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except UNREACHABLE as exc:
+            raise ChatStoreDown(str(exc.__class__.__name__)) from exc
+
+    return wrapper
+
+
+def _valid_id(value: object) -> str:
+    """A chat id of this store, or NotFound: a foreign or malformed id names no chat."""
+    if isinstance(value, str) and ID.fullmatch(value):
+        return value
+    raise NotFound("not_found")
+
+
+def _owner(value: object) -> str:
+    """User ids are strings; anything else owns nothing."""
+    if isinstance(value, str):
+        return value
+    raise NotFound("not_found")
+
+
+def _row(document: Chat | Message) -> dict[str, Any]:
+    """Column values: JSON-ready documents, but timestamps left as datetimes for UTCDateTime."""
+    values = document.model_dump(mode="json")
+    values.update(document.model_dump(include={"created_at", "updated_at"}))
+    return values
+
+
+def _chat(row: Row[Any]) -> Chat:
+    """A chats row as the document the engine works with."""
+    fields = dict(row._mapping)
+    fields.pop("message_seq", None)
+    return Chat.model_validate(fields)
+
+
+def _message(row: Row[Any]) -> Message:
+    """A chat_messages row as a message (the owner column stays inside the store)."""
+    fields = dict(row._mapping)
+    fields.pop("user_id", None)
+    return Message.model_validate(fields)
+
+
+class SqlChatStore:
+    """ChatStore on SQLAlchemy; every call is one short transaction in a worker thread."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    # -- the ChatStore interface --------------------------------------------------------
+
+    async def create_chat(self, chat: NewChat) -> Chat:
+        """Store a new chat (revision 0) and return it with its id and timestamps."""
+        return await self._create_chat(chat)
+
+    async def get_chat(self, user_id: str, chat_id: str) -> Chat:
+        """The owner's chat, or NotFound."""
+        return await self._get_chat(_owner(user_id), _valid_id(chat_id))
+
+    async def list_chats(self, user_id: str, *, limit: int = 20, cursor: str | None = None) -> ChatPage:
+        """The owner's chats newest first, a page at a time."""
+        after = None if cursor is None else common.decode_cursor(cursor, ID)
+        return await self._list_chats(_owner(user_id), common.clamp_limit(limit), after)
+
+    async def update_chat(
+        self, user_id: str, chat_id: str, revision: int, changes: Mapping[str, Any]
+    ) -> Chat:
+        """Set fields if the revision still matches; bump revision and updated_at."""
+        if not isinstance(revision, int) or isinstance(revision, bool):
+            raise ValueError("revision must be an int")
+        values = common.clean_changes(changes)
+        return await self._update_chat(_owner(user_id), _valid_id(chat_id), revision, values)
+
+    async def add_message(self, user_id: str, chat_id: str, message: NewMessage) -> Message:
+        """Append a message with the next seq, or return the one with the same dedupe_key."""
+        return await self._add_message(_owner(user_id), _valid_id(chat_id), message)
+
+    async def list_messages(self, user_id: str, chat_id: str) -> list[Message]:
+        """The chat's messages by seq; NotFound when not the owner's."""
+        return await self._list_messages(_owner(user_id), _valid_id(chat_id))
+
+    async def delete_all(self, user_id: str) -> int:
+        """Delete every chat and message of the user; how many chats went."""
+        return await self._delete_all(_owner(user_id))
+
+    async def ping(self) -> None:
+        """Raise ChatStoreDown if the database is unreachable."""
+        await self._ping()
+
+    # -- blocking work, run off the event loop -------------------------------------------
+
+    @in_thread
+    @_reachable
+    def _create_chat(self, chat: NewChat) -> Chat:
+        moment = common.now()
+        stored = Chat(id=uuid.uuid4().hex, created_at=moment, updated_at=moment, **chat.model_dump())
+        with self._engine.begin() as connection:
+            connection.execute(insert(CHATS).values(**_row(stored), message_seq=0))
+        return stored
+
+    @in_thread
+    @_reachable
+    def _get_chat(self, user_id: str, chat_id: str) -> Chat:
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                select(CHATS).where(CHATS.c.id == chat_id, CHATS.c.user_id == user_id)
+            ).first()
+        if row is None:
+            raise NotFound("not_found")
+        return _chat(row)
+
+    @in_thread
+    @_reachable
+    def _list_chats(self, user_id: str, limit: int, after: tuple[datetime, str] | None) -> ChatPage:
+        query = select(*SUMMARY_COLUMNS).where(CHATS.c.user_id == user_id)
+        if after is not None:
+            created_at, chat_id = after
+            query = query.where(
+                or_(
+                    CHATS.c.created_at < created_at,
+                    and_(CHATS.c.created_at == created_at, CHATS.c.id < chat_id),
+                )
+            )
+        query = query.order_by(CHATS.c.created_at.desc(), CHATS.c.id.desc()).limit(limit + 1)
+        with self._engine.connect() as connection:
+            rows = connection.execute(query).all()
+        items = [ChatSummary.model_validate(dict(row._mapping)) for row in rows[:limit]]
+        more = len(rows) > limit
+        next_cursor = common.encode_cursor(items[-1].created_at, items[-1].id) if more else None
+        return ChatPage(items=items, next_cursor=next_cursor)
+
+    @in_thread
+    @_reachable
+    def _update_chat(self, user_id: str, chat_id: str, revision: int, values: dict[str, Any]) -> Chat:
+        owned = and_(CHATS.c.id == chat_id, CHATS.c.user_id == user_id)
+        with self._engine.begin() as connection:
+            row = connection.execute(
+                update(CHATS)
+                .where(owned, CHATS.c.revision == revision)
+                .values(**values, revision=CHATS.c.revision + 1, updated_at=common.now())
+                .returning(*CHATS.c)
+            ).first()
+            if row is not None:
+                return _chat(row)
+            if connection.execute(select(CHATS.c.id).where(owned)).first() is None:
+                raise NotFound("not_found")
+        raise RevisionConflict(chat_id)
+
+    @in_thread
+    @_reachable
+    def _add_message(self, user_id: str, chat_id: str, message: NewMessage) -> Message:
+        with self._engine.connect() as connection:
+            # Taking the next number locks the chat row first (PostgreSQL row lock, SQLite
+            # write lock): concurrent appends to one chat queue here, so the dedupe check
+            # below sees every message committed before, and numbers never repeat.
+            seq = connection.execute(
+                update(CHATS)
+                .where(CHATS.c.id == chat_id, CHATS.c.user_id == user_id)
+                .values(message_seq=CHATS.c.message_seq + 1)
+                .returning(CHATS.c.message_seq)
+            ).scalar()
+            if seq is None:
+                raise NotFound("not_found")
+            if message.dedupe_key is not None:
+                existing = connection.execute(
+                    select(MESSAGES).where(
+                        MESSAGES.c.chat_id == chat_id, MESSAGES.c.dedupe_key == message.dedupe_key
+                    )
+                ).first()
+                if existing is not None:
+                    connection.rollback()  # gives the number back
+                    return _message(existing)
+            stored = Message(
+                id=uuid.uuid4().hex, chat_id=chat_id, seq=seq, created_at=common.now(), **message.model_dump()
+            )
+            connection.execute(insert(MESSAGES).values(**_row(stored), user_id=user_id))
+            connection.commit()
+        return Message.model_validate(stored.model_dump(mode="json"))
+
+    @in_thread
+    @_reachable
+    def _list_messages(self, user_id: str, chat_id: str) -> list[Message]:
+        with self._engine.connect() as connection:
+            owned = connection.execute(
+                select(CHATS.c.id).where(CHATS.c.id == chat_id, CHATS.c.user_id == user_id)
+            ).first()
+            if owned is None:
+                raise NotFound("not_found")
+            rows = connection.execute(
+                select(MESSAGES)
+                .where(MESSAGES.c.chat_id == chat_id, MESSAGES.c.user_id == user_id)
+                .order_by(MESSAGES.c.seq)
+            ).all()
+        return [_message(row) for row in rows]
+
+    @in_thread
+    @_reachable
+    def _delete_all(self, user_id: str) -> int:
+        with self._engine.begin() as connection:
+            connection.execute(delete(MESSAGES).where(MESSAGES.c.user_id == user_id))
+            result = connection.execute(delete(CHATS).where(CHATS.c.user_id == user_id))
+        return int(result.rowcount)
+
+    @in_thread
+    @_reachable
+    def _ping(self) -> None:
+        with self._engine.connect() as connection:
+            connection.execute(text("SELECT 1"))

@@ -1,0 +1,348 @@
+"""The interview screen's state: display values only; every step goes through the engine."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import reflex as rx
+
+from onlyjobless import i18n
+from onlyjobless.services.errors import NotFound, ServiceError
+from onlyjobless.services.hub import get_services
+from onlyjobless.services.interviews import ChatView, Delta, Done, Event, Failed, Reset
+from onlyjobless.storage.chats import ChatStoreDown, Message
+from onlyjobless.ui import routes
+from onlyjobless.ui.evaluation_preview import preview
+from onlyjobless.ui.sidebar import SidebarState
+
+FLUSH_SECONDS = 0.08
+REVEAL_WORD_SECONDS = 0.012
+
+
+@dataclass
+class UiMessage:
+    """One chat bubble."""
+
+    id: str
+    role: str
+    kind: str
+    label: str
+    content: str
+    complete: bool
+    offline: bool
+    current: bool
+
+
+@dataclass
+class ReportItem:
+    """One row of the evaluation report."""
+
+    number: int
+    topic: str
+    text: str
+    score: int
+    score_label: str
+    good: str
+    missing: str
+    strong: str
+    mistake: bool
+
+
+def _label(t: dict[str, str], message: Message) -> str:
+    return t.get(f"message.{message.kind}", message.kind)
+
+
+class InterviewState(SidebarState):
+    """What the chat page shows, and the running line of whatever is being written."""
+
+    title: rx.Field[str] = rx.field("")
+    vacancy: rx.Field[str] = rx.field("")
+    status: rx.Field[str] = rx.field("")
+    stale: rx.Field[bool] = rx.field(False)
+    not_found: rx.Field[bool] = rx.field(False)
+    loaded: rx.Field[bool] = rx.field(False)
+    position: rx.Field[int] = rx.field(0)
+    total: rx.Field[int] = rx.field(0)
+    messages: rx.Field[list[UiMessage]] = rx.field(default_factory=list)
+    streaming: rx.Field[str] = rx.field("")
+    streaming_label: rx.Field[str] = rx.field("")
+    generating: rx.Field[bool] = rx.field(False)
+    stop_requested: rx.Field[bool] = rx.field(False)
+    error: rx.Field[str] = rx.field("")
+    offline: rx.Field[bool] = rx.field(False)
+    report: rx.Field[list[ReportItem]] = rx.field(default_factory=list)
+    chart: rx.Field[list[dict[str, int]]] = rx.field(default_factory=list)
+    overall: rx.Field[str] = rx.field("")
+    summary: rx.Field[str] = rx.field("")
+    evaluation_offline: rx.Field[bool] = rx.field(False)
+    has_mistakes: rx.Field[bool] = rx.field(False)
+    evaluation_due: rx.Field[bool] = rx.field(False)
+    sending: rx.Field[bool] = rx.field(False)
+    _pending_reveal: list[str] = []  # noqa: RUF012
+
+    # -- loading ----------------------------------------------------------------------
+
+    def _t(self) -> dict[str, str]:
+        return i18n.strings(self.lang)
+
+    def _show(self, view: ChatView, hide_from: int | None = None) -> list[Message]:
+        """Copy a chat view into display vars; messages from seq `hide_from` on are returned for revealing."""
+        chat, t = view.chat, self._t()
+        self.title, self.vacancy, self.status, self.stale = chat.title, chat.vacancy, chat.status, view.stale
+        self.position, self.total = view.progress.position, view.progress.total
+        self.evaluation_due = view.evaluation_due
+        current_seq = max(
+            (m.seq for m in view.messages if m.kind == "question" and m.question_index == chat.current),
+            default=-1,
+        )
+        shown, hidden = [], []
+        for message in view.messages:
+            if hide_from is not None and message.seq >= hide_from:
+                hidden.append(message)
+                continue
+            shown.append(self._bubble(message, t, current=message.seq == current_seq))
+        self.messages = shown
+        self.report = (
+            [
+                ReportItem(
+                    number=number,
+                    topic=q.topic,
+                    text=q.text,
+                    score=q.score or 0,
+                    score_label=t["evaluation.not_answered"] if q.score is None else f"{q.score}/10",
+                    good=q.feedback.good if q.feedback else "",
+                    missing=q.feedback.missing if q.feedback else "",
+                    strong=q.feedback.strong_answer if q.feedback else "",
+                    mistake=q.mistakes,
+                )
+                for number, q in enumerate((chat.questions[i] for i in chat.round), start=1)
+            ]
+            if chat.status == "finished"
+            else []
+        )
+        self.chart = [{"number": item.number, "score": item.score} for item in self.report]
+        self.overall = "" if chat.overall_score is None else f"{chat.overall_score:g}/10"
+        self.summary = chat.summary or ""
+        self.evaluation_offline = chat.evaluation_source == "offline"
+        self.has_mistakes = any(q.mistakes for q in chat.questions)
+        return hidden
+
+    def _bubble(self, message: Message, t: dict[str, str], current: bool = False) -> UiMessage:
+        return UiMessage(
+            id=message.id,
+            role=message.role,
+            kind=message.kind,
+            label=_label(t, message),
+            content=message.content,
+            complete=message.complete,
+            offline=bool(message.meta.get("offline")),
+            current=current,
+        )
+
+    def _chat_id(self) -> str:
+        """The chat id from the URL (/chat/[chat_id]); Reflex adds it as a var of the root state."""
+        return str(getattr(self, "chat_id", ""))
+
+    async def _current_user(self) -> uuid.UUID | None:
+        who = await self._identity()
+        return who.user.id if who else None
+
+    @rx.event
+    async def load_chat(self):  # type: ignore[no-untyped-def]
+        """Open the chat named in the URL, exactly as it was left."""
+        self.error, self.streaming, self.not_found, self.loaded = "", "", False, False
+        user_id = await self._current_user()
+        if user_id is None:
+            return rx.redirect(routes.LOGIN, replace=True)
+        try:
+            view = await get_services().interviews.view(user_id, self._chat_id())
+        except NotFound:
+            self.not_found, self.loaded = True, True
+            return None
+        except ChatStoreDown:
+            self.error = i18n.translate("error.chat_store_down", self.lang)
+            return None
+        self._show(view)
+        self.loaded = True
+        if view.evaluation_due and not self.generating:
+            return InterviewState.run_finish
+        return None
+
+    # -- answering ----------------------------------------------------------------------
+
+    def _fail(self, exc: ServiceError) -> None:
+        self.error = i18n.translate(f"error.{exc.code}", self.lang, **exc.params)
+
+    @rx.event
+    async def send_answer(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
+        """Store the answer; the next question runs in, or the evaluation starts by itself."""
+        if self.generating or self.sending:
+            return None
+        self.error, self.sending = "", True
+        user_id = await self._current_user()
+        if user_id is None:
+            return rx.redirect(routes.LOGIN, replace=True)
+        try:
+            view = await get_services().interviews.answer(user_id, self._chat_id(), form.get("answer"))
+        except ServiceError as exc:
+            self._fail(exc)  # the typed answer stays in the box
+            self.sending = False
+            return None
+        except ChatStoreDown:
+            self.error = i18n.translate("error.chat_store_down", self.lang)
+            self.sending = False
+            return None
+        answer_seq = next(m.seq for m in reversed(view.messages) if m.kind == "answer")
+        hidden = self._show(view, hide_from=answer_seq + 1)
+        self._pending_reveal = [m.id for m in hidden]
+        self.sending = False
+        events: list[Any] = [rx.set_value("answer", "")]
+        if hidden:
+            events.append(InterviewState.reveal)
+        if view.evaluation_due:
+            events.append(InterviewState.run_finish)
+        return events
+
+    @rx.event(background=True)
+    async def reveal(self) -> None:
+        """Type out the interviewer's new messages as a running line (they are already stored)."""
+        async with self:
+            ids = list(self._pending_reveal)
+            self._pending_reveal = []
+            user_id = await self._current_user()
+            chat_id = self._chat_id()
+            t = self._t()
+        if user_id is None or not ids:
+            return
+        view = await get_services().interviews.view(user_id, chat_id)
+        for message in (m for m in view.messages if m.id in ids):
+            async with self:
+                self.streaming_label = _label(t, message)
+            words = message.content.split(" ")
+            last = time.monotonic()
+            for count in range(1, len(words) + 1):
+                if time.monotonic() - last >= FLUSH_SECONDS:
+                    async with self:
+                        self.streaming = " ".join(words[:count])
+                    last = time.monotonic()
+                await asyncio.sleep(REVEAL_WORD_SECONDS)
+            async with self:
+                self.streaming = ""
+                self._show(view, hide_from=None)
+
+    # -- generations ------------------------------------------------------------------
+
+    @rx.event
+    def stop(self) -> None:
+        """Stop the generation that is running; what arrived is kept, marked incomplete."""
+        if self.generating:
+            self.stop_requested = True
+
+    @rx.event(background=True)
+    async def run_hint(self) -> None:
+        await self._generate("hint")
+
+    @rx.event(background=True)
+    async def run_model_answer(self) -> None:
+        await self._generate("model_answer")
+
+    @rx.event(background=True)
+    async def run_finish(self) -> None:
+        await self._generate("evaluation")
+
+    async def _generate(self, kind: str) -> None:
+        async with self:
+            if self.generating:
+                return
+            self.generating, self.stop_requested, self.streaming, self.error = True, False, "", ""
+            t = self._t()
+            self.streaming_label = t.get(f"message.{kind}", kind)
+            user_id = await self._current_user()
+            chat_id = self._chat_id()
+        done: Done | None = None
+        failed: Failed | None = None
+        stopped = False
+        try:
+            if user_id is None:
+                raise NotFound("not_found")
+            interviews = get_services().interviews
+            starter = {"hint": interviews.hint, "model_answer": interviews.model_answer}.get(
+                kind, interviews.finish
+            )
+            events: AsyncIterator[Event] = await starter(user_id, chat_id)
+            buffer: list[str] = []
+            last = time.monotonic()
+            try:
+                async for event in events:
+                    if isinstance(event, Delta):
+                        buffer.append(event.text)
+                    elif isinstance(event, Reset):
+                        buffer.clear()
+                    elif isinstance(event, Done):
+                        done = event
+                    elif isinstance(event, Failed):
+                        failed = event
+                    if time.monotonic() - last >= FLUSH_SECONDS:
+                        text = "".join(buffer)
+                        async with self:
+                            if self.stop_requested:
+                                stopped = True
+                                break
+                            self.streaming = preview(text, t) if kind == "evaluation" else text
+                        last = time.monotonic()
+            finally:
+                await events.aclose()  # type: ignore[attr-defined]
+        except ServiceError as exc:
+            async with self:
+                self._fail(exc)
+        except ChatStoreDown:
+            async with self:
+                self.error = i18n.translate("error.chat_store_down", self.lang)
+        finally:
+            async with self:
+                self.generating, self.stop_requested, self.streaming = False, False, ""
+                if failed is not None:
+                    self.error = i18n.translate(f"error.{failed.code}", self.lang, **failed.params)
+                if done is not None and done.offline:
+                    self.offline = True
+                if done is not None or failed is not None or stopped:
+                    refreshed = await get_services().interviews.view(user_id, chat_id) if user_id else None
+                    if refreshed is not None:
+                        self._show(refreshed)
+
+    # -- after the evaluation -------------------------------------------------------------
+
+    @rx.event
+    async def retry(self, mode: str):  # type: ignore[no-untyped-def]
+        """Go again through all questions or only the mistakes (counts toward today's limit)."""
+        user_id = await self._current_user()
+        if user_id is None:
+            return rx.redirect(routes.LOGIN, replace=True)
+        self.error = ""
+        try:
+            view = await get_services().interviews.retry(user_id, self._chat_id(), mode)
+        except ServiceError as exc:
+            self._fail(exc)
+            return None
+        notice_seq = next(m.seq for m in reversed(view.messages) if m.kind == "notice")
+        hidden = self._show(view, hide_from=notice_seq)
+        self._pending_reveal = [m.id for m in hidden]
+        return [InterviewState.reveal, SidebarState.load_chats]
+
+    @rx.event
+    async def fresh_interview(self):  # type: ignore[no-untyped-def]
+        """From the stale banner: a new interview for the same role with today's questions."""
+        user_id = await self._current_user()
+        if user_id is None:
+            return rx.redirect(routes.LOGIN, replace=True)
+        try:
+            view = await get_services().interviews.start(user_id, self.title, self.lang)
+        except ServiceError as exc:
+            self._fail(exc)
+            return None
+        return rx.redirect(routes.chat(view.chat.id))

@@ -1,0 +1,163 @@
+"""The new-interview screen: a job title with suggestions as you type, refusals with IT roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import reflex as rx
+
+from onlyjobless import i18n
+from onlyjobless.services.errors import InvalidInput, ServiceError, TooManyRequests
+from onlyjobless.services.hub import get_services
+from onlyjobless.storage.chats import ChatStoreDown
+from onlyjobless.ui import routes
+from onlyjobless.ui.components import error_callout, tr
+from onlyjobless.ui.layout import shell
+from onlyjobless.ui.sidebar import SidebarState
+
+
+@dataclass
+class Role:
+    """A role to offer: its catalogue title in the user's language."""
+
+    slug: str
+    title: str
+
+
+class NewInterviewState(SidebarState):
+    """Suggestions, refusals and the daily limit, as display values."""
+
+    suggestions: rx.Field[list[Role]] = rx.field(default_factory=list)
+    refusal: rx.Field[str] = rx.field("")
+    refusal_roles: rx.Field[list[Role]] = rx.field(default_factory=list)
+    start_error: rx.Field[str] = rx.field("")
+    starting: rx.Field[bool] = rx.field(False)
+
+    @rx.event
+    def reset_form(self) -> None:
+        self.suggestions, self.refusal, self.refusal_roles, self.start_error = [], "", [], ""
+        self.starting = False
+
+    @rx.event
+    def suggest(self, text: str) -> None:
+        """Catalogue matches for what has been typed so far."""
+        found = get_services().catalogue.search(text if isinstance(text, str) else "", self.lang, limit=6)
+        self.suggestions = [Role(s.slug, s.title) for s in found]
+
+    @rx.event
+    async def start(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
+        return await self._start(form.get("position"))
+
+    @rx.event
+    async def start_role(self, title: str):  # type: ignore[no-untyped-def]
+        """A suggested role's button."""
+        return await self._start(title)
+
+    async def _start(self, position: object):  # type: ignore[no-untyped-def]
+        self.refusal, self.refusal_roles, self.start_error = "", [], ""
+        who = await self._identity()
+        if who is None:
+            return rx.redirect(routes.LOGIN, replace=True)
+        self.starting = True
+        try:
+            view = await get_services().interviews.start(who.user.id, position, who.user.preferred_language)
+        except InvalidInput as exc:
+            self.starting = False
+            self.refusal = i18n.translate(f"error.{exc.code}", self.lang, **exc.params)
+            self.refusal_roles = [Role(s["slug"], s["title"]) for s in exc.params.get("suggestions", [])]
+            return None
+        except (TooManyRequests, ServiceError) as exc:
+            self.starting = False
+            self.start_error = i18n.translate(f"error.{exc.code}", self.lang, **exc.params)
+            return SidebarState.load_chats
+        except ChatStoreDown:
+            self.starting = False
+            self.start_error = i18n.translate("error.chat_store_down", self.lang)
+            return None
+        return rx.redirect(routes.chat(view.chat.id))
+
+
+def _role_button(role: Role, test_id: str) -> rx.Component:
+    return rx.button(
+        role.title,
+        variant="soft",
+        on_click=NewInterviewState.start_role(role.title),  # type: ignore[operator]
+        data_testid=test_id,
+        disabled=NewInterviewState.starting,
+    )
+
+
+def new_interview_page() -> rx.Component:
+    return shell(
+        rx.vstack(
+            rx.heading(tr("new.title"), size="7", as_="h1"),
+            rx.text(tr("new.lead"), color_scheme="gray"),
+            rx.form(
+                rx.hstack(
+                    rx.input(
+                        name="position",
+                        id="position",
+                        placeholder=tr("new.placeholder"),
+                        max_length=200,
+                        required=True,
+                        auto_complete="off",
+                        on_change=NewInterviewState.suggest.debounce(250),  # type: ignore[attr-defined]
+                        aria_label=tr("new.placeholder"),
+                        data_testid="position",
+                        width="100%",
+                        size="3",
+                    ),
+                    rx.button(
+                        tr("new.start"),
+                        type="submit",
+                        size="3",
+                        loading=NewInterviewState.starting,
+                        disabled=SidebarState.limit_message != "",
+                        data_testid="start",
+                    ),
+                    width="100%",
+                ),
+                on_submit=NewInterviewState.start,
+                reset_on_submit=False,
+                width="100%",
+            ),
+            rx.cond(
+                NewInterviewState.suggestions.length() > 0,
+                rx.flex(
+                    rx.foreach(NewInterviewState.suggestions, lambda r: _role_button(r, "suggestion")),
+                    wrap="wrap",
+                    gap="2",
+                ),
+            ),
+            rx.cond(
+                NewInterviewState.refusal != "",
+                rx.callout.root(
+                    rx.callout.text(NewInterviewState.refusal),
+                    rx.flex(
+                        rx.foreach(
+                            NewInterviewState.refusal_roles, lambda r: _role_button(r, "refusal-role")
+                        ),
+                        wrap="wrap",
+                        gap="2",
+                        margin_top="0.5em",
+                    ),
+                    color_scheme="orange",
+                    role="alert",
+                    data_testid="refusal",
+                ),
+            ),
+            error_callout(NewInterviewState.start_error, "start-error"),
+            rx.cond(
+                SidebarState.limit_message != "",
+                rx.callout(
+                    SidebarState.limit_message,
+                    icon="clock",
+                    color_scheme="amber",
+                    data_testid="limit-reached",
+                ),
+            ),
+            spacing="4",
+            width="100%",
+        )
+    )
