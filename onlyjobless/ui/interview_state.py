@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import reflex as rx
@@ -16,11 +18,15 @@ from onlyjobless.services.errors import NotFound, ServiceError
 from onlyjobless.services.hub import get_services
 from onlyjobless.services.interviews import ChatView, Delta, Done, Event, Failed, Reset
 from onlyjobless.storage.chats import ChatStoreDown, Message
+from onlyjobless.storage.clock import utcnow
 from onlyjobless.ui import routes
 from onlyjobless.ui.evaluation_preview import preview
 from onlyjobless.ui.sidebar import SidebarState
 
+log = logging.getLogger(__name__)
+
 FLUSH_SECONDS = 0.08
+FRESH_CHAT = timedelta(seconds=20)
 REVEAL_WORD_SECONDS = 0.012
 
 
@@ -167,8 +173,12 @@ class InterviewState(SidebarState):
         except ChatStoreDown:
             self.error = i18n.translate("error.chat_store_down", self.lang)
             return None
-        self._show(view)
+        fresh = len(view.messages) == 2 and utcnow() - view.chat.created_at < FRESH_CHAT
+        hidden = self._show(view, hide_from=view.messages[0].seq if fresh else None)
         self.loaded = True
+        if hidden:  # a chat that has just started: the greeting and first question run in
+            self._pending_reveal = [m.id for m in hidden]
+            return InterviewState.reveal
         if view.evaluation_due and not self.generating:
             return InterviewState.run_finish
         return None
@@ -214,13 +224,15 @@ class InterviewState(SidebarState):
         async with self:
             ids = list(self._pending_reveal)
             self._pending_reveal = []
-            user_id = await self._current_user()
+            token = self._cookie_token()
             chat_id = self._chat_id()
             t = self._t()
+        user_id = await _user_for(token)
         if user_id is None or not ids:
             return
         view = await get_services().interviews.view(user_id, chat_id)
-        for message in (m for m in view.messages if m.id in ids):
+        revealing = [m for m in view.messages if m.id in ids]
+        for number, message in enumerate(revealing):
             async with self:
                 self.streaming_label = _label(t, message)
             words = message.content.split(" ")
@@ -233,7 +245,8 @@ class InterviewState(SidebarState):
                 await asyncio.sleep(REVEAL_WORD_SECONDS)
             async with self:
                 self.streaming = ""
-                self._show(view, hide_from=None)
+                following = revealing[number + 1].seq if number + 1 < len(revealing) else None
+                self._show(view, hide_from=following)
 
     # -- generations ------------------------------------------------------------------
 
@@ -262,8 +275,9 @@ class InterviewState(SidebarState):
             self.generating, self.stop_requested, self.streaming, self.error = True, False, "", ""
             t = self._t()
             self.streaming_label = t.get(f"message.{kind}", kind)
-            user_id = await self._current_user()
+            token = self._cookie_token()
             chat_id = self._chat_id()
+        user_id = await _user_for(token)
         done: Done | None = None
         failed: Failed | None = None
         stopped = False
@@ -303,17 +317,24 @@ class InterviewState(SidebarState):
         except ChatStoreDown:
             async with self:
                 self.error = i18n.translate("error.chat_store_down", self.lang)
-        finally:
+        except Exception:  # never leave the buttons locked: say so, keep what was stored
+            log.exception("generation failed")
             async with self:
-                self.generating, self.stop_requested, self.streaming = False, False, ""
-                if failed is not None:
-                    self.error = i18n.translate(f"error.{failed.code}", self.lang, **failed.params)
-                if done is not None and done.offline:
-                    self.offline = True
-                if done is not None or failed is not None or stopped:
-                    refreshed = await get_services().interviews.view(user_id, chat_id) if user_id else None
-                    if refreshed is not None:
-                        self._show(refreshed)
+                self.error = i18n.translate("error.internal", self.lang)
+        refreshed: ChatView | None = None
+        if user_id is not None and (done is not None or failed is not None or stopped):
+            try:
+                refreshed = await get_services().interviews.view(user_id, chat_id)
+            except (ServiceError, ChatStoreDown):
+                refreshed = None
+        async with self:  # the finished message replaces the running line in one delta
+            self.generating, self.stop_requested, self.streaming = False, False, ""
+            if failed is not None:
+                self.error = i18n.translate(f"error.{failed.code}", self.lang, **failed.params)
+            if done is not None and done.offline:
+                self.offline = True
+            if refreshed is not None:
+                self._show(refreshed)
 
     # -- after the evaluation -------------------------------------------------------------
 
@@ -346,3 +367,14 @@ class InterviewState(SidebarState):
             self._fail(exc)
             return None
         return rx.redirect(routes.chat(view.chat.id))
+
+
+async def _user_for(token: str | None) -> uuid.UUID | None:
+    """The user behind a session cookie, checked outside the state lock."""
+    if not token:
+        return None
+    try:
+        who = await get_services().accounts.user_for_session(token)
+    except ServiceError:
+        return None
+    return who.user.id

@@ -16,6 +16,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, WebSocket, sync_playwright
 
+from tests.support.fake_ollama import FakeOllama
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "browser"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -56,7 +58,9 @@ class RunningApp:
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+def app_server(
+    tmp_path_factory: pytest.TempPathFactory, fake_ollama_server: FakeOllama
+) -> Iterator[RunningApp]:
     """`reflex run --env prod` on a free port with its own data folder, as `make run` does."""
     data_dir = tmp_path_factory.mktemp("app-data")
     port = _free_port()
@@ -66,6 +70,9 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]
         "PORT": str(port),
         "ONLYJOBLESS_ENV": "test",
         "SCHEDULER_ENABLED": "false",
+        "OLLAMA_HOST": fake_ollama_server.url,
+        "LLM_FIRST_TOKEN_TIMEOUT": "10",
+        "LLM_TOTAL_TIMEOUT": "60",
         "REFLEX_USE_SYSTEM_BUN": "1",
         "REFLEX_TELEMETRY_ENABLED": "false",
         "PATH": f"{ROOT / '.tools' / 'node_modules' / '.bin'}:{os.environ.get('PATH', '')}",

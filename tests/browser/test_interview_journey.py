@@ -1,0 +1,181 @@
+"""The interview journey in Chromium against the production build and the Ollama test double."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import ROOT, RunningApp
+from tests.browser.helpers import answer, long_answer, register, start_interview
+from tests.integration.interviews.conftest import evaluation_json
+from tests.integration.test_bank import generated_bank
+from tests.support.fake_ollama import FakeOllama
+from tests.support.fake_ollama_script import Reply
+
+pytestmark = pytest.mark.browser
+
+SCORES = [10, 6, 10, 10, 3, 10, 10, 10, 10, 10, 10, 10]
+
+
+def _current_question(page: Page) -> str:
+    return page.get_by_test_id("current-question").inner_text()
+
+
+def test_the_whole_journey(page: Page, fake_ollama: FakeOllama, app_server: RunningApp, browser) -> None:  # type: ignore[no-untyped-def]
+    register(page, "journey")
+    page.goto("/")
+    page.get_by_test_id("position").fill("python разработчик")
+    page.get_by_test_id("start").click()
+    # The greeting and the first question run in as a running line, then settle.
+    expect(page.get_by_test_id("streaming")).to_be_visible(timeout=20_000)
+    expect(page.get_by_test_id("current-question")).to_be_visible(timeout=20_000)
+    expect(page.get_by_test_id("message-greeting")).to_contain_text("Python Backend Developer")
+    expect(page.get_by_test_id("progress")).to_contain_text("1 / 12")
+    chat_url = page.url
+
+    first = _current_question(page)
+    answer(page, long_answer("the first question"))
+    expect(page.get_by_test_id("progress")).to_contain_text("2 / 12")
+    expect(page.get_by_test_id("current-question")).not_to_contain_text(first[-40:])
+
+    fake_ollama.script(
+        Reply(text="Think about what happens to memory when the object is shared.", tokens_per_second=25)
+    )
+    page.get_by_test_id("hint").click()
+    expect(page.get_by_test_id("streaming")).to_be_visible()
+    expect(page.get_by_test_id("stop")).to_be_visible()
+    expect(page.get_by_test_id("message-hint")).to_contain_text("shared", timeout=15_000)
+
+    fake_ollama.script(
+        Reply(text="A strong answer names the trade-offs and gives an example.", tokens_per_second=40)
+    )
+    page.get_by_test_id("get-answer").click()
+    expect(page.get_by_test_id("message-model_answer")).to_contain_text("trade-offs", timeout=15_000)
+
+    # A reload in the middle restores the chat exactly.
+    current = _current_question(page)
+    page.reload()
+    expect(page.get_by_test_id("current-question")).to_contain_text(current[-40:])
+    expect(page.get_by_test_id("message-hint")).to_be_visible()
+
+    fake_ollama.script(Reply(json=evaluation_json(12, SCORES), chunk_size=30, tokens_per_second=40))
+    for number in range(2, 13):
+        answer(page, long_answer(f"question {number}"))
+    # After the last answer the evaluation starts by itself and streams in.
+    expect(page.get_by_test_id("streaming")).to_contain_text("Question 1: 10/10", timeout=20_000)
+    expect(page.get_by_test_id("report")).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("report-item")).to_have_count(12)
+    expect(page.get_by_test_id("overall-score")).to_contain_text("9.1/10")
+    expect(page.get_by_test_id("report-item").nth(1)).to_contain_text("6/10")
+
+    # Retry the mistakes: exactly the flagged questions, in order.
+    flagged = [page.get_by_test_id("report-item").nth(i).locator("p").first.inner_text() for i in (1, 4)]
+    page.get_by_test_id("retry-mistakes").click()
+    expect(page.get_by_test_id("progress")).to_contain_text("1 / 2", timeout=20_000)
+    expect(page.get_by_test_id("current-question")).to_contain_text(flagged[0][:40])
+    answer(page, long_answer("again"))
+    expect(page.get_by_test_id("current-question")).to_contain_text(flagged[1][:40])
+
+    # A bank refresh makes the chat stale.
+    fake_ollama.script(Reply(json=generated_bank("fresh")))
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "onlyjobless",
+            "bank",
+            "refresh",
+            "--vacancy",
+            "backend-python",
+            "--language",
+            "en",
+        ],
+        cwd=ROOT,
+        env=app_server.env,
+        check=True,
+    )
+    page.reload()
+    expect(page.get_by_test_id("stale-banner")).to_be_visible()
+
+    # Interview 3 of 3 is allowed; the fourth is refused with the time it resets.
+    start_interview(page, "golang developer")
+    page.goto("/")
+    expect(page.get_by_test_id("limit-reached")).to_contain_text("UTC")
+    expect(page.get_by_test_id("start")).to_be_disabled()
+
+    # Clear history empties the sidebar.
+    expect(page.get_by_test_id("chat-link")).to_have_count(2)
+    page.get_by_test_id("clear-history").click()
+    page.get_by_test_id("confirm-clear").click()
+    expect(page.get_by_test_id("chat-link")).to_have_count(0)
+    expect(page.get_by_test_id("no-chats")).to_be_visible()
+
+    # Another user opening the first user's chat URL sees a not-found page.
+    other = browser.new_context(base_url=app_server.url)
+    try:
+        second = other.new_page()
+        register(second, "intruder")
+        second.goto(chat_url)
+        expect(second.get_by_test_id("not-found")).to_be_visible()
+        assert "Python Backend Developer" not in second.content()
+    finally:
+        other.close()
+
+
+def test_disconnect_mid_stream_and_stop(page: Page, fake_ollama: FakeOllama) -> None:
+    register(page, "faults")
+    start_interview(page, "devops")
+    fake_ollama.script(
+        Reply(text="one two three four five six seven eight", disconnect_after=4, chunk_delay=0.1)
+    )
+    page.get_by_test_id("hint").click()
+    expect(page.get_by_test_id("chat-error")).to_contain_text("cut off", timeout=15_000)
+    partial = page.locator("[data-kind=hint][data-complete=false]")
+    expect(partial).to_contain_text("one two three")
+    expect(page.get_by_test_id("hint")).to_be_enabled()
+
+    fake_ollama.script(Reply(text="word " * 400, tokens_per_second=20))
+    page.get_by_test_id("get-answer").click()
+    expect(page.get_by_test_id("stop")).to_be_visible()
+    expect(page.get_by_test_id("streaming")).to_contain_text("word word", timeout=10_000)
+    page.get_by_test_id("stop").click()
+    expect(page.get_by_test_id("stop")).to_be_hidden(timeout=10_000)
+    stopped = page.locator("[data-kind=model_answer][data-complete=false]")
+    expect(stopped).to_be_visible()
+    assert stopped.inner_text().count("word") < 400
+    expect(page.get_by_test_id("get-answer")).to_be_enabled()
+
+
+def test_refusal_suggestions_and_inert_markdown(page: Page, fake_ollama: FakeOllama) -> None:
+    register(page, "refused")
+    page.goto("/")
+    page.get_by_test_id("position").fill("повар")
+    page.get_by_test_id("start").click()
+    expect(page.get_by_test_id("refusal")).to_contain_text("IT")
+    expect(page.get_by_test_id("refusal-role")).to_have_count(3)
+    page.get_by_test_id("refusal-role").first.click()
+    expect(page.get_by_test_id("current-question")).to_be_visible(timeout=20_000)
+
+    hostile = (
+        "Look: <script>window.__pwned = 1</script> <img src=x onerror='window.__pwned=2'> "
+        "[click](javascript:window.__pwned=3) ![remote](http://127.0.0.1:9/tracker.png) **bold**"
+    )
+    fake_ollama.script(Reply(text=hostile))
+    page.get_by_test_id("hint").click()
+    hint = page.get_by_test_id("message-hint")
+    expect(hint).to_contain_text("bold")
+    assert hint.locator("script, img, iframe").count() == 0
+    assert all("javascript:" not in (a.get_attribute("href") or "") for a in hint.locator("a").all())
+    assert page.evaluate("window.__pwned") is None
+
+
+def test_offline_mode_uses_the_built_in_bank(page: Page, fake_ollama: FakeOllama) -> None:
+    register(page, "offline")
+    start_interview(page, "qa automation")
+    fake_ollama.set_models([])
+    page.get_by_test_id("hint").click()
+    expect(page.get_by_test_id("offline-notice")).to_be_visible(timeout=15_000)
+    expect(page.get_by_test_id("message-hint")).to_contain_text("built-in")
