@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
+import urllib.request
 from collections.abc import Callable, Sequence
 
 from onlyjobless.settings import get_settings
@@ -48,10 +50,30 @@ def _bank_refresh(args: argparse.Namespace) -> int:
     return 0 if all(outcome.ok for outcome in outcomes) else 1
 
 
+def _serve(args: argparse.Namespace) -> int:
+    """Migrate, then become the Reflex production server (one port: frontend, websocket, API)."""
+    _migrate(args)
+    command = ["reflex", "run", "--env", "prod", "--loglevel", "warning"]
+    os.execvp(command[0], command)  # noqa: S606 - replaces this process by design
+    return 0  # pragma: no cover - execvp does not return
+
+
+def _health(_args: argparse.Namespace) -> int:
+    """Exit 0 when the local server answers /api/health (for container health checks)."""
+    url = f"http://127.0.0.1:{get_settings().port}/api/health"
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return 0 if response.status == 200 else 1
+    except OSError:
+        return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m onlyjobless", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="apply the database migrations").set_defaults(run=_migrate)
+    commands.add_parser("serve", help="migrate and serve the production build").set_defaults(run=_serve)
+    commands.add_parser("health", help="check the local server's health").set_defaults(run=_health)
     bank = commands.add_parser("bank", help="the shared question bank").add_subparsers(
         dest="action", required=True
     )

@@ -54,3 +54,36 @@ def test_bank_refresh(
     fake_ollama.script(Reply(status=503), Reply(status=503))
     assert cli.main(["bank", "refresh", "--vacancy", "backend-go", "--language", "en"]) == 1
     assert "kept the old version (llm_busy)" in capsys.readouterr().out
+
+
+def test_serve_migrates_then_execs_reflex(configured: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[list[str]] = []
+    monkeypatch.setattr(cli.os, "execvp", lambda file, args: calls.append([file, *args]))
+    cli.main(["serve"])
+    assert calls == [["reflex", "reflex", "run", "--env", "prod", "--loglevel", "warning"]]
+
+
+def test_health_command(configured: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    class Healthy(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200 if self.path == "/api/health" else 404)
+            self.end_headers()
+
+        def log_message(self, *_args: object) -> None:
+            return
+
+    server = HTTPServer(("127.0.0.1", 0), Healthy)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        monkeypatch.setenv("PORT", str(server.server_address[1]))
+        get_settings.cache_clear()
+        assert cli.main(["health"]) == 0
+    finally:
+        server.shutdown()
+        server.server_close()
+    get_settings.cache_clear()
+    assert cli.main(["health"]) == 1  # nobody listens any more
