@@ -46,8 +46,8 @@ run: $(VENV)/.runtime $(TOOLS)/node_modules/.bin/bun migrate
 	$(BIN)/reflex run --env prod --loglevel warning
 
 lint: $(VENV)/.dev
-	$(BIN)/ruff check onlyjobless tests benchmarks alembic rxconfig.py
-	$(BIN)/ruff format --check onlyjobless tests benchmarks alembic rxconfig.py
+	$(BIN)/ruff check onlyjobless tests alembic rxconfig.py $(wildcard benchmarks)
+	$(BIN)/ruff format --check onlyjobless tests alembic rxconfig.py $(wildcard benchmarks)
 
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy onlyjobless
