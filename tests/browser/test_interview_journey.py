@@ -152,6 +152,8 @@ def test_disconnect_mid_stream_and_stop(page: Page, fake_ollama: FakeOllama) -> 
 def test_refusal_suggestions_and_inert_markdown(page: Page, fake_ollama: FakeOllama) -> None:
     register(page, "refused")
     page.goto("/")
+    page.get_by_test_id("position").press_sequentially("pyth", delay=50)
+    expect(page.get_by_test_id("suggestion").first).to_contain_text("Python", timeout=10_000)
     page.get_by_test_id("position").fill("повар")
     page.get_by_test_id("start").click()
     expect(page.get_by_test_id("refusal")).to_contain_text("IT")
@@ -179,3 +181,16 @@ def test_offline_mode_uses_the_built_in_bank(page: Page, fake_ollama: FakeOllama
     page.get_by_test_id("hint").click()
     expect(page.get_by_test_id("offline-notice")).to_be_visible(timeout=15_000)
     expect(page.get_by_test_id("message-hint")).to_contain_text("built-in")
+
+
+def test_narrow_screen_menu_and_dark_theme(page: Page) -> None:
+    register(page, "narrow")
+    page.set_viewport_size({"width": 390, "height": 800})
+    expect(page.get_by_test_id("nav-settings")).to_be_hidden()
+    page.get_by_test_id("menu").click()
+    expect(page.get_by_role("dialog").get_by_test_id("nav-settings")).to_be_visible()
+    page.keyboard.press("Escape")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    before = page.evaluate("document.documentElement.className")
+    page.get_by_role("button", name="Light / dark theme").click()
+    expect(page.locator("html")).not_to_have_class(before)
