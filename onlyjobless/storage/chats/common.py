@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import cache
@@ -12,8 +14,8 @@ from typing import Any, cast
 
 from pydantic import TypeAdapter
 
-from onlyjobless.services.errors import InvalidInput
-from onlyjobless.storage.chats.models import Chat
+from onlyjobless.services.errors import InvalidInput, NotFound
+from onlyjobless.storage.chats.models import Chat, ChatPage, Message, NewChat, NewMessage
 
 # The top-level chat fields update_chat may set (base.ChatStore.update_chat).
 CHANGEABLE = frozenset(
@@ -90,3 +92,87 @@ def decode_cursor(cursor: object, id_pattern: re.Pattern[str]) -> tuple[datetime
     except (ValueError, UnicodeError, binascii.Error) as exc:
         raise InvalidInput("cursor_invalid") from exc
     return created_at.astimezone(UTC), chat_id
+
+
+def owner(value: object) -> str:
+    """User ids are strings; anything else (a dict above all) owns nothing and filters nothing."""
+    if isinstance(value, str):
+        return value
+    raise NotFound("not_found")
+
+
+class ThreadedChatStore(ABC):
+    """The async ChatStore interface over a store's blocking methods, each run in a worker thread.
+
+    Subclasses validate ids their own way (`_key`) and implement the `_sync` methods; the
+    arguments reaching those are already typed and checked.
+    """
+
+    id_pattern: re.Pattern[str]
+
+    @abstractmethod
+    def _key(self, chat_id: object) -> Any:
+        """The store's own id for a chat id string, or NotFound."""
+
+    async def create_chat(self, chat: NewChat) -> Chat:
+        """Store a new chat (revision 0) and return it with its id and timestamps."""
+        return await asyncio.to_thread(self._create_chat, chat)
+
+    async def get_chat(self, user_id: str, chat_id: str) -> Chat:
+        """The owner's chat, or NotFound."""
+        return await asyncio.to_thread(self._get_chat, owner(user_id), self._key(chat_id))
+
+    async def list_chats(self, user_id: str, *, limit: int = 20, cursor: str | None = None) -> ChatPage:
+        """The owner's chats newest first, a page at a time."""
+        after = None if cursor is None else decode_cursor(cursor, self.id_pattern)
+        return await asyncio.to_thread(self._list_chats, owner(user_id), clamp_limit(limit), after)
+
+    async def update_chat(
+        self, user_id: str, chat_id: str, revision: int, changes: Mapping[str, Any]
+    ) -> Chat:
+        """Set fields if the revision still matches; bump revision and updated_at."""
+        if not isinstance(revision, int) or isinstance(revision, bool):
+            raise ValueError("revision must be an int")
+        values = clean_changes(changes)
+        key = self._key(chat_id)
+        return await asyncio.to_thread(self._update_chat, owner(user_id), key, revision, values)
+
+    async def add_message(self, user_id: str, chat_id: str, message: NewMessage) -> Message:
+        """Append a message with the next seq, or return the one with the same dedupe_key."""
+        return await asyncio.to_thread(self._add_message, owner(user_id), self._key(chat_id), message)
+
+    async def list_messages(self, user_id: str, chat_id: str) -> list[Message]:
+        """The chat's messages by seq; NotFound when not the owner's."""
+        return await asyncio.to_thread(self._list_messages, owner(user_id), self._key(chat_id))
+
+    async def delete_all(self, user_id: str) -> int:
+        """Delete every chat and message of the user; how many chats went."""
+        return await asyncio.to_thread(self._delete_all, owner(user_id))
+
+    async def ping(self) -> None:
+        """Raise ChatStoreDown if the backend is unreachable."""
+        await asyncio.to_thread(self._ping)
+
+    @abstractmethod
+    def _create_chat(self, chat: NewChat) -> Chat: ...
+
+    @abstractmethod
+    def _get_chat(self, user_id: str, chat_id: Any) -> Chat: ...
+
+    @abstractmethod
+    def _list_chats(self, user_id: str, limit: int, after: tuple[datetime, str] | None) -> ChatPage: ...
+
+    @abstractmethod
+    def _update_chat(self, user_id: str, chat_id: Any, revision: int, values: dict[str, Any]) -> Chat: ...
+
+    @abstractmethod
+    def _add_message(self, user_id: str, chat_id: Any, message: NewMessage) -> Message: ...
+
+    @abstractmethod
+    def _list_messages(self, user_id: str, chat_id: Any) -> list[Message]: ...
+
+    @abstractmethod
+    def _delete_all(self, user_id: str) -> int: ...
+
+    @abstractmethod
+    def _ping(self) -> None: ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from typing import Any, ParamSpec, TypeVar
@@ -17,7 +17,6 @@ from pymongo.database import Database
 from pymongo.errors import AutoReconnect, ConnectionFailure, DuplicateKeyError, ServerSelectionTimeoutError
 
 from onlyjobless.services.errors import NotFound
-from onlyjobless.services.threads import in_thread
 from onlyjobless.storage.chats import common
 from onlyjobless.storage.chats.base import ChatStoreDown, RevisionConflict
 from onlyjobless.storage.chats.models import (
@@ -60,13 +59,6 @@ def _object_id(value: object) -> ObjectId:
     raise NotFound("not_found")
 
 
-def _owner(value: object) -> str:
-    """User ids are strings; anything else (a dict above all) owns nothing and filters nothing."""
-    if isinstance(value, str):
-        return value
-    raise NotFound("not_found")
-
-
 def _chat(document: Document) -> Chat:
     """A chats document as the engine's Chat."""
     fields = dict(document)
@@ -95,12 +87,14 @@ def _message(document: Document) -> Message:
     return Message.model_validate(fields)
 
 
-class MongoChatStore:
+class MongoChatStore(common.ThreadedChatStore):
     """ChatStore on synchronous pymongo, each call run in a worker thread.
 
     Indexes are created on first use, not at import or construction, so building the
     store never needs the server.
     """
+
+    id_pattern = ID
 
     def __init__(self, database: Database[Document]) -> None:
         self._database = database
@@ -160,49 +154,11 @@ class MongoChatStore:
                 self.ensure_indexes()
                 self._indexed = True
 
-    # -- the ChatStore interface --------------------------------------------------------
-
-    async def create_chat(self, chat: NewChat) -> Chat:
-        """Store a new chat (revision 0) and return it with its id and timestamps."""
-        return await self._create_chat(chat)
-
-    async def get_chat(self, user_id: str, chat_id: str) -> Chat:
-        """The owner's chat, or NotFound."""
-        return await self._get_chat(_owner(user_id), _object_id(chat_id))
-
-    async def list_chats(self, user_id: str, *, limit: int = 20, cursor: str | None = None) -> ChatPage:
-        """The owner's chats newest first, a page at a time."""
-        after = None if cursor is None else common.decode_cursor(cursor, ID)
-        return await self._list_chats(_owner(user_id), common.clamp_limit(limit), after)
-
-    async def update_chat(
-        self, user_id: str, chat_id: str, revision: int, changes: Mapping[str, Any]
-    ) -> Chat:
-        """Set fields if the revision still matches; bump revision and updated_at."""
-        if not isinstance(revision, int) or isinstance(revision, bool):
-            raise ValueError("revision must be an int")
-        values = common.clean_changes(changes)
-        return await self._update_chat(_owner(user_id), _object_id(chat_id), revision, values)
-
-    async def add_message(self, user_id: str, chat_id: str, message: NewMessage) -> Message:
-        """Append a message with the next seq, or return the one with the same dedupe_key."""
-        return await self._add_message(_owner(user_id), _object_id(chat_id), message)
-
-    async def list_messages(self, user_id: str, chat_id: str) -> list[Message]:
-        """The chat's messages by seq; NotFound when not the owner's."""
-        return await self._list_messages(_owner(user_id), _object_id(chat_id))
-
-    async def delete_all(self, user_id: str) -> int:
-        """Delete every chat and message of the user; how many chats went."""
-        return await self._delete_all(_owner(user_id))
-
-    async def ping(self) -> None:
-        """Raise ChatStoreDown if the server is unreachable."""
-        await self._ping()
+    def _key(self, chat_id: object) -> ObjectId:
+        return _object_id(chat_id)
 
     # -- blocking work, run off the event loop -------------------------------------------
 
-    @in_thread
     @_reachable
     def _create_chat(self, chat: NewChat) -> Chat:
         self._ready()
@@ -214,7 +170,6 @@ class MongoChatStore:
             self._chats.insert_one(document)
         return stored
 
-    @in_thread
     @_reachable
     def _get_chat(self, user_id: str, chat_id: ObjectId) -> Chat:
         self._ready()
@@ -223,7 +178,6 @@ class MongoChatStore:
             raise NotFound("not_found")
         return _chat(document)
 
-    @in_thread
     @_reachable
     def _list_chats(self, user_id: str, limit: int, after: tuple[datetime, str] | None) -> ChatPage:
         self._ready()
@@ -244,7 +198,6 @@ class MongoChatStore:
         next_cursor = common.encode_cursor(items[-1].created_at, items[-1].id) if more else None
         return ChatPage(items=items, next_cursor=next_cursor)
 
-    @in_thread
     @_reachable
     def _update_chat(self, user_id: str, chat_id: ObjectId, revision: int, values: Document) -> Chat:
         self._ready()
@@ -260,7 +213,6 @@ class MongoChatStore:
             raise NotFound("not_found")
         raise RevisionConflict(str(chat_id))
 
-    @in_thread
     @_reachable
     def _add_message(self, user_id: str, chat_id: ObjectId, message: NewMessage) -> Message:
         self._ready()
@@ -305,7 +257,6 @@ class MongoChatStore:
         document = self._messages.find_one({"chat_id": chat_id, "user_id": user_id, "dedupe_key": key})
         return None if document is None else _message(document)
 
-    @in_thread
     @_reachable
     def _list_messages(self, user_id: str, chat_id: ObjectId) -> list[Message]:
         self._ready()
@@ -314,7 +265,6 @@ class MongoChatStore:
         cursor = self._messages.find({"chat_id": chat_id, "user_id": user_id}).sort("seq", ASCENDING)
         return [_message(document) for document in cursor]
 
-    @in_thread
     @_reachable
     def _delete_all(self, user_id: str) -> int:
         self._ready()
@@ -325,7 +275,6 @@ class MongoChatStore:
             self._messages.delete_many({"user_id": user_id})
         return deleted
 
-    @in_thread
     @_reachable
     def _ping(self) -> None:
         self._database.command("ping")

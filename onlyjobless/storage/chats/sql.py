@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ParamSpec, TypeVar
 
@@ -15,7 +15,6 @@ from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from onlyjobless.services.errors import NotFound
-from onlyjobless.services.threads import in_thread
 from onlyjobless.storage.chats import common
 from onlyjobless.storage.chats.base import ChatStoreDown, RevisionConflict
 from onlyjobless.storage.chats.models import (
@@ -59,13 +58,6 @@ def _valid_id(value: object) -> str:
     raise NotFound("not_found")
 
 
-def _owner(value: object) -> str:
-    """User ids are strings; anything else owns nothing."""
-    if isinstance(value, str):
-        return value
-    raise NotFound("not_found")
-
-
 def _row(document: Chat | Message) -> dict[str, Any]:
     """Column values: JSON-ready documents, but timestamps left as datetimes for UTCDateTime."""
     values = document.model_dump(mode="json")
@@ -87,55 +79,19 @@ def _message(row: Row[Any]) -> Message:
     return Message.model_validate(fields)
 
 
-class SqlChatStore:
+class SqlChatStore(common.ThreadedChatStore):
     """ChatStore on SQLAlchemy; every call is one short transaction in a worker thread."""
+
+    id_pattern = ID
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    # -- the ChatStore interface --------------------------------------------------------
-
-    async def create_chat(self, chat: NewChat) -> Chat:
-        """Store a new chat (revision 0) and return it with its id and timestamps."""
-        return await self._create_chat(chat)
-
-    async def get_chat(self, user_id: str, chat_id: str) -> Chat:
-        """The owner's chat, or NotFound."""
-        return await self._get_chat(_owner(user_id), _valid_id(chat_id))
-
-    async def list_chats(self, user_id: str, *, limit: int = 20, cursor: str | None = None) -> ChatPage:
-        """The owner's chats newest first, a page at a time."""
-        after = None if cursor is None else common.decode_cursor(cursor, ID)
-        return await self._list_chats(_owner(user_id), common.clamp_limit(limit), after)
-
-    async def update_chat(
-        self, user_id: str, chat_id: str, revision: int, changes: Mapping[str, Any]
-    ) -> Chat:
-        """Set fields if the revision still matches; bump revision and updated_at."""
-        if not isinstance(revision, int) or isinstance(revision, bool):
-            raise ValueError("revision must be an int")
-        values = common.clean_changes(changes)
-        return await self._update_chat(_owner(user_id), _valid_id(chat_id), revision, values)
-
-    async def add_message(self, user_id: str, chat_id: str, message: NewMessage) -> Message:
-        """Append a message with the next seq, or return the one with the same dedupe_key."""
-        return await self._add_message(_owner(user_id), _valid_id(chat_id), message)
-
-    async def list_messages(self, user_id: str, chat_id: str) -> list[Message]:
-        """The chat's messages by seq; NotFound when not the owner's."""
-        return await self._list_messages(_owner(user_id), _valid_id(chat_id))
-
-    async def delete_all(self, user_id: str) -> int:
-        """Delete every chat and message of the user; how many chats went."""
-        return await self._delete_all(_owner(user_id))
-
-    async def ping(self) -> None:
-        """Raise ChatStoreDown if the database is unreachable."""
-        await self._ping()
+    def _key(self, chat_id: object) -> str:
+        return _valid_id(chat_id)
 
     # -- blocking work, run off the event loop -------------------------------------------
 
-    @in_thread
     @_reachable
     def _create_chat(self, chat: NewChat) -> Chat:
         moment = common.now()
@@ -144,7 +100,6 @@ class SqlChatStore:
             connection.execute(insert(CHATS).values(**_row(stored), message_seq=0))
         return stored
 
-    @in_thread
     @_reachable
     def _get_chat(self, user_id: str, chat_id: str) -> Chat:
         with self._engine.connect() as connection:
@@ -155,7 +110,6 @@ class SqlChatStore:
             raise NotFound("not_found")
         return _chat(row)
 
-    @in_thread
     @_reachable
     def _list_chats(self, user_id: str, limit: int, after: tuple[datetime, str] | None) -> ChatPage:
         query = select(*SUMMARY_COLUMNS).where(CHATS.c.user_id == user_id)
@@ -175,7 +129,6 @@ class SqlChatStore:
         next_cursor = common.encode_cursor(items[-1].created_at, items[-1].id) if more else None
         return ChatPage(items=items, next_cursor=next_cursor)
 
-    @in_thread
     @_reachable
     def _update_chat(self, user_id: str, chat_id: str, revision: int, values: dict[str, Any]) -> Chat:
         owned = and_(CHATS.c.id == chat_id, CHATS.c.user_id == user_id)
@@ -192,7 +145,6 @@ class SqlChatStore:
                 raise NotFound("not_found")
         raise RevisionConflict(chat_id)
 
-    @in_thread
     @_reachable
     def _add_message(self, user_id: str, chat_id: str, message: NewMessage) -> Message:
         with self._engine.connect() as connection:
@@ -223,7 +175,6 @@ class SqlChatStore:
             connection.commit()
         return Message.model_validate(stored.model_dump(mode="json"))
 
-    @in_thread
     @_reachable
     def _list_messages(self, user_id: str, chat_id: str) -> list[Message]:
         with self._engine.connect() as connection:
@@ -239,7 +190,6 @@ class SqlChatStore:
             ).all()
         return [_message(row) for row in rows]
 
-    @in_thread
     @_reachable
     def _delete_all(self, user_id: str) -> int:
         with self._engine.begin() as connection:
@@ -247,7 +197,6 @@ class SqlChatStore:
             result = connection.execute(delete(CHATS).where(CHATS.c.user_id == user_id))
         return int(result.rowcount)
 
-    @in_thread
     @_reachable
     def _ping(self) -> None:
         with self._engine.connect() as connection:
