@@ -11,7 +11,6 @@ from starlette.exceptions import HTTPException
 
 from onlyjobless import i18n
 from onlyjobless.services.errors import ServiceError, TooManyRequests
-from onlyjobless.storage.chats import ChatStoreDown
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +39,6 @@ def install(app: FastAPI) -> None:
         return JSONResponse(
             error_body(exc.code, message, **exc.params), status_code=exc.status, headers=headers
         )
-
-    @app.exception_handler(ChatStoreDown)
-    async def _store_down(request: Request, exc: ChatStoreDown) -> JSONResponse:
-        message = i18n.translate("error.chat_store_down", request_language(request))
-        return JSONResponse(error_body("chat_store_down", message), status_code=503)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -40,7 +40,6 @@ from onlyjobless.storage.chats import (
     ChatPage,
     ChatQuestion,
     ChatStore,
-    ChatStoreDown,
     Feedback,
     Message,
     NewChat,
@@ -192,7 +191,7 @@ class Interviews:
                     current=0,
                 )
             )
-        except (ServiceError, ChatStoreDown):
+        except ServiceError:
             await self.quota.refund(user_id)
             raise
         greeting = i18n.translate(

@@ -17,7 +17,7 @@ from onlyjobless import i18n
 from onlyjobless.services.errors import NotFound, ServiceError
 from onlyjobless.services.hub import get_services
 from onlyjobless.services.interviews import ChatView, Delta, Done, Event, Failed, Reset
-from onlyjobless.storage.chats import ChatStoreDown, Message
+from onlyjobless.storage.chats import Message
 from onlyjobless.storage.clock import utcnow
 from onlyjobless.ui import routes
 from onlyjobless.ui.evaluation_preview import preview
@@ -170,8 +170,8 @@ class InterviewState(SidebarState):
         except NotFound:
             self.not_found, self.loaded = True, True
             return None
-        except ChatStoreDown:
-            self.error = i18n.translate("error.chat_store_down", self.lang)
+        except ServiceError as exc:
+            self._fail(exc)
             return None
         fresh = len(view.messages) == 2 and utcnow() - view.chat.created_at < FRESH_CHAT
         hidden = self._show(view, hide_from=view.messages[0].seq if fresh else None)
@@ -201,10 +201,6 @@ class InterviewState(SidebarState):
             view = await get_services().interviews.answer(user_id, self._chat_id(), form.get("answer"))
         except ServiceError as exc:
             self._fail(exc)  # the typed answer stays in the box
-            self.sending = False
-            return None
-        except ChatStoreDown:
-            self.error = i18n.translate("error.chat_store_down", self.lang)
             self.sending = False
             return None
         answer_seq = next(m.seq for m in reversed(view.messages) if m.kind == "answer")
@@ -314,9 +310,6 @@ class InterviewState(SidebarState):
         except ServiceError as exc:
             async with self:
                 self._fail(exc)
-        except ChatStoreDown:
-            async with self:
-                self.error = i18n.translate("error.chat_store_down", self.lang)
         except Exception:  # never leave the buttons locked: say so, keep what was stored
             log.exception("generation failed")
             async with self:
@@ -325,7 +318,7 @@ class InterviewState(SidebarState):
         if user_id is not None and (done is not None or failed is not None or stopped):
             try:
                 refreshed = await get_services().interviews.view(user_id, chat_id)
-            except (ServiceError, ChatStoreDown):
+            except ServiceError:
                 refreshed = None
         async with self:  # the finished message replaces the running line in one delta
             self.generating, self.stop_requested, self.streaming = False, False, ""

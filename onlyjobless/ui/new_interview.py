@@ -8,9 +8,8 @@ from typing import Any
 import reflex as rx
 
 from onlyjobless import i18n
-from onlyjobless.services.errors import InvalidInput, ServiceError, TooManyRequests
+from onlyjobless.services.errors import InvalidInput, ServiceError
 from onlyjobless.services.hub import get_services
-from onlyjobless.storage.chats import ChatStoreDown
 from onlyjobless.ui import routes
 from onlyjobless.ui.components import error_callout, tr
 from onlyjobless.ui.layout import shell
@@ -67,14 +66,10 @@ class NewInterviewState(SidebarState):
             self.refusal = i18n.translate(f"error.{exc.code}", self.lang, **exc.params)
             self.refusal_roles = [Role(s["slug"], s["title"]) for s in exc.params.get("suggestions", [])]
             return None
-        except (TooManyRequests, ServiceError) as exc:
+        except ServiceError as exc:  # over the limit, store down, no questions offline
             self.starting = False
             self.start_error = i18n.translate(f"error.{exc.code}", self.lang, **exc.params)
             return SidebarState.load_chats
-        except ChatStoreDown:
-            self.starting = False
-            self.start_error = i18n.translate("error.chat_store_down", self.lang)
-            return None
         return rx.redirect(routes.chat(view.chat.id))
 
 

@@ -10,7 +10,6 @@ import reflex as rx
 from onlyjobless import i18n
 from onlyjobless.services.errors import ServiceError
 from onlyjobless.services.hub import get_services
-from onlyjobless.storage.chats import ChatStoreDown
 from onlyjobless.ui import routes
 from onlyjobless.ui.session import SessionState
 
@@ -89,8 +88,8 @@ class SidebarState(SessionState):
             self.chats = await self._page(user_id, None)
             await self._refresh_quota(user_id)
             self.sidebar_error = ""
-        except (ServiceError, ChatStoreDown):
-            self.sidebar_error = i18n.translate("error.chat_store_down", self.lang)
+        except ServiceError as exc:
+            self.sidebar_error = i18n.translate(f"error.{exc.code}", self.lang, **exc.params)
         finally:
             self.loading_chats = False
         return None
@@ -106,8 +105,8 @@ class SidebarState(SessionState):
         self.loading_chats = True
         try:
             self.chats = self.chats + await self._page(user_id, self._cursor)
-        except (ServiceError, ChatStoreDown):
-            self.sidebar_error = i18n.translate("error.chat_store_down", self.lang)
+        except ServiceError as exc:
+            self.sidebar_error = i18n.translate(f"error.{exc.code}", self.lang, **exc.params)
         finally:
             self.loading_chats = False
         return None
@@ -120,8 +119,8 @@ class SidebarState(SessionState):
             return rx.redirect(routes.LOGIN, replace=True)
         try:
             await get_services().interviews.clear(user_id)
-        except ChatStoreDown:
-            self.sidebar_error = i18n.translate("error.chat_store_down", self.lang)
+        except ServiceError as exc:
+            self.sidebar_error = i18n.translate(f"error.{exc.code}", self.lang, **exc.params)
             return None
         self.chats, self.has_more, self._cursor = [], False, None
         return rx.redirect(routes.HOME)

@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from onlyjobless.services.errors import Unavailable
 from onlyjobless.storage.chats.models import Chat, ChatPage, Message, NewChat, NewMessage
 
 
-class ChatStoreDown(Exception):
-    """The store cannot be reached: the engine reports it clearly and writes nothing."""
+class ChatStoreDown(Unavailable):
+    """The store cannot be reached: a clear 503 ("chat_store_down"), and nothing written."""
+
+    def __init__(self, cause: str = "") -> None:
+        super().__init__("chat_store_down")
+        self.cause = cause
 
 
 class RevisionConflict(Exception):
