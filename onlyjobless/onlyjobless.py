@@ -16,7 +16,10 @@ from onlyjobless.ui.session import SessionState
 from onlyjobless.ui.settings_page import SettingsState, settings_page
 from onlyjobless.ui.sidebar import SidebarState
 
-app = rx.App(api_transformer=create_api())
+app = rx.App(
+    api_transformer=create_api(),
+    head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
+)
 
 
 @asynccontextmanager
