@@ -7,6 +7,7 @@ The LLM is called only for hints, model answers and the evaluation.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -359,8 +360,8 @@ class Interviews:
             except LLMError as exc:
                 yield Failed(exc.code)
                 return
-            except GeneratorExit:
-                # Stopped by the user (the consumer closed us): keep what arrived, marked incomplete.
+            except (GeneratorExit, asyncio.CancelledError):
+                # Stopped by the user (closed or cancelled): keep what arrived, marked incomplete.
                 if parts:
                     await self._say(
                         chat, kind, "".join(parts), question=index, complete=False, meta={"stopped": True}

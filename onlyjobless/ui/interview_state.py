@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -286,9 +287,9 @@ class InterviewState(SidebarState):
             )
             events: AsyncIterator[Event] = await starter(user_id, chat_id)
             buffer: list[str] = []
-            last = time.monotonic()
-            try:
-                async for event in events:
+            shown = ""
+            async with contextlib.aclosing(_ticks(events, FLUSH_SECONDS)) as ticking:
+                async for event in ticking:
                     if isinstance(event, Delta):
                         buffer.append(event.text)
                     elif isinstance(event, Reset):
@@ -297,16 +298,15 @@ class InterviewState(SidebarState):
                         done = event
                     elif isinstance(event, Failed):
                         failed = event
-                    if time.monotonic() - last >= FLUSH_SECONDS:
+                    else:  # a tick: show what arrived (if anything new) and look at the Stop button
                         text = "".join(buffer)
+                        text = preview(text, t) if kind == "evaluation" and text else text
                         async with self:
                             if self.stop_requested:
                                 stopped = True
                                 break
-                            self.streaming = preview(text, t) if kind == "evaluation" else text
-                        last = time.monotonic()
-            finally:
-                await events.aclose()  # type: ignore[attr-defined]
+                            if text != shown:
+                                self.streaming = shown = text
         except ServiceError as exc:
             async with self:
                 self._fail(exc)
@@ -371,3 +371,43 @@ async def _user_for(token: str | None) -> uuid.UUID | None:
     except ServiceError:
         return None
     return who.user.id
+
+
+class _Tick:
+    """Time to flush the running line."""
+
+
+async def _ticks(events: AsyncIterator[Event], every: float) -> AsyncGenerator[Event | _Tick, None]:
+    """The events, with a tick every `every` seconds even while the LLM is silent.
+
+    Leaving early (Stop) cancels the generation, which keeps what arrived as incomplete.
+    """
+    queue: asyncio.Queue[Event | None] = asyncio.Queue()
+
+    async def pump() -> None:
+        try:
+            async for event in events:
+                await queue.put(event)
+        finally:
+            await queue.put(None)
+
+    task = asyncio.create_task(pump())
+    try:
+        next_tick = time.monotonic() + every
+        while True:
+            try:
+                item = await asyncio.wait_for(queue.get(), max(0.0, next_tick - time.monotonic()))
+            except TimeoutError:
+                next_tick = time.monotonic() + every
+                yield _Tick()
+                continue
+            if item is None:
+                break
+            yield item
+        if task.done() and task.exception() is not None:
+            raise task.exception()  # type: ignore[misc]
+    finally:
+        if not task.done():
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -245,3 +245,35 @@ async def test_chat_store_down_is_a_clear_503(settings: Settings, api: httpx.Asy
         assert asyncio.get_running_loop().time() - started < 10
         quota = (await client.get("/api/quota", headers=headers)).json()
         assert quota["used"] == 0  # the failed start gave its interview back
+
+
+async def test_stopping_a_generation_keeps_the_partial_text(
+    alice: Client, services: Services, fake_ollama: FakeOllama
+) -> None:
+    chat_id = (await alice.start("devops")).json()["id"]
+    user = (await alice.get("/api/me")).json()["id"]
+    import uuid as _uuid
+
+    user_id = _uuid.UUID(user)
+    fake_ollama.script(Reply(text="alpha beta gamma delta epsilon zeta eta theta", chunk_delay=0.05))
+    events = await services.interviews.hint(user_id, chat_id)
+    seen = [await anext(events) for _ in range(3)]
+    await events.aclose()  # the consumer stops
+    assert "".join(e.text for e in seen) == "alpha beta gamma"  # type: ignore[union-attr]
+
+    # A generation cancelled while the LLM is silent (a hang) also stops at once.
+    fake_ollama.script(Reply(text="one two", hang=True))
+    events = await services.interviews.model_answer(user_id, chat_id)
+    task = asyncio.create_task(anext(events))
+    await asyncio.sleep(0.3)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    view = await services.interviews.view(user_id, chat_id)
+    partial = [(m.kind, m.content, m.complete) for m in view.messages if m.kind in ("hint", "model_answer")]
+    assert partial == [("hint", "alpha beta gamma", False)]
+    # The lease was released both times: the next generation runs.
+    fake_ollama.reset()
+    fake_ollama.script(Reply(text="A full hint."))
+    _, events_after = await alice.events(f"/api/chats/{chat_id}/hint")
+    assert events_after[-1][0] == "done"
