@@ -1,0 +1,1 @@
+"""Performance scripts run against the production build (`make bench`)."""
