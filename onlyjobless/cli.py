@@ -53,8 +53,8 @@ def _bank_refresh(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     """Migrate, then become the Reflex production server (one port: frontend, websocket, API)."""
     _migrate(args)
-    command = ["reflex", "run", "--env", "prod", "--loglevel", "warning"]
-    os.execvp(command[0], command)  # noqa: S606 - replaces this process by design
+    command = [sys.executable, "-m", "reflex", "run", "--env", "prod", "--loglevel", "warning"]
+    os.execv(command[0], command)  # noqa: S606 - replaces this process by design
     return 0  # pragma: no cover - execvp does not return
 
 

@@ -9,6 +9,7 @@ import reflex as rx
 from onlyjobless.ui.components import error_callout, tr
 from onlyjobless.ui.interview_state import InterviewState, UiMessage
 from onlyjobless.ui.layout import shell
+from onlyjobless.ui.live import APPEND_SCRIPT
 from onlyjobless.ui.markdown import safe_markdown
 
 COUNTER_SCRIPT = """
@@ -59,11 +60,13 @@ def _bubble(message: UiMessage) -> rx.Component:
 
 
 def _running_line() -> rx.Component:
+    """What is being written now: chunks land in #oj-live, previews come as InterviewState.live_text."""
     return rx.cond(
-        InterviewState.streaming != "",
+        InterviewState.live_on | (InterviewState.live_text != ""),
         rx.box(
-            rx.text(InterviewState.streaming_label, size="1", weight="bold", color_scheme="gray"),
-            safe_markdown(InterviewState.streaming),
+            rx.text(InterviewState.live_label, size="1", weight="bold", color_scheme="gray"),
+            rx.cond(InterviewState.live_text != "", safe_markdown(InterviewState.live_text)),
+            rx.el.div(id="oj-live", style={"white_space": "pre-wrap"}),
             padding="0.75em 1em",
             border_radius="12px",
             max_width="85%",
@@ -148,7 +151,7 @@ def _report() -> rx.Component:
 
 def _composer() -> rx.Component:
     active = InterviewState.status == "active"
-    busy = InterviewState.generating | InterviewState.sending
+    busy = InterviewState.live_on | InterviewState.sending
     return rx.form(
         rx.vstack(
             rx.text_area(
@@ -190,7 +193,7 @@ def _composer() -> rx.Component:
                     data_testid="finish",
                 ),
                 rx.cond(
-                    InterviewState.generating,
+                    InterviewState.live_on,
                     rx.button(
                         rx.icon("square", size=14),
                         tr("chat.stop"),
@@ -252,6 +255,7 @@ def _chat_body() -> rx.Component:
         ),
         rx.vstack(
             rx.foreach(InterviewState.messages, _bubble),
+            rx.foreach(InterviewState.recent, _bubble),
             _running_line(),
             width="100%",
             spacing="3",
@@ -261,6 +265,7 @@ def _chat_body() -> rx.Component:
         _report(),
         rx.cond(InterviewState.status != "finished", _composer()),
         rx.script(COUNTER_SCRIPT),
+        rx.script(APPEND_SCRIPT),
         width="100%",
         spacing="4",
     )

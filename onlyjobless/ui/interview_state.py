@@ -22,6 +22,8 @@ from onlyjobless.storage.chats import Message
 from onlyjobless.storage.clock import utcnow
 from onlyjobless.ui import routes
 from onlyjobless.ui.evaluation_preview import preview
+from onlyjobless.ui.live import append as live_append
+from onlyjobless.ui.live import reset as live_reset
 from onlyjobless.ui.sidebar import SidebarState
 
 log = logging.getLogger(__name__)
@@ -76,10 +78,12 @@ class InterviewState(SidebarState):
     position: rx.Field[int] = rx.field(0)
     total: rx.Field[int] = rx.field(0)
     messages: rx.Field[list[UiMessage]] = rx.field(default_factory=list)
-    streaming: rx.Field[str] = rx.field("")
-    streaming_label: rx.Field[str] = rx.field("")
-    generating: rx.Field[bool] = rx.field(False)
-    stop_requested: rx.Field[bool] = rx.field(False)
+    recent: rx.Field[list[UiMessage]] = rx.field(default_factory=list)  # added since the last full load
+    # The running line: chunks are appended in the page (live.py); previews travel as live_text.
+    live_on: rx.Field[bool] = rx.field(False)
+    live_label: rx.Field[str] = rx.field("")
+    live_text: rx.Field[str] = rx.field("")
+    live_stop: rx.Field[bool] = rx.field(False)
     error: rx.Field[str] = rx.field("")
     offline: rx.Field[bool] = rx.field(False)
     report: rx.Field[list[ReportItem]] = rx.field(default_factory=list)
@@ -100,9 +104,15 @@ class InterviewState(SidebarState):
     def _show(self, view: ChatView, hide_from: int | None = None) -> list[Message]:
         """Copy a chat view into display vars; messages from seq `hide_from` on are returned for revealing."""
         chat, t = view.chat, self._t()
-        self.title, self.vacancy, self.status, self.stale = chat.title, chat.vacancy, chat.status, view.stale
-        self.position, self.total = view.progress.position, view.progress.total
-        self.evaluation_due = view.evaluation_due
+        self._assign(
+            title=chat.title,
+            vacancy=chat.vacancy,
+            status=chat.status,
+            stale=view.stale,
+            position=view.progress.position,
+            total=view.progress.total,
+            evaluation_due=view.evaluation_due,
+        )
         current_seq = max(
             (m.seq for m in view.messages if m.kind == "question" and m.question_index == chat.current),
             default=-1,
@@ -113,8 +123,7 @@ class InterviewState(SidebarState):
                 hidden.append(message)
                 continue
             shown.append(self._bubble(message, t, current=message.seq == current_seq))
-        self.messages = shown
-        self.report = (
+        report = (
             [
                 ReportItem(
                     number=number,
@@ -132,12 +141,31 @@ class InterviewState(SidebarState):
             if chat.status == "finished"
             else []
         )
-        self.chart = [{"number": item.number, "score": item.score} for item in self.report]
-        self.overall = "" if chat.overall_score is None else f"{chat.overall_score:g}/10"
-        self.summary = chat.summary or ""
-        self.evaluation_offline = chat.evaluation_source == "offline"
-        self.has_mistakes = any(q.mistakes for q in chat.questions)
+        self._assign(
+            messages=shown,
+            recent=[],
+            report=report,
+            chart=[{"number": item.number, "score": item.score} for item in report],
+            overall="" if chat.overall_score is None else f"{chat.overall_score:g}/10",
+            summary=chat.summary or "",
+            evaluation_offline=chat.evaluation_source == "offline",
+            has_mistakes=any(q.mistakes for q in chat.questions),
+        )
         return hidden
+
+    def _assign(self, **values: Any) -> None:
+        """Set only what changed: every assignment is resent to the page in full."""
+        for name, value in values.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
+
+    def _append_new(self, view: ChatView) -> None:
+        """Add messages the page does not show yet, without resending the history."""
+        t = self._t()
+        known = {m.id for m in self.messages} | {m.id for m in self.recent}
+        fresh = [self._bubble(m, t) for m in view.messages if m.id not in known]
+        if fresh:
+            self.recent = [*self.recent, *fresh]
 
     def _bubble(self, message: Message, t: dict[str, str], current: bool = False) -> UiMessage:
         return UiMessage(
@@ -162,7 +190,7 @@ class InterviewState(SidebarState):
     @rx.event
     async def load_chat(self):  # type: ignore[no-untyped-def]
         """Open the chat named in the URL, exactly as it was left."""
-        self.error, self.streaming, self.not_found, self.loaded = "", "", False, False
+        self._assign(error="", not_found=False, loaded=False)
         user_id = await self._current_user()
         if user_id is None:
             return rx.redirect(routes.LOGIN, replace=True)
@@ -180,7 +208,7 @@ class InterviewState(SidebarState):
         if hidden:  # a chat that has just started: the greeting and first question run in
             self._pending_reveal = [m.id for m in hidden]
             return InterviewState.reveal
-        if view.evaluation_due and not self.generating:
+        if view.evaluation_due and not self.live_on:
             return InterviewState.run_finish
         return None
 
@@ -192,7 +220,7 @@ class InterviewState(SidebarState):
     @rx.event
     async def send_answer(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
         """Store the answer; the next question runs in, or the evaluation starts by itself."""
-        if self.generating or self.sending:
+        if self.sending or self.live_on:
             return None
         self.error, self.sending = "", True
         user_id = await self._current_user()
@@ -231,17 +259,17 @@ class InterviewState(SidebarState):
         revealing = [m for m in view.messages if m.id in ids]
         for number, message in enumerate(revealing):
             async with self:
-                self.streaming_label = _label(t, message)
+                self.live_label, self.live_text = _label(t, message), ""
             words = message.content.split(" ")
             last = time.monotonic()
             for count in range(1, len(words) + 1):
                 if time.monotonic() - last >= FLUSH_SECONDS:
                     async with self:
-                        self.streaming = " ".join(words[:count])
+                        self.live_text = " ".join(words[:count])
                     last = time.monotonic()
                 await asyncio.sleep(REVEAL_WORD_SECONDS)
             async with self:
-                self.streaming = ""
+                self.live_text = ""
                 following = revealing[number + 1].seq if number + 1 < len(revealing) else None
                 self._show(view, hide_from=following)
 
@@ -250,30 +278,40 @@ class InterviewState(SidebarState):
     @rx.event
     def stop(self) -> None:
         """Stop the generation that is running; what arrived is kept, marked incomplete."""
-        if self.generating:
-            self.stop_requested = True
+        if self.live_on:
+            self.live_stop = True
 
     @rx.event(background=True)
-    async def run_hint(self) -> None:
-        await self._generate("hint")
+    async def run_hint(self):  # type: ignore[no-untyped-def]
+        async for event in self._generate("hint"):
+            yield event
 
     @rx.event(background=True)
-    async def run_model_answer(self) -> None:
-        await self._generate("model_answer")
+    async def run_model_answer(self):  # type: ignore[no-untyped-def]
+        async for event in self._generate("model_answer"):
+            yield event
 
     @rx.event(background=True)
-    async def run_finish(self) -> None:
-        await self._generate("evaluation")
+    async def run_finish(self):  # type: ignore[no-untyped-def]
+        async for event in self._generate("evaluation"):
+            yield event
 
-    async def _generate(self, kind: str) -> None:
+    async def _generate(self, kind: str) -> AsyncIterator[Any]:
+        """Run one generation: chunks go to the page as they come, the stored result at the end."""
         async with self:
-            if self.generating:
+            if self.live_on:
                 return
-            self.generating, self.stop_requested, self.streaming, self.error = True, False, "", ""
             t = self._t()
-            self.streaming_label = t.get(f"message.{kind}", kind)
+            self.live_on, self.live_stop, self.live_text, self.live_label = (
+                True,
+                False,
+                "",
+                t.get(f"message.{kind}", kind),
+            )
+            self._assign(error="")
             token = self._cookie_token()
             chat_id = self._chat_id()
+        yield live_reset()
         user_id = await _user_for(token)
         done: Done | None = None
         failed: Failed | None = None
@@ -286,27 +324,35 @@ class InterviewState(SidebarState):
                 kind, interviews.finish
             )
             events: AsyncIterator[Event] = await starter(user_id, chat_id)
-            buffer: list[str] = []
-            shown = ""
+            raw: list[str] = []  # everything so far (the evaluation preview is rebuilt from it)
+            pending: list[str] = []  # not yet in the page
+            last = 0.0  # the first chunk goes out at once, later ones every FLUSH_SECONDS
             async with contextlib.aclosing(_ticks(events, FLUSH_SECONDS)) as ticking:
                 async for event in ticking:
                     if isinstance(event, Delta):
-                        buffer.append(event.text)
+                        raw.append(event.text)
+                        pending.append(event.text)
                     elif isinstance(event, Reset):
-                        buffer.clear()
+                        raw.clear()
+                        pending.clear()
+                        yield live_reset()
                     elif isinstance(event, Done):
                         done = event
                     elif isinstance(event, Failed):
                         failed = event
-                    else:  # a tick: show what arrived (if anything new) and look at the Stop button
-                        text = "".join(buffer)
-                        text = preview(text, t) if kind == "evaluation" and text else text
+                    else:  # a tick: look at the Stop button
                         async with self:
-                            if self.stop_requested:
+                            if self.live_stop:
                                 stopped = True
                                 break
-                            if text != shown:
-                                self.streaming = shown = text
+                    if pending and time.monotonic() - last >= FLUSH_SECONDS:
+                        last = time.monotonic()
+                        if kind == "evaluation":
+                            async with self:
+                                self.live_text = preview("".join(raw), t)
+                        else:
+                            yield live_append("".join(pending))
+                        pending.clear()
         except ServiceError as exc:
             async with self:
                 self._fail(exc)
@@ -321,13 +367,16 @@ class InterviewState(SidebarState):
             except ServiceError:
                 refreshed = None
         async with self:  # the finished message replaces the running line in one delta
-            self.generating, self.stop_requested, self.streaming = False, False, ""
+            self.live_on, self.live_stop, self.live_text = False, False, ""
             if failed is not None:
                 self.error = i18n.translate(f"error.{failed.code}", self.lang, **failed.params)
             if done is not None and done.offline:
-                self.offline = True
+                self._assign(offline=True)
             if refreshed is not None:
-                self._show(refreshed)
+                if kind == "evaluation":
+                    self._show(refreshed)
+                else:
+                    self._append_new(refreshed)
 
     # -- after the evaluation -------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 
@@ -58,9 +59,10 @@ def test_bank_refresh(
 
 def test_serve_migrates_then_execs_reflex(configured: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[list[str]] = []
-    monkeypatch.setattr(cli.os, "execvp", lambda file, args: calls.append([file, *args]))
+    monkeypatch.setattr(cli.os, "execv", lambda file, args: calls.append([file, *args]))
     cli.main(["serve"])
-    assert calls == [["reflex", "reflex", "run", "--env", "prod", "--loglevel", "warning"]]
+    python = sys.executable
+    assert calls == [[python, python, "-m", "reflex", "run", "--env", "prod", "--loglevel", "warning"]]
 
 
 def test_health_command(configured: Settings, monkeypatch: pytest.MonkeyPatch) -> None:

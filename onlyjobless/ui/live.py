@@ -1,0 +1,32 @@
+"""The running line's page side: chunks are appended by a one-line script.
+
+The text already shown is never sent again, so an answer costs its own size plus a small
+frame per flush; the evaluation preview and typed-out interviewer messages, which are
+short, travel as one small var instead.
+"""
+
+from __future__ import annotations
+
+import json
+
+import reflex as rx
+from reflex.event import EventSpec
+
+APPEND_SCRIPT = """
+window.ojLive = function (text) {
+  window.ojPending = (window.ojPending || '') + text;
+  var box = document.getElementById('oj-live');
+  if (box) { box.append(window.ojPending); window.ojPending = ''; }
+  else { setTimeout(function () { window.ojLive(''); }, 30); }
+};
+window.ojLiveReset = function () { window.ojPending = ''; };
+"""
+
+
+def append(chunk: str) -> EventSpec:
+    """Add a chunk to the running line in the page."""
+    return rx.call_script(f"ojLive({json.dumps(chunk)})")
+
+
+def reset() -> EventSpec:
+    return rx.call_script("window.ojLiveReset && ojLiveReset()")
