@@ -56,7 +56,7 @@ test: $(VENV)/.dev $(TOOLS)/node_modules/.bin/bun chromium lint typecheck
 	$(BIN)/python -m pytest --cov=onlyjobless --cov-report=term:skip-covered \
 		--cov-fail-under=$(COVERAGE_MIN) $(PYTEST_ARGS)
 
-bench: $(VENV)/.dev $(TOOLS)/node_modules/.bin/bun
+bench: $(VENV)/.dev $(TOOLS)/node_modules/.bin/bun chromium
 	$(BIN)/python -m benchmarks.stream
 
 clean:
