@@ -40,21 +40,11 @@ import httpx
 import ollama
 from playwright.async_api import Browser, Page, WebSocket, async_playwright, expect
 
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 MODEL = "mistral"  # the app's default OLLAMA_MODEL; the fake knows it
 PASSWORD = "correct horse battery"
 POSITION = "python developer"

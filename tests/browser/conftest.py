@@ -16,21 +16,11 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, WebSocket, sync_playwright
 
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.support.fake_ollama import FakeOllama
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "browser"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _free_port() -> int:
