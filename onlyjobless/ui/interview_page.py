@@ -9,7 +9,7 @@ import reflex as rx
 from onlyjobless.ui.components import error_callout, tr
 from onlyjobless.ui.interview_state import InterviewState, UiMessage
 from onlyjobless.ui.layout import shell
-from onlyjobless.ui.live import APPEND_SCRIPT
+from onlyjobless.ui.live import APPEND_SCRIPT, Live
 from onlyjobless.ui.markdown import safe_markdown
 
 COUNTER_SCRIPT = """
@@ -60,12 +60,12 @@ def _bubble(message: UiMessage) -> rx.Component:
 
 
 def _running_line() -> rx.Component:
-    """What is being written now: chunks land in #oj-live, previews come as InterviewState.live_text."""
+    """What is being written now: chunks land in #oj-live, previews come as Live.text."""
     return rx.cond(
-        InterviewState.live_on | (InterviewState.live_text != ""),
+        Live.on | (Live.text != ""),
         rx.box(
-            rx.text(InterviewState.live_label, size="1", weight="bold", color_scheme="gray"),
-            rx.cond(InterviewState.live_text != "", safe_markdown(InterviewState.live_text)),
+            rx.text(Live.label, size="1", weight="bold", color_scheme="gray"),
+            rx.cond(Live.text != "", safe_markdown(Live.text)),
             rx.el.div(id="oj-live", style={"white_space": "pre-wrap"}),
             padding="0.75em 1em",
             border_radius="12px",
@@ -151,7 +151,7 @@ def _report() -> rx.Component:
 
 def _composer() -> rx.Component:
     active = InterviewState.status == "active"
-    busy = InterviewState.live_on | InterviewState.sending
+    busy = Live.on | InterviewState.sending
     return rx.form(
         rx.vstack(
             rx.text_area(
@@ -193,13 +193,13 @@ def _composer() -> rx.Component:
                     data_testid="finish",
                 ),
                 rx.cond(
-                    InterviewState.live_on,
+                    Live.on,
                     rx.button(
                         rx.icon("square", size=14),
                         tr("chat.stop"),
                         type="button",
                         color_scheme="red",
-                        on_click=InterviewState.stop,
+                        on_click=Live.stop,
                         data_testid="stop",
                     ),
                 ),

@@ -22,6 +22,7 @@ from onlyjobless.storage.chats import Message
 from onlyjobless.storage.clock import utcnow
 from onlyjobless.ui import routes
 from onlyjobless.ui.evaluation_preview import preview
+from onlyjobless.ui.live import Live
 from onlyjobless.ui.live import append as live_append
 from onlyjobless.ui.live import reset as live_reset
 from onlyjobless.ui.sidebar import SidebarState
@@ -79,11 +80,6 @@ class InterviewState(SidebarState):
     total: rx.Field[int] = rx.field(0)
     messages: rx.Field[list[UiMessage]] = rx.field(default_factory=list)
     recent: rx.Field[list[UiMessage]] = rx.field(default_factory=list)  # added since the last full load
-    # The running line: chunks are appended in the page (live.py); previews travel as live_text.
-    live_on: rx.Field[bool] = rx.field(False)
-    live_label: rx.Field[str] = rx.field("")
-    live_text: rx.Field[str] = rx.field("")
-    live_stop: rx.Field[bool] = rx.field(False)
     error: rx.Field[str] = rx.field("")
     offline: rx.Field[bool] = rx.field(False)
     report: rx.Field[list[ReportItem]] = rx.field(default_factory=list)
@@ -208,7 +204,7 @@ class InterviewState(SidebarState):
         if hidden:  # a chat that has just started: the greeting and first question run in
             self._pending_reveal = [m.id for m in hidden]
             return InterviewState.reveal
-        if view.evaluation_due and not self.live_on:
+        if view.evaluation_due and not (await self.get_state(Live)).on:
             return InterviewState.run_finish
         return None
 
@@ -220,7 +216,7 @@ class InterviewState(SidebarState):
     @rx.event
     async def send_answer(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
         """Store the answer; the next question runs in, or the evaluation starts by itself."""
-        if self.sending or self.live_on:
+        if self.sending or (await self.get_state(Live)).on:
             return None
         self.error, self.sending = "", True
         user_id = await self._current_user()
@@ -259,27 +255,22 @@ class InterviewState(SidebarState):
         revealing = [m for m in view.messages if m.id in ids]
         for number, message in enumerate(revealing):
             async with self:
-                self.live_label, self.live_text = _label(t, message), ""
+                live = await self.get_state(Live)
+                live.label, live.text = _label(t, message), ""
             words = message.content.split(" ")
             last = time.monotonic()
             for count in range(1, len(words) + 1):
                 if time.monotonic() - last >= FLUSH_SECONDS:
                     async with self:
-                        self.live_text = " ".join(words[:count])
+                        (await self.get_state(Live)).text = " ".join(words[:count])
                     last = time.monotonic()
                 await asyncio.sleep(REVEAL_WORD_SECONDS)
             async with self:
-                self.live_text = ""
+                (await self.get_state(Live)).text = ""
                 following = revealing[number + 1].seq if number + 1 < len(revealing) else None
                 self._show(view, hide_from=following)
 
     # -- generations ------------------------------------------------------------------
-
-    @rx.event
-    def stop(self) -> None:
-        """Stop the generation that is running; what arrived is kept, marked incomplete."""
-        if self.live_on:
-            self.live_stop = True
 
     @rx.event(background=True)
     async def run_hint(self):  # type: ignore[no-untyped-def]
@@ -299,10 +290,11 @@ class InterviewState(SidebarState):
     async def _generate(self, kind: str) -> AsyncIterator[Any]:
         """Run one generation: chunks go to the page as they come, the stored result at the end."""
         async with self:
-            if self.live_on:
+            live = await self.get_state(Live)
+            if live.on:
                 return
             t = self._t()
-            self.live_on, self.live_stop, self.live_text, self.live_label = (
+            live.on, live.stop_requested, live.text, live.label = (
                 True,
                 False,
                 "",
@@ -342,14 +334,14 @@ class InterviewState(SidebarState):
                         failed = event
                     else:  # a tick: look at the Stop button
                         async with self:
-                            if self.live_stop:
+                            if (await self.get_state(Live)).stop_requested:
                                 stopped = True
                                 break
                     if pending and time.monotonic() - last >= FLUSH_SECONDS:
                         last = time.monotonic()
                         if kind == "evaluation":
                             async with self:
-                                self.live_text = preview("".join(raw), t)
+                                (await self.get_state(Live)).text = preview("".join(raw), t)
                         else:
                             yield live_append("".join(pending))
                         pending.clear()
@@ -367,7 +359,8 @@ class InterviewState(SidebarState):
             except ServiceError:
                 refreshed = None
         async with self:  # the finished message replaces the running line in one delta
-            self.live_on, self.live_stop, self.live_text = False, False, ""
+            live = await self.get_state(Live)
+            live.on, live.stop_requested, live.text = False, False, ""
             if failed is not None:
                 self.error = i18n.translate(f"error.{failed.code}", self.lang, **failed.params)
             if done is not None and done.offline:

@@ -23,6 +23,21 @@ window.ojLiveReset = function () { window.ojPending = ''; };
 """
 
 
+class Live(rx.State):
+    """The running line's own small state: a chunk re-renders only the line and the buttons."""
+
+    on: rx.Field[bool] = rx.field(False)
+    label: rx.Field[str] = rx.field("")
+    text: rx.Field[str] = rx.field("")
+    stop_requested: rx.Field[bool] = rx.field(False)
+
+    @rx.event
+    def stop(self) -> None:
+        """Stop the generation that is running; what arrived is kept, marked incomplete."""
+        if self.on:
+            self.stop_requested = True
+
+
 def append(chunk: str) -> EventSpec:
     """Add a chunk to the running line in the page."""
     return rx.call_script(f"ojLive({json.dumps(chunk)})")
