@@ -7,15 +7,18 @@ import base64
 import binascii
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from pydantic import TypeAdapter
 
 from onlyjobless.services.errors import InvalidInput, NotFound
+from onlyjobless.storage.chats.base import ChatStoreDown
 from onlyjobless.storage.chats.models import Chat, ChatPage, Message, NewChat, NewMessage
+
+T = TypeVar("T")
 
 # The top-level chat fields update_chat may set (base.ChatStore.update_chat).
 CHANGEABLE = frozenset(
@@ -109,6 +112,15 @@ class ThreadedChatStore(ABC):
     """
 
     id_pattern: re.Pattern[str]
+    # Errors that mean "the backend is not there", as opposed to a refused operation.
+    unreachable: tuple[type[BaseException], ...] = ()
+
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run blocking store work in a thread; an unreachable backend becomes ChatStoreDown."""
+        try:
+            return await asyncio.to_thread(fn, *args)
+        except self.unreachable as exc:
+            raise ChatStoreDown(exc.__class__.__name__) from exc
 
     @abstractmethod
     def _key(self, chat_id: object) -> Any:
@@ -116,16 +128,16 @@ class ThreadedChatStore(ABC):
 
     async def create_chat(self, chat: NewChat) -> Chat:
         """Store a new chat (revision 0) and return it with its id and timestamps."""
-        return await asyncio.to_thread(self._create_chat, chat)
+        return await self._run(self._create_chat, chat)
 
     async def get_chat(self, user_id: str, chat_id: str) -> Chat:
         """The owner's chat, or NotFound."""
-        return await asyncio.to_thread(self._get_chat, owner(user_id), self._key(chat_id))
+        return await self._run(self._get_chat, owner(user_id), self._key(chat_id))
 
     async def list_chats(self, user_id: str, *, limit: int = 20, cursor: str | None = None) -> ChatPage:
         """The owner's chats newest first, a page at a time."""
         after = None if cursor is None else decode_cursor(cursor, self.id_pattern)
-        return await asyncio.to_thread(self._list_chats, owner(user_id), clamp_limit(limit), after)
+        return await self._run(self._list_chats, owner(user_id), clamp_limit(limit), after)
 
     async def update_chat(
         self, user_id: str, chat_id: str, revision: int, changes: Mapping[str, Any]
@@ -135,23 +147,23 @@ class ThreadedChatStore(ABC):
             raise ValueError("revision must be an int")
         values = clean_changes(changes)
         key = self._key(chat_id)
-        return await asyncio.to_thread(self._update_chat, owner(user_id), key, revision, values)
+        return await self._run(self._update_chat, owner(user_id), key, revision, values)
 
     async def add_message(self, user_id: str, chat_id: str, message: NewMessage) -> Message:
         """Append a message with the next seq, or return the one with the same dedupe_key."""
-        return await asyncio.to_thread(self._add_message, owner(user_id), self._key(chat_id), message)
+        return await self._run(self._add_message, owner(user_id), self._key(chat_id), message)
 
     async def list_messages(self, user_id: str, chat_id: str) -> list[Message]:
         """The chat's messages by seq; NotFound when not the owner's."""
-        return await asyncio.to_thread(self._list_messages, owner(user_id), self._key(chat_id))
+        return await self._run(self._list_messages, owner(user_id), self._key(chat_id))
 
     async def delete_all(self, user_id: str) -> int:
         """Delete every chat and message of the user; how many chats went."""
-        return await asyncio.to_thread(self._delete_all, owner(user_id))
+        return await self._run(self._delete_all, owner(user_id))
 
     async def ping(self) -> None:
         """Raise ChatStoreDown if the backend is unreachable."""
-        await asyncio.to_thread(self._ping)
+        await self._run(self._ping)
 
     @abstractmethod
     def _create_chat(self, chat: NewChat) -> Chat: ...

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, MongoClient, ReturnDocument
@@ -18,7 +17,7 @@ from pymongo.errors import AutoReconnect, ConnectionFailure, DuplicateKeyError, 
 
 from onlyjobless.services.errors import NotFound
 from onlyjobless.storage.chats import common
-from onlyjobless.storage.chats.base import ChatStoreDown, RevisionConflict
+from onlyjobless.storage.chats.base import RevisionConflict
 from onlyjobless.storage.chats.models import (
     Chat,
     ChatPage,
@@ -28,8 +27,6 @@ from onlyjobless.storage.chats.models import (
     NewMessage,
 )
 
-P = ParamSpec("P")
-R = TypeVar("R")
 Document = dict[str, Any]
 
 ID = re.compile(r"[0-9a-f]{24}")
@@ -37,19 +34,6 @@ TIMEOUT_MS = 3000
 SUMMARY_PROJECTION = {name: 1 for name in ChatSummary.model_fields if name != "id"}
 # Errors that mean "no server to talk to", as opposed to a refused operation.
 UNREACHABLE = (ServerSelectionTimeoutError, ConnectionFailure, AutoReconnect)
-
-
-def _reachable(fn: Callable[P, R]) -> Callable[P, R]:
-    """Report an unreachable server as ChatStoreDown, the one error the engine expects."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return fn(*args, **kwargs)
-        except UNREACHABLE as exc:
-            raise ChatStoreDown(exc.__class__.__name__) from exc
-
-    return wrapper
 
 
 def _object_id(value: object) -> ObjectId:
@@ -95,6 +79,7 @@ class MongoChatStore(common.ThreadedChatStore):
     """
 
     id_pattern = ID
+    unreachable = UNREACHABLE
 
     def __init__(self, database: Database[Document]) -> None:
         self._database = database
@@ -159,7 +144,6 @@ class MongoChatStore(common.ThreadedChatStore):
 
     # -- blocking work, run off the event loop -------------------------------------------
 
-    @_reachable
     def _create_chat(self, chat: NewChat) -> Chat:
         self._ready()
         moment = common.now()
@@ -170,7 +154,6 @@ class MongoChatStore(common.ThreadedChatStore):
             self._chats.insert_one(document)
         return stored
 
-    @_reachable
     def _get_chat(self, user_id: str, chat_id: ObjectId) -> Chat:
         self._ready()
         document = self._chats.find_one({"_id": chat_id, "user_id": user_id})
@@ -178,7 +161,6 @@ class MongoChatStore(common.ThreadedChatStore):
             raise NotFound("not_found")
         return _chat(document)
 
-    @_reachable
     def _list_chats(self, user_id: str, limit: int, after: tuple[datetime, str] | None) -> ChatPage:
         self._ready()
         query: Document = {"user_id": user_id}
@@ -198,7 +180,6 @@ class MongoChatStore(common.ThreadedChatStore):
         next_cursor = common.encode_cursor(items[-1].created_at, items[-1].id) if more else None
         return ChatPage(items=items, next_cursor=next_cursor)
 
-    @_reachable
     def _update_chat(self, user_id: str, chat_id: ObjectId, revision: int, values: Document) -> Chat:
         self._ready()
         with self._writes:
@@ -213,7 +194,6 @@ class MongoChatStore(common.ThreadedChatStore):
             raise NotFound("not_found")
         raise RevisionConflict(str(chat_id))
 
-    @_reachable
     def _add_message(self, user_id: str, chat_id: ObjectId, message: NewMessage) -> Message:
         self._ready()
         key = message.dedupe_key
@@ -257,7 +237,6 @@ class MongoChatStore(common.ThreadedChatStore):
         document = self._messages.find_one({"chat_id": chat_id, "user_id": user_id, "dedupe_key": key})
         return None if document is None else _message(document)
 
-    @_reachable
     def _list_messages(self, user_id: str, chat_id: ObjectId) -> list[Message]:
         self._ready()
         if self._chats.count_documents({"_id": chat_id, "user_id": user_id}, limit=1) == 0:
@@ -265,7 +244,6 @@ class MongoChatStore(common.ThreadedChatStore):
         cursor = self._messages.find({"chat_id": chat_id, "user_id": user_id}).sort("seq", ASCENDING)
         return [_message(document) for document in cursor]
 
-    @_reachable
     def _delete_all(self, user_id: str) -> int:
         self._ready()
         with self._writes:
@@ -275,6 +253,5 @@ class MongoChatStore(common.ThreadedChatStore):
             self._messages.delete_many({"user_id": user_id})
         return deleted
 
-    @_reachable
     def _ping(self) -> None:
         self._database.command("ping")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import uuid
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from sqlalchemy import Table, and_, delete, insert, or_, select, text, update
 from sqlalchemy.engine import Engine, Row
@@ -16,7 +14,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from onlyjobless.services.errors import NotFound
 from onlyjobless.storage.chats import common
-from onlyjobless.storage.chats.base import ChatStoreDown, RevisionConflict
+from onlyjobless.storage.chats.base import RevisionConflict
 from onlyjobless.storage.chats.models import (
     Chat,
     ChatPage,
@@ -27,28 +25,12 @@ from onlyjobless.storage.chats.models import (
 )
 from onlyjobless.storage.chats.sql_tables import ChatMessageRow, ChatRow
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
 ID = re.compile(r"[0-9a-f]{32}")
 CHATS: Table = ChatRow.metadata.tables["chats"]
 MESSAGES: Table = ChatMessageRow.metadata.tables["chat_messages"]
 SUMMARY_COLUMNS = [CHATS.c[name] for name in ChatSummary.model_fields]
 # Errors that mean "the database is not there", as opposed to a bug in a statement.
 UNREACHABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
-
-
-def _reachable(fn: Callable[P, R]) -> Callable[P, R]:
-    """Report an unreachable database as ChatStoreDown, the one error the engine expects."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return fn(*args, **kwargs)
-        except UNREACHABLE as exc:
-            raise ChatStoreDown(str(exc.__class__.__name__)) from exc
-
-    return wrapper
 
 
 def _valid_id(value: object) -> str:
@@ -83,6 +65,7 @@ class SqlChatStore(common.ThreadedChatStore):
     """ChatStore on SQLAlchemy; every call is one short transaction in a worker thread."""
 
     id_pattern = ID
+    unreachable = UNREACHABLE
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -92,7 +75,6 @@ class SqlChatStore(common.ThreadedChatStore):
 
     # -- blocking work, run off the event loop -------------------------------------------
 
-    @_reachable
     def _create_chat(self, chat: NewChat) -> Chat:
         moment = common.now()
         stored = Chat(id=uuid.uuid4().hex, created_at=moment, updated_at=moment, **chat.model_dump())
@@ -100,7 +82,6 @@ class SqlChatStore(common.ThreadedChatStore):
             connection.execute(insert(CHATS).values(**_row(stored), message_seq=0))
         return stored
 
-    @_reachable
     def _get_chat(self, user_id: str, chat_id: str) -> Chat:
         with self._engine.connect() as connection:
             row = connection.execute(
@@ -110,7 +91,6 @@ class SqlChatStore(common.ThreadedChatStore):
             raise NotFound("not_found")
         return _chat(row)
 
-    @_reachable
     def _list_chats(self, user_id: str, limit: int, after: tuple[datetime, str] | None) -> ChatPage:
         query = select(*SUMMARY_COLUMNS).where(CHATS.c.user_id == user_id)
         if after is not None:
@@ -129,7 +109,6 @@ class SqlChatStore(common.ThreadedChatStore):
         next_cursor = common.encode_cursor(items[-1].created_at, items[-1].id) if more else None
         return ChatPage(items=items, next_cursor=next_cursor)
 
-    @_reachable
     def _update_chat(self, user_id: str, chat_id: str, revision: int, values: dict[str, Any]) -> Chat:
         owned = and_(CHATS.c.id == chat_id, CHATS.c.user_id == user_id)
         with self._engine.begin() as connection:
@@ -145,7 +124,6 @@ class SqlChatStore(common.ThreadedChatStore):
                 raise NotFound("not_found")
         raise RevisionConflict(chat_id)
 
-    @_reachable
     def _add_message(self, user_id: str, chat_id: str, message: NewMessage) -> Message:
         with self._engine.connect() as connection:
             # Taking the next number locks the chat row first (PostgreSQL row lock, SQLite
@@ -175,7 +153,6 @@ class SqlChatStore(common.ThreadedChatStore):
             connection.commit()
         return Message.model_validate(stored.model_dump(mode="json"))
 
-    @_reachable
     def _list_messages(self, user_id: str, chat_id: str) -> list[Message]:
         with self._engine.connect() as connection:
             owned = connection.execute(
@@ -190,14 +167,12 @@ class SqlChatStore(common.ThreadedChatStore):
             ).all()
         return [_message(row) for row in rows]
 
-    @_reachable
     def _delete_all(self, user_id: str) -> int:
         with self._engine.begin() as connection:
             connection.execute(delete(MESSAGES).where(MESSAGES.c.user_id == user_id))
             result = connection.execute(delete(CHATS).where(CHATS.c.user_id == user_id))
         return int(result.rowcount)
 
-    @_reachable
     def _ping(self) -> None:
         with self._engine.connect() as connection:
             connection.execute(text("SELECT 1"))
