@@ -24,13 +24,11 @@ import math
 import os
 import re
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,11 +38,12 @@ import httpx
 import ollama
 from playwright.async_api import Browser, Page, WebSocket, async_playwright, expect
 
+from tests.support.app_process import RunningApp
+from tests.support.app_process import production_app as shared_production_app
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
 
-ROOT = Path(__file__).resolve().parents[1]
 MODEL = "mistral"  # the app's default OLLAMA_MODEL; the fake knows it
 PASSWORD = "correct horse battery"
 POSITION = "python developer"
@@ -135,101 +134,15 @@ async def direct_ttft(url: str, runs: int) -> list[float]:
 # -- the production app -------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    """A port nobody listens on, for the app."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def app_env(ollama_url: str, data_dir: Path, port: int) -> dict[str, str]:
-    """The app's environment: its own data, the fake LLM, no scheduler, no daily limit in the way."""
-    env = {
-        **os.environ,
-        "DATA_DIR": str(data_dir),
-        "PORT": str(port),
+def production_app(ollama_url: str, workdir: Path) -> contextlib.AbstractContextManager[RunningApp]:
+    """The production app against the fake, with no daily limit and long-lived tokens in the way."""
+    overrides = {
         "OLLAMA_HOST": ollama_url,
         "OLLAMA_MODEL": MODEL,
-        "SCHEDULER_ENABLED": "false",
         "DAILY_INTERVIEW_LIMIT": "100000",
         "ACCESS_TOKEN_MINUTES": "120",
-        "REFLEX_USE_SYSTEM_BUN": "1",
-        "REFLEX_USE_GRANIAN": "1",
-        "REFLEX_TELEMETRY_ENABLED": "false",
-        "PATH": f"{ROOT / '.tools' / 'node_modules' / '.bin'}:{os.environ.get('PATH', '')}",
     }
-    env.pop("DATABASE_URL", None)
-    env.pop("MONGODB_URL", None)
-    return env
-
-
-def wait_ready(url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
-    """Block until the API and the page answer; fail early with the log if the app died."""
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"the app exited:\n{log_path.read_text()[-3000:]}")
-        with contextlib.suppress(httpx.HTTPError):
-            if (
-                httpx.get(f"{url}/api/health", timeout=2).status_code == 200
-                and httpx.get(url, timeout=5).status_code == 200
-            ):
-                return
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"the app did not start within {STARTUP_SECONDS} s")
-        time.sleep(0.5)
-
-
-def stop_group(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the app's whole process group, SIGKILL it if it lingers."""
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
-    except ProcessLookupError:
-        return
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-
-
-@dataclass(frozen=True)
-class App:
-    """The running app: where to reach it and its process group (for CPU accounting)."""
-
-    url: str
-    pgid: int
-
-
-@contextlib.contextmanager
-def production_app(ollama_url: str, workdir: Path) -> Iterator[App]:
-    """`reflex run --env prod` in its own session, migrated first; always stopped on the way out."""
-    port = free_port()
-    env = app_env(ollama_url, workdir / "data", port)
-    subprocess.run(
-        [sys.executable, "-m", "onlyjobless", "migrate"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    log_path = workdir / "server.log"
-    reflex = Path(sys.executable).with_name("reflex")
-    with log_path.open("w") as server_log:
-        process = subprocess.Popen(
-            [str(reflex), "run", "--env", "prod", "--loglevel", "warning"],
-            cwd=ROOT,
-            env=env,
-            stdout=server_log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            wait_ready(url, process, log_path)
-            yield App(url=url, pgid=process.pid)
-        finally:
-            stop_group(process)
+    return shared_production_app(workdir / "data", overrides, startup_seconds=STARTUP_SECONDS)
 
 
 # -- CPU accounting: the browsers run on the same cores as the app ----------------------------
@@ -457,7 +370,7 @@ def answer_timeout_ms(args: argparse.Namespace) -> float:
 
 
 async def run_cell(
-    app: App,
+    app: RunningApp,
     users: Sequence[User],
     fake: FakeOllama,
     http: httpx.AsyncClient,
@@ -472,7 +385,7 @@ async def run_cell(
     return Cell(len(users), history, samples, app_after - app_before, browser_after - browser_before)
 
 
-async def browser_cells(app: App, fake: FakeOllama, args: argparse.Namespace) -> list[Cell]:
+async def browser_cells(app: RunningApp, fake: FakeOllama, args: argparse.Namespace) -> list[Cell]:
     """Drive Chromium through every concurrency × history combination."""
     expect.set_options(timeout=UI_TIMEOUT_MS)
     async with (
