@@ -162,10 +162,12 @@ class QuestionBank:
         deadline = asyncio.get_running_loop().time() + self._build_wait
         while asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.5)
+            # Building first, then active: a build that ends between the two looks finished.
+            building = await self._is_building(slug, language)
             found = await self._active_snapshot(slug, language)
             if found is not None:
                 return found
-            if not await self._is_building(slug, language):
+            if not building:
                 break
         raise Unavailable("bank_unavailable")
 
