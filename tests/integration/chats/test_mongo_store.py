@@ -16,6 +16,7 @@ from bson import ObjectId
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
+from onlyjobless.services.errors import NotFound
 from onlyjobless.storage.chats import ChatStoreDown, NewChat, NewMessage
 from onlyjobless.storage.chats.mongo import MongoChatStore
 from tests.support.mongo_server import MongoServer, fail_commands
@@ -122,6 +123,22 @@ async def test_the_store_does_not_serialise_writes_on_a_real_server(mongo: Mongo
         held.release.set()
         appended = await pending
     assert (appended.seq, other.seq) == (1, 1)
+
+
+async def test_clearing_history_during_an_append_leaves_no_message_behind(mongo: MongoChatStore) -> None:
+    """The append has taken its number when the history is cleared, and inserts after the sweep."""
+    created = await mongo.create_chat(chat())
+    with held_inserts(mongo) as held:
+        pending = asyncio.create_task(
+            mongo.add_message(OWNER, created.id, NewMessage(role="candidate", kind="answer", content="A"))
+        )
+        assert await asyncio.to_thread(held.reached.wait, 10)
+        assert await mongo.delete_all(OWNER) == 1
+        held.release.set()
+        with pytest.raises(NotFound):
+            await pending
+    assert mongo._database["messages"].count_documents({"user_id": OWNER}) == 0
+    assert mongo._database["chats"].count_documents({"user_id": OWNER}) == 0
 
 
 async def test_a_stopped_server_is_chat_store_down_and_its_return_is_picked_up(
