@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# The MongoDB wire server for the tests (SecantusDB, GPL-2.0) lives in a venv of its own, never the app's.
+MONGO_VENV := .venv-mongo
 TOOLS := .tools
 BUN_VERSION := 1.4.5
 COVERAGE_MIN := 90
@@ -30,6 +32,11 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@
 
+$(MONGO_VENV)/.installed: requirements-mongo.txt
+	$(PYTHON) -m venv $(MONGO_VENV)
+	$(MONGO_VENV)/bin/pip install -q -r requirements-mongo.txt
+	touch $@
+
 $(TOOLS)/node_modules/.bin/bun:
 	mkdir -p $(TOOLS)
 	npm install --prefix $(TOOLS) --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION)
@@ -52,7 +59,7 @@ lint: $(VENV)/.dev
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy onlyjobless
 
-test: $(VENV)/.dev $(TOOLS)/node_modules/.bin/bun chromium lint typecheck
+test: $(VENV)/.dev $(MONGO_VENV)/.installed $(TOOLS)/node_modules/.bin/bun chromium lint typecheck
 	$(BIN)/python -m pytest --cov=onlyjobless --cov-report=term:skip-covered \
 		--cov-fail-under=$(COVERAGE_MIN) $(PYTEST_ARGS)
 

@@ -19,6 +19,12 @@ from onlyjobless.settings import Settings
 from tests.support import databases
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fixtures import fake_ollama, fake_ollama_server  # noqa: F401  (fixtures)
+from tests.support.mongo_server import (  # noqa: F401  (fixtures)
+    mongo_database,
+    mongo_server,
+    mongo_url,
+    own_mongo_server,
+)
 
 TEST_SECRET = "test-secret-0123456789abcdef0123456789abcdef"
 

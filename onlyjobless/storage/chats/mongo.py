@@ -228,6 +228,11 @@ class MongoChatStore(common.ThreadedChatStore):
                 if existing is None:
                     raise
                 return existing
+        if self._chats.count_documents({"_id": chat_id, "user_id": user_id}, limit=1) == 0:
+            # The history was cleared while this message was on its way (nothing serialises
+            # the two on a real server): take the message back so none outlives its chat.
+            self._messages.delete_one({"_id": document["_id"]})
+            raise NotFound("not_found")
         return _message(document)
 
     def _deduplicated(self, user_id: str, chat_id: ObjectId, key: str | None) -> Message | None:
@@ -249,7 +254,8 @@ class MongoChatStore(common.ThreadedChatStore):
         with self._writes:
             self._messages.delete_many({"user_id": user_id})
             deleted = self._chats.delete_many({"user_id": user_id}).deleted_count
-            # No transactions: sweep again for a message appended while the chats went.
+            # No transactions: sweep again for a message appended while the chats went (an
+            # append that lands after this sweep finds its chat gone and removes its message).
             self._messages.delete_many({"user_id": user_id})
         return deleted
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 
 import mongomock
@@ -15,9 +13,10 @@ from onlyjobless.storage.chats.mongo import MongoChatStore
 from onlyjobless.storage.chats.sql import SqlChatStore
 from tests.support import databases
 
-REAL_MONGO_URL = os.environ.get("ONLYJOBLESS_TEST_MONGODB_URL")
-# A real MongoDB joins the suite only when one is given: no skipped placeholder otherwise.
-STORES = ["sql-sqlite", "sql-postgresql", "mongo-mongomock"] + (["mongo-real"] if REAL_MONGO_URL else [])
+# mongo-wire: pymongo over the real wire protocol (the wire-compatible test server, or the MongoDB
+# that ONLYJOBLESS_TEST_MONGODB_URL names). mongo-mongomock: the in-process stand-in, kept for the
+# one path only it takes: a client that is not pymongo's makes the store serialise its own writes.
+STORES = ["sql-sqlite", "sql-postgresql", "mongo-wire", "mongo-mongomock"]
 
 
 @pytest.fixture(params=STORES)
@@ -31,10 +30,7 @@ def store(request: pytest.FixtureRequest) -> Iterator[ChatStore]:
     elif kind == "mongo-mongomock":
         yield MongoChatStore.from_url("mongodb://mongomock.test", "chats", client_class=mongomock.MongoClient)
     else:
-        assert REAL_MONGO_URL is not None
-        name = f"onlyjobless_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-        real = MongoChatStore.from_url(REAL_MONGO_URL, name)
-        yield real
-        client = real._database.client
-        client.drop_database(name)
-        client.close()
+        url, database = request.getfixturevalue("mongo_url"), request.getfixturevalue("mongo_database")
+        wire = MongoChatStore.from_url(url, database)
+        yield wire
+        wire._database.client.close()

@@ -10,7 +10,6 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import mongomock
 import pytest
 from bson import ObjectId
 from pydantic import SecretStr
@@ -598,20 +597,21 @@ def settings(**values: Any) -> Settings:
     return Settings.model_validate({"ONLYJOBLESS_ENV": "test", "JWT_SECRET": "x" * 40, **values})
 
 
-async def test_factory_picks_mongo_when_a_url_is_set() -> None:
+async def test_factory_picks_mongo_when_a_url_is_set(mongo_url: str, mongo_database: str) -> None:
     chosen = build_chat_store(
-        settings(MONGODB_URL=SecretStr("mongodb://mongo.test:27017"), MONGODB_DB="picked"),
-        create_engine("sqlite://"),
-        client_class=mongomock.MongoClient,
+        settings(MONGODB_URL=SecretStr(mongo_url), MONGODB_DB=mongo_database), create_engine("sqlite://")
     )
     assert isinstance(chosen, MongoChatStore)
     database = chosen._database
-    assert database.name == "picked"
-    assert "messages" not in database.list_collection_names()  # indexes wait for first use
-    chat = await chosen.create_chat(new_chat())
-    assert (await chosen.get_chat(ALICE, chat.id)).id == chat.id
-    assert {"chat_seq", "chat_dedupe"} <= set(database["messages"].index_information())
-    assert "user_created" in database["chats"].index_information()
+    try:
+        assert database.name == mongo_database
+        assert database.list_collection_names() == []  # indexes wait for first use
+        chat = await chosen.create_chat(new_chat())
+        assert (await chosen.get_chat(ALICE, chat.id)).id == chat.id
+        assert {"chat_seq", "chat_dedupe", "user"} <= set(database["messages"].index_information())
+        assert "user_created" in database["chats"].index_information()
+    finally:
+        database.client.close()
 
 
 def test_factory_picks_sql_otherwise() -> None:

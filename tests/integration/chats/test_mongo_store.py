@@ -1,25 +1,34 @@
-"""What only the Mongo store has: its document shapes and its answer to races without transactions."""
+"""What only the Mongo store has: its document shapes, its answer to races without transactions,
+and how it behaves when the server goes away and comes back. All over the real wire protocol."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import threading
 import uuid
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-import mongomock
 import pytest
 from bson import ObjectId
+from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
-from onlyjobless.storage.chats import NewChat, NewMessage
+from onlyjobless.services.errors import NotFound
+from onlyjobless.storage.chats import ChatStoreDown, NewChat, NewMessage
 from onlyjobless.storage.chats.mongo import MongoChatStore
+from tests.support.mongo_server import MongoServer, fail_commands
 
 OWNER = str(uuid.uuid4())
 
 
 @pytest.fixture
-def mongo() -> MongoChatStore:
-    return MongoChatStore.from_url("mongodb://mongomock.test", "chats", client_class=mongomock.MongoClient)
+def mongo(mongo_url: str, mongo_database: str) -> Iterator[MongoChatStore]:
+    store = MongoChatStore.from_url(mongo_url, mongo_database)
+    yield store
+    store._database.client.close()
 
 
 def chat() -> NewChat:
@@ -95,3 +104,105 @@ async def test_a_dedupe_key_that_is_not_a_string_never_reaches_a_filter(mongo: M
     with pytest.raises(ValueError, match="dedupe_key"):
         await mongo.add_message(OWNER, created.id, forged)
     assert await mongo.list_messages(OWNER, created.id) == []
+
+
+async def test_the_store_does_not_serialise_writes_on_a_real_server(mongo: MongoChatStore) -> None:
+    """With pymongo's client the server's atomic updates and unique indexes keep order, not a lock:
+    an append held mid-way does not hold up another chat's append."""
+    first, second = await mongo.create_chat(chat()), await mongo.create_chat(chat())
+    with held_inserts(mongo) as held:
+        pending = asyncio.create_task(
+            mongo.add_message(OWNER, first.id, NewMessage(role="candidate", kind="answer", content="A"))
+        )
+        assert await asyncio.to_thread(held.reached.wait, 10)
+        held.hold = False  # let later inserts through while the first one waits
+        other = await mongo.add_message(
+            OWNER, second.id, NewMessage(role="candidate", kind="answer", content="B")
+        )
+        assert not pending.done()
+        held.release.set()
+        appended = await pending
+    assert (appended.seq, other.seq) == (1, 1)
+
+
+async def test_clearing_history_during_an_append_leaves_no_message_behind(mongo: MongoChatStore) -> None:
+    """The append has taken its number when the history is cleared, and inserts after the sweep."""
+    created = await mongo.create_chat(chat())
+    with held_inserts(mongo) as held:
+        pending = asyncio.create_task(
+            mongo.add_message(OWNER, created.id, NewMessage(role="candidate", kind="answer", content="A"))
+        )
+        assert await asyncio.to_thread(held.reached.wait, 10)
+        assert await mongo.delete_all(OWNER) == 1
+        held.release.set()
+        with pytest.raises(NotFound):
+            await pending
+    assert mongo._database["messages"].count_documents({"user_id": OWNER}) == 0
+    assert mongo._database["chats"].count_documents({"user_id": OWNER}) == 0
+
+
+async def test_a_stopped_server_is_chat_store_down_and_its_return_is_picked_up(
+    own_mongo_server: MongoServer,
+) -> None:
+    store = MongoChatStore.from_url(own_mongo_server.url, "chats", timeout_ms=1000)
+    created = await store.create_chat(chat())
+    await store.add_message(OWNER, created.id, NewMessage(role="interviewer", kind="greeting", content="Hi"))
+
+    own_mongo_server.stop()
+    with pytest.raises(ChatStoreDown):
+        await store.get_chat(OWNER, created.id)
+    with pytest.raises(ChatStoreDown):
+        await store.add_message(OWNER, created.id, NewMessage(role="candidate", kind="answer", content="A"))
+    own_mongo_server.start()  # the same port, the same data, the same client
+    assert (await store.get_chat(OWNER, created.id)).title == "Go developer"
+    assert [m.content for m in await store.list_messages(OWNER, created.id)] == ["Hi"]
+
+    own_mongo_server.kill()  # a crash, not a shutdown: acknowledged writes survive it
+    own_mongo_server.start()
+    await store.add_message(OWNER, created.id, NewMessage(role="candidate", kind="answer", content="A"))
+    assert [m.seq for m in await store.list_messages(OWNER, created.id)] == [1, 2]
+    store._database.client.close()
+
+
+async def test_a_dropped_connection_is_retried_once_then_chat_store_down(
+    own_mongo_server: MongoServer,
+) -> None:
+    store = MongoChatStore.from_url(own_mongo_server.url, "chats", timeout_ms=1000)
+    created = await store.create_chat(chat())
+    fail_commands(own_mongo_server.url, ["find"], times=1, close_connection=True)
+    assert (await store.get_chat(OWNER, created.id)).id == created.id  # pymongo retries a read once
+    fail_commands(own_mongo_server.url, ["find"], times=2, close_connection=True)
+    with pytest.raises(ChatStoreDown):
+        await store.get_chat(OWNER, created.id)
+    assert (await store.get_chat(OWNER, created.id)).id == created.id
+    store._database.client.close()
+
+
+class HeldInserts:
+    """Stands in for the messages collection; holds each insert until released while `hold` is set."""
+
+    def __init__(self, collection: Collection[Any]) -> None:
+        self.collection = collection
+        self.reached = threading.Event()
+        self.release = threading.Event()
+        self.hold = True
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.collection, name)
+
+    def insert_one(self, document: Any, *args: Any, **kwargs: Any) -> Any:
+        if self.hold:
+            self.reached.set()
+            assert self.release.wait(10)
+        return self.collection.insert_one(document, *args, **kwargs)
+
+
+@contextlib.contextmanager
+def held_inserts(store: MongoChatStore) -> Iterator[HeldInserts]:
+    held = HeldInserts(store._messages)
+    store._messages = held  # type: ignore[assignment]
+    try:
+        yield held
+    finally:
+        held.release.set()
+        store._messages = held.collection
