@@ -30,7 +30,7 @@ def stream_events(
             elif isinstance(event, Done):
                 yield _frame("done", done_body(event))
             elif isinstance(event, Failed):
-                message = i18n.translate(f"error.{event.code}", language, **event.params)
+                message = i18n.error_message(event.code, language)
                 partial = event.partial.model_dump(mode="json") if event.partial else None
                 yield _frame("error", {"code": event.code, "message": message, "partial": partial})
 

@@ -15,11 +15,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from onlyjobless.domain.clock import utcnow
+from onlyjobless.domain.errors import Conflict, InvalidInput, NotFound, TooManyRequests, Unauthorized
 from onlyjobless.services import passwords, throttle
-from onlyjobless.services.errors import Conflict, InvalidInput, NotFound, TooManyRequests, Unauthorized
 from onlyjobless.services.threads import in_thread
 from onlyjobless.services.tokens import TokenConfig, create_access_token, read_access_token
-from onlyjobless.storage.clock import utcnow
 from onlyjobless.storage.db import session_scope
 from onlyjobless.storage.users import LoginTicket, RefreshToken, User
 

@@ -12,14 +12,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from onlyjobless.domain.clock import utcnow
+from onlyjobless.domain.errors import NotFound, Unavailable
+from onlyjobless.domain.questions import BankQuestion, QuestionSet
 from onlyjobless.llm import LLM, SUPPORTED_LANGUAGES, LLMError, bank_generation_messages
-from onlyjobless.questions import BankQuestion, QuestionSet
 from onlyjobless.services.curated import CuratedBank
-from onlyjobless.services.errors import NotFound, Unavailable
 from onlyjobless.services.threads import in_thread
 from onlyjobless.services.vacancies import Catalogue
 from onlyjobless.storage.bank import ACTIVE, BUILDING, FAILED, RETIRED, BankQuestionRow, BankVersion
-from onlyjobless.storage.clock import utcnow
 from onlyjobless.storage.db import session_scope
 
 log = logging.getLogger(__name__)

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from onlyjobless import i18n
+from onlyjobless.domain.chats import Chat, ChatPage, ChatQuestion, Feedback, Message, NewChat, NewMessage
+from onlyjobless.domain.errors import Conflict, InvalidInput, ServiceError, Unavailable
 from onlyjobless.llm import (
     LLM,
     ChatMessage,
@@ -33,20 +35,9 @@ from onlyjobless.llm import (
 )
 from onlyjobless.services import misuse, offline_eval
 from onlyjobless.services.bank import QuestionBank
-from onlyjobless.services.errors import Conflict, InvalidInput, ServiceError, Unavailable
 from onlyjobless.services.quota import GenerationLeases, Quota
 from onlyjobless.services.vacancies import Catalogue
-from onlyjobless.storage.chats import (
-    Chat,
-    ChatPage,
-    ChatQuestion,
-    ChatStore,
-    Feedback,
-    Message,
-    NewChat,
-    NewMessage,
-    RevisionConflict,
-)
+from onlyjobless.storage.chats import ChatStore, RevisionConflict
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
-from onlyjobless.services.errors import TooManyRequests
+from onlyjobless.domain.clock import utcnow
+from onlyjobless.domain.errors import TooManyRequests
 from onlyjobless.services.threads import in_thread
-from onlyjobless.storage.clock import utcnow
 from onlyjobless.storage.db import session_scope
 from onlyjobless.storage.quota import GenerationLease, InterviewCounter
 

@@ -14,9 +14,9 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from onlyjobless.domain.clock import utcnow
 from onlyjobless.services.threads import in_thread
 from onlyjobless.storage.bank import SchedulerRun
-from onlyjobless.storage.clock import utcnow
 from onlyjobless.storage.db import session_scope
 
 log = logging.getLogger(__name__)

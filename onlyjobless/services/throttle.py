@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from onlyjobless.storage.clock import utcnow
+from onlyjobless.domain.clock import utcnow
 from onlyjobless.storage.users import LoginFailure
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel
 
-from onlyjobless.storage.clock import utcnow
+from onlyjobless.domain.clock import utcnow
 from onlyjobless.storage.types import UTCDateTime
 
 BUILDING, ACTIVE, RETIRED, FAILED = "building", "active", "retired", "failed"

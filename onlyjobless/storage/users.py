@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Column
 from sqlmodel import Field, SQLModel
 
-from onlyjobless.storage.clock import utcnow
+from onlyjobless.domain.clock import utcnow
 from onlyjobless.storage.types import UTCDateTime
 
 

@@ -15,11 +15,11 @@ from typing import Any
 import reflex as rx
 
 from onlyjobless import i18n
-from onlyjobless.services.errors import NotFound, ServiceError
+from onlyjobless.domain.chats import Message
+from onlyjobless.domain.clock import utcnow
+from onlyjobless.domain.errors import NotFound, ServiceError
 from onlyjobless.services.hub import get_services
 from onlyjobless.services.interviews import ChatView, Delta, Done, Event, Failed, Reset
-from onlyjobless.storage.chats import Message
-from onlyjobless.storage.clock import utcnow
 from onlyjobless.ui import routes
 from onlyjobless.ui.evaluation_preview import preview
 from onlyjobless.ui.live import Live
@@ -211,7 +211,7 @@ class InterviewState(SidebarState):
     # -- answering ----------------------------------------------------------------------
 
     def _fail(self, exc: ServiceError) -> None:
-        self.error = i18n.translate(f"error.{exc.code}", self.lang, **exc.params)
+        self.error = i18n.error_message(exc, self.lang)
 
     @rx.event
     async def send_answer(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
@@ -351,7 +351,7 @@ class InterviewState(SidebarState):
         except Exception:  # never leave the buttons locked: say so, keep what was stored
             log.exception("generation failed")
             async with self:
-                self.error = i18n.translate("error.internal", self.lang)
+                self.error = i18n.error_message("internal", self.lang)
         refreshed: ChatView | None = None
         if user_id is not None and (done is not None or failed is not None or stopped):
             try:
@@ -362,7 +362,7 @@ class InterviewState(SidebarState):
             live = await self.get_state(Live)
             live.on, live.stop_requested, live.text = False, False, ""
             if failed is not None:
-                self.error = i18n.translate(f"error.{failed.code}", self.lang, **failed.params)
+                self.error = i18n.error_message(failed.code, self.lang)
             if done is not None and done.offline:
                 self._assign(offline=True)
             if refreshed is not None:

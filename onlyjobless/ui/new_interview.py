@@ -8,7 +8,7 @@ from typing import Any
 import reflex as rx
 
 from onlyjobless import i18n
-from onlyjobless.services.errors import InvalidInput, ServiceError
+from onlyjobless.domain.errors import InvalidInput, ServiceError
 from onlyjobless.services.hub import get_services
 from onlyjobless.ui import routes
 from onlyjobless.ui.components import error_callout, tr
@@ -63,12 +63,12 @@ class NewInterviewState(SidebarState):
             view = await get_services().interviews.start(who.user.id, position, who.user.preferred_language)
         except InvalidInput as exc:
             self.starting = False
-            self.refusal = i18n.translate(f"error.{exc.code}", self.lang, **exc.params)
+            self.refusal = i18n.error_message(exc, self.lang)
             self.refusal_roles = [Role(s["slug"], s["title"]) for s in exc.params.get("suggestions", [])]
             return None
         except ServiceError as exc:  # over the limit, store down, no questions offline
             self.starting = False
-            self.start_error = i18n.translate(f"error.{exc.code}", self.lang, **exc.params)
+            self.start_error = i18n.error_message(exc, self.lang)
             return SidebarState.load_chats
         return rx.redirect(routes.chat(view.chat.id))
 

@@ -8,7 +8,7 @@ from typing import Any
 import reflex as rx
 
 from onlyjobless import i18n
-from onlyjobless.services.errors import ServiceError
+from onlyjobless.domain.errors import ServiceError
 from onlyjobless.services.hub import get_services
 from onlyjobless.ui import routes
 from onlyjobless.ui.components import error_callout, field, language_select, success_callout, tr
@@ -33,7 +33,7 @@ class SettingsState(SessionState):
         self._clear_messages()
 
     def _message(self, exc: ServiceError) -> str:
-        return i18n.translate(f"error.{exc.code}", self.lang, **exc.params)
+        return i18n.error_message(exc, self.lang)
 
     @rx.event
     async def save_profile(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from onlyjobless import i18n
-from onlyjobless.services.errors import ServiceError
+from onlyjobless.domain.errors import ServiceError
 from onlyjobless.services.hub import get_services
 from onlyjobless.ui import routes
 from onlyjobless.ui.session import SessionState
@@ -89,7 +89,7 @@ class SidebarState(SessionState):
             await self._refresh_quota(user_id)
             self.sidebar_error = ""
         except ServiceError as exc:
-            self.sidebar_error = i18n.translate(f"error.{exc.code}", self.lang, **exc.params)
+            self.sidebar_error = i18n.error_message(exc, self.lang)
         finally:
             self.loading_chats = False
         return None
@@ -106,7 +106,7 @@ class SidebarState(SessionState):
         try:
             self.chats = self.chats + await self._page(user_id, self._cursor)
         except ServiceError as exc:
-            self.sidebar_error = i18n.translate(f"error.{exc.code}", self.lang, **exc.params)
+            self.sidebar_error = i18n.error_message(exc, self.lang)
         finally:
             self.loading_chats = False
         return None
@@ -120,7 +120,7 @@ class SidebarState(SessionState):
         try:
             await get_services().interviews.clear(user_id)
         except ServiceError as exc:
-            self.sidebar_error = i18n.translate(f"error.{exc.code}", self.lang, **exc.params)
+            self.sidebar_error = i18n.error_message(exc, self.lang)
             return None
         self.chats, self.has_more, self._cursor = [], False, None
         return rx.redirect(routes.HOME)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from onlyjobless.api.deps import AddressDep, ServicesDep
 from onlyjobless.api.schemas import LoginIn, RefreshIn, RegisterIn, TicketIn, TokensOut, UserOut
-from onlyjobless.services.errors import Unauthorized
+from onlyjobless.domain.errors import Unauthorized
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 

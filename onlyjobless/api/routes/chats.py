@@ -12,8 +12,8 @@ from pydantic import BaseModel, Field
 from onlyjobless.api.deps import IdentityDep, ServicesDep
 from onlyjobless.api.schemas import Body
 from onlyjobless.api.sse import stream_events
+from onlyjobless.domain.chats import ChatQuestion, ChatSummary, Message
 from onlyjobless.services.interviews import ChatView, Done
-from onlyjobless.storage.chats import ChatQuestion, ChatSummary, Message
 
 router = APIRouter(tags=["interviews"])
 

@@ -11,7 +11,7 @@ import pytest
 from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
-from onlyjobless.storage.chats import NewChat, NewMessage
+from onlyjobless.domain.chats import NewChat, NewMessage
 from onlyjobless.storage.chats.mongo import MongoChatStore
 
 OWNER = str(uuid.uuid4())
