@@ -37,11 +37,11 @@ from onlyjobless.services import misuse, offline_eval
 from onlyjobless.services.bank import QuestionBank
 from onlyjobless.services.quota import GenerationLeases, Quota
 from onlyjobless.services.vacancies import Catalogue
+from onlyjobless.settings import MAX_ANSWER_LENGTH
 from onlyjobless.storage.chats import ChatStore, RevisionConflict
 
 log = logging.getLogger(__name__)
 
-MAX_ANSWER = 4000
 HISTORY_TURNS = 12
 RetryMode = Literal["all", "mistakes"]
 
@@ -235,8 +235,8 @@ class Interviews:
         """Store the answer, mark the question used and ask the next; after the last, evaluation is due."""
         if not isinstance(content, str) or not content.strip():
             raise InvalidInput("answer_empty")
-        if len(content) > MAX_ANSWER:
-            raise InvalidInput("answer_too_long", max=MAX_ANSWER)
+        if len(content) > MAX_ANSWER_LENGTH:
+            raise InvalidInput("answer_too_long", max=MAX_ANSWER_LENGTH)
         chat = await self.store.get_chat(str(user_id), _as_id(chat_id))
         if chat.status != "active" or chat.current is None:
             raise Conflict("chat_not_active")

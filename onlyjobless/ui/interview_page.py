@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from onlyjobless.settings import MAX_ANSWER_LENGTH
 from onlyjobless.ui.components import error_callout, tr
 from onlyjobless.ui.interview_state import InterviewState, UiMessage
 from onlyjobless.ui.layout import shell
@@ -20,8 +21,8 @@ COUNTER_SCRIPT = """
     if (!box || !out || box.dataset.counted) { return; }
     box.dataset.counted = '1';
     var update = function () {
-      var n = box.value.length;
-      out.textContent = n >= 3500 ? (n + ' / 4000') : '';
+      var n = box.value.length, max = box.maxLength;
+      out.textContent = n >= max - 500 ? (n + ' / ' + max) : '';
     };
     box.addEventListener('input', update);
     box.addEventListener('keydown', function (e) {
@@ -158,7 +159,7 @@ def _composer() -> rx.Component:
                 name="answer",
                 id="answer",
                 placeholder=tr("chat.placeholder"),
-                max_length=4000,
+                max_length=MAX_ANSWER_LENGTH,
                 rows="4",
                 width="100%",
                 disabled=~active,

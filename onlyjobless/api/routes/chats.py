@@ -14,6 +14,7 @@ from onlyjobless.api.schemas import Body
 from onlyjobless.api.sse import stream_events
 from onlyjobless.domain.chats import ChatQuestion, ChatSummary, Message
 from onlyjobless.services.interviews import ChatView, Done
+from onlyjobless.settings import MAX_ANSWER_LENGTH
 
 router = APIRouter(tags=["interviews"])
 
@@ -23,7 +24,8 @@ class StartIn(Body):
 
 
 class AnswerIn(Body):
-    content: str = Field(max_length=20_000)
+    # The limit is documented here and enforced by the service, whose refusal names it.
+    content: str = Field(json_schema_extra={"maxLength": MAX_ANSWER_LENGTH})
 
 
 class RetryIn(Body):
