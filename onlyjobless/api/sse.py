@@ -9,6 +9,7 @@ from typing import Any
 from fastapi.responses import StreamingResponse
 
 from onlyjobless import i18n
+from onlyjobless.api.schemas import MessageOut
 from onlyjobless.services.interviews import Delta, Done, Event, Failed, Reset
 
 
@@ -31,7 +32,11 @@ def stream_events(
                 yield _frame("done", done_body(event))
             elif isinstance(event, Failed):
                 message = i18n.error_message(event.code, language)
-                partial = event.partial.model_dump(mode="json") if event.partial else None
+                partial = (
+                    MessageOut.model_validate(event.partial).model_dump(mode="json")
+                    if event.partial
+                    else None
+                )
                 yield _frame("error", {"code": event.code, "message": message, "partial": partial})
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
@@ -106,11 +108,29 @@ class GenerationLeases:
         self._engine = engine
         self._ttl = ttl
 
-    @in_thread
-    def acquire(self, user_id: uuid.UUID) -> str | None:
-        """A lease token, or None while another generation of this user runs."""
-        now = utcnow()
+    @asynccontextmanager
+    async def hold(self, user_id: uuid.UUID) -> AsyncIterator[bool]:
+        """Take the user's lease for the block (True), or find it taken (False); always let go.
+
+        The release runs even when the block is cancelled or closed, and only removes this
+        block's own lease, so it is harmless when the lease was never taken.
+        """
         token = secrets.token_hex(16)
+        try:
+            yield await self._acquire(user_id, token)
+        finally:
+            await self._release(user_id, token)
+
+    @in_thread
+    def busy(self, user_id: uuid.UUID) -> bool:
+        """True while a generation of this user holds an unexpired lease."""
+        with session_scope(self._engine) as session:
+            row = session.get(GenerationLease, user_id)
+            return row is not None and row.expires_at >= utcnow()
+
+    @in_thread
+    def _acquire(self, user_id: uuid.UUID, token: str) -> bool:
+        now = utcnow()
         insert = pg_insert if self._engine.dialect.name == "postgresql" else sqlite_insert
         with session_scope(self._engine) as session:
             statement = insert(GenerationLease).values(
@@ -124,10 +144,10 @@ class GenerationLeases:
                 )
             )
             row = session.get(GenerationLease, user_id, populate_existing=True)
-            return token if row is not None and row.token == token else None
+            return row is not None and row.token == token
 
     @in_thread
-    def release(self, user_id: uuid.UUID, token: str) -> None:
+    def _release(self, user_id: uuid.UUID, token: str) -> None:
         with session_scope(self._engine) as session:
             session.execute(
                 delete(GenerationLease).where(

@@ -103,7 +103,7 @@ class InterviewState(SidebarState):
         self._assign(
             title=chat.title,
             vacancy=chat.vacancy,
-            status=chat.status,
+            status=str(chat.status),
             stale=view.stale,
             position=view.progress.position,
             total=view.progress.total,
@@ -119,24 +119,20 @@ class InterviewState(SidebarState):
                 hidden.append(message)
                 continue
             shown.append(self._bubble(message, t, current=message.seq == current_seq))
-        report = (
-            [
-                ReportItem(
-                    number=number,
-                    topic=q.topic,
-                    text=q.text,
-                    score=q.score or 0,
-                    score_label=t["evaluation.not_answered"] if q.score is None else f"{q.score}/10",
-                    good=q.feedback.good if q.feedback else "",
-                    missing=q.feedback.missing if q.feedback else "",
-                    strong=q.feedback.strong_answer if q.feedback else "",
-                    mistake=q.mistakes,
-                )
-                for number, q in enumerate((chat.questions[i] for i in chat.round), start=1)
-            ]
-            if chat.status == "finished"
-            else []
-        )
+        report = [
+            ReportItem(
+                number=row.number,
+                topic=row.topic,
+                text=row.text,
+                score=row.score or 0,
+                score_label=t["evaluation.not_answered"] if row.score is None else f"{row.score}/10",
+                good=row.feedback.good if row.feedback else "",
+                missing=row.feedback.missing if row.feedback else "",
+                strong=row.feedback.strong_answer if row.feedback else "",
+                mistake=row.mistake,
+            )
+            for row in view.report
+        ]
         self._assign(
             messages=shown,
             recent=[],
@@ -145,7 +141,7 @@ class InterviewState(SidebarState):
             overall="" if chat.overall_score is None else f"{chat.overall_score:g}/10",
             summary=chat.summary or "",
             evaluation_offline=chat.evaluation_source == "offline",
-            has_mistakes=any(q.mistakes for q in chat.questions),
+            has_mistakes=view.has_mistakes,
         )
         return hidden
 
@@ -166,8 +162,8 @@ class InterviewState(SidebarState):
     def _bubble(self, message: Message, t: dict[str, str], current: bool = False) -> UiMessage:
         return UiMessage(
             id=message.id,
-            role=message.role,
-            kind=message.kind,
+            role=str(message.role),
+            kind=str(message.kind),
             label=_label(t, message),
             content=message.content,
             complete=message.complete,
