@@ -71,8 +71,10 @@ class TokensOut(BaseModel):
 
 
 class HealthOut(BaseModel):
-    status: str
-    database: str
+    status: Literal["ok", "degraded"]
+    database: Literal["ok", "down"]
+    chat_store: Literal["ok", "down"]
+    llm: Literal["ok", "down"]
     version: str
 
 
