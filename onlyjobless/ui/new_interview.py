@@ -83,40 +83,64 @@ def _role_button(role: Role, test_id: str) -> rx.Component:
     )
 
 
+def _position_form() -> rx.Component:
+    """The job title box (suggestions as you type) and the start button."""
+    return rx.form(
+        rx.hstack(
+            rx.input(
+                name="position",
+                id="position",
+                placeholder=tr("new.placeholder"),
+                max_length=200,
+                required=True,
+                auto_complete="off",
+                on_change=NewInterviewState.suggest.debounce(250),  # type: ignore[attr-defined]
+                aria_label=tr("new.placeholder"),
+                data_testid="position",
+                width="100%",
+                size="3",
+            ),
+            rx.button(
+                tr("new.start"),
+                type="submit",
+                size="3",
+                loading=NewInterviewState.starting,
+                disabled=SidebarState.limit_message != "",
+                data_testid="start",
+            ),
+            width="100%",
+        ),
+        on_submit=NewInterviewState.start,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+def _refusal() -> rx.Component:
+    """Why a title was refused, with the closest IT roles to start instead."""
+    return rx.cond(
+        NewInterviewState.refusal != "",
+        rx.callout.root(
+            rx.callout.text(NewInterviewState.refusal),
+            rx.flex(
+                rx.foreach(NewInterviewState.refusal_roles, lambda r: _role_button(r, "refusal-role")),
+                wrap="wrap",
+                gap="2",
+                margin_top="0.5em",
+            ),
+            color_scheme="orange",
+            role="alert",
+            data_testid="refusal",
+        ),
+    )
+
+
 def new_interview_page() -> rx.Component:
     return shell(
         rx.vstack(
             rx.heading(tr("new.title"), size="7", as_="h1"),
             rx.text(tr("new.lead"), color_scheme="gray"),
-            rx.form(
-                rx.hstack(
-                    rx.input(
-                        name="position",
-                        id="position",
-                        placeholder=tr("new.placeholder"),
-                        max_length=200,
-                        required=True,
-                        auto_complete="off",
-                        on_change=NewInterviewState.suggest.debounce(250),  # type: ignore[attr-defined]
-                        aria_label=tr("new.placeholder"),
-                        data_testid="position",
-                        width="100%",
-                        size="3",
-                    ),
-                    rx.button(
-                        tr("new.start"),
-                        type="submit",
-                        size="3",
-                        loading=NewInterviewState.starting,
-                        disabled=SidebarState.limit_message != "",
-                        data_testid="start",
-                    ),
-                    width="100%",
-                ),
-                on_submit=NewInterviewState.start,
-                reset_on_submit=False,
-                width="100%",
-            ),
+            _position_form(),
             rx.cond(
                 NewInterviewState.suggestions.length() > 0,
                 rx.flex(
@@ -125,23 +149,7 @@ def new_interview_page() -> rx.Component:
                     gap="2",
                 ),
             ),
-            rx.cond(
-                NewInterviewState.refusal != "",
-                rx.callout.root(
-                    rx.callout.text(NewInterviewState.refusal),
-                    rx.flex(
-                        rx.foreach(
-                            NewInterviewState.refusal_roles, lambda r: _role_button(r, "refusal-role")
-                        ),
-                        wrap="wrap",
-                        gap="2",
-                        margin_top="0.5em",
-                    ),
-                    color_scheme="orange",
-                    role="alert",
-                    data_testid="refusal",
-                ),
-            ),
+            _refusal(),
             error_callout(NewInterviewState.start_error, "start-error"),
             rx.cond(
                 SidebarState.limit_message != "",
