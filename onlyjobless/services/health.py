@@ -55,7 +55,7 @@ async def check_health(
 
 
 async def _state(part: str, check: Awaitable[object], seconds: float) -> State:
-    """ "down" when the check fails, answers False or takes longer than `seconds`."""
+    """Down when the check fails, answers False or takes longer than `seconds`."""
     try:
         async with asyncio.timeout(seconds):
             answer = await check
