@@ -7,9 +7,9 @@ import json
 
 import pytest
 
+from onlyjobless.domain.errors import NotFound, Unavailable
 from onlyjobless.services.bank import QuestionBank
 from onlyjobless.services.curated import get_curated_bank
-from onlyjobless.services.errors import NotFound, Unavailable
 from onlyjobless.services.hub import Services
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
