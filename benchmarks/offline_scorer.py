@@ -20,7 +20,7 @@ from benchmarks.sets import Figure, arguments, at_least, at_most, grouped, load_
 def score(answer: str, question: dict[str, Any]) -> float:
     """THE ADAPTER: the 0-10 score of ``answer`` to ``question`` (a bank question with key_points
     and model_answer). Swap in the new scorer here, and nowhere else."""
-    from onlyjobless.services.offline_eval import estimate
+    from onlyjobless.services.interviews.evaluation import estimate
 
     return estimate(answer, question["key_points"]).score
 

@@ -1,4 +1,4 @@
-"""Operator commands: `python -m onlyjobless migrate | bank stats | bank refresh`."""
+"""Operator commands: `python -m onlyjobless migrate | serve | health | bank stats | bank refresh`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import json
 import os
 import sys
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
 
@@ -58,14 +59,30 @@ def _serve(args: argparse.Namespace) -> int:
     return 0  # pragma: no cover - execvp does not return
 
 
-def _health(_args: argparse.Namespace) -> int:
-    """Exit 0 when the local server answers /api/health (for container health checks)."""
+def _health(args: argparse.Namespace) -> int:
+    """Exit 0 when the app can serve (SQL database and chat store up; the LLM may be down).
+
+    By default the local server is asked (its /api/health runs the services' check): that is
+    the container's health check. --direct runs the same check from this process instead.
+    """
+    if args.direct:
+        from onlyjobless.services.hub import get_services
+
+        report = asyncio.run(get_services().health())
+        parts = {"database": report.database, "chat_store": report.chat_store, "llm": report.llm}
+        print(f"{report.status}: " + ", ".join(f"{name} {state}" for name, state in parts.items()))
+        return 0 if report.serving else 1
     url = f"http://127.0.0.1:{get_settings().port}/api/health"
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
-            return 0 if response.status == 200 else 1
-    except OSError:
+            status, body = response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        status, body = exc.code, exc.read()
+    except OSError as exc:
+        print(f"the server at {url} does not answer ({type(exc).__name__})")
         return 1
+    print(body.decode("utf-8", "replace").strip() or status)
+    return 0 if status == 200 else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,7 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="apply the database migrations").set_defaults(run=_migrate)
     commands.add_parser("serve", help="migrate and serve the production build").set_defaults(run=_serve)
-    commands.add_parser("health", help="check the local server's health").set_defaults(run=_health)
+    health = commands.add_parser("health", help="check the local server's health")
+    health.add_argument(
+        "--direct", action="store_true", help="check the database, chat store and LLM from here"
+    )
+    health.set_defaults(run=_health)
     bank = commands.add_parser("bank", help="the shared question bank").add_subparsers(
         dest="action", required=True
     )

@@ -13,6 +13,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_SECRET_BYTES = 32
 DEFAULT_OPENAI_URL = "http://localhost:8000/v1"  # vLLM's default address
+# Fixed values several layers share (not configurable): the API sets the cookie, the UI reads it.
+SESSION_COOKIE = "oj_session"
+MAX_ANSWER_LENGTH = 4000  # characters of one answer: the service, the REST schema and the UI
 _WEAK_SECRETS = {"changeme", "secret", "changethis", "password", "jwt-secret", "dev"}
 
 

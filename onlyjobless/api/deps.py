@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from onlyjobless.domain.errors import Unauthorized
 from onlyjobless.services.accounts import Identity
-from onlyjobless.services.errors import Unauthorized
 from onlyjobless.services.hub import Services, get_services
 
 _bearer = HTTPBearer(auto_error=False)

@@ -1,4 +1,7 @@
-"""Every error leaves the API as JSON with a stable code and a translated message."""
+"""Every error leaves the API as JSON with a stable code and a translated message.
+
+The services know no HTTP: the status of each kind of refusal is decided here, in one table.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +13,33 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from onlyjobless import i18n
-from onlyjobless.services.errors import ServiceError, TooManyRequests
+from onlyjobless.domain.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    ServiceError,
+    TooManyRequests,
+    Unauthorized,
+    Unavailable,
+)
 
 log = logging.getLogger(__name__)
+
+# The most specific class of an error decides (ChatStoreDown is an Unavailable: 503).
+STATUS: dict[type[ServiceError], int] = {
+    InvalidInput: 422,
+    Unauthorized: 401,
+    NotFound: 404,
+    Conflict: 409,
+    TooManyRequests: 429,
+    Unavailable: 503,
+    ServiceError: 400,
+}
+
+
+def status_of(error: ServiceError) -> int:
+    """The HTTP status of a refusal: that of its nearest class in the table."""
+    return next(STATUS[kind] for kind in type(error).__mro__ if kind in STATUS)
 
 
 def request_language(request: Request) -> str:
@@ -30,14 +57,14 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ServiceError)
     async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
-        message = i18n.translate(f"error.{exc.code}", request_language(request), **exc.params)
+        message = i18n.error_message(exc, request_language(request))
         headers = {}
         if isinstance(exc, TooManyRequests) and exc.retry_after:
             headers["Retry-After"] = str(exc.retry_after)
-        if exc.status == 401:
+        if isinstance(exc, Unauthorized):
             headers["WWW-Authenticate"] = "Bearer"
         return JSONResponse(
-            error_body(exc.code, message, **exc.params), status_code=exc.status, headers=headers
+            error_body(exc.code, message, **exc.params), status_code=status_of(exc), headers=headers
         )
 
     @app.exception_handler(RequestValidationError)
@@ -47,17 +74,17 @@ def install(app: FastAPI) -> None:
             where = ".".join(str(part) for part in item.get("loc", ()) if part != "body")
             problems.append(f"{where or 'body'}: {item.get('msg', 'invalid')}")
         detail = "; ".join(problems)[:500]
-        message = i18n.translate("error.bad_request", request_language(request), detail=detail)
+        message = i18n.error_message(InvalidInput("bad_request", detail=detail), request_language(request))
         return JSONResponse(error_body("bad_request", message), status_code=422)
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
         code = "not_found" if exc.status_code == 404 else "bad_request"
-        text = i18n.translate(f"error.{code}", request_language(request), detail=str(exc.detail))
+        text = i18n.error_message(ServiceError(code, detail=str(exc.detail)), request_language(request))
         return JSONResponse(error_body(code, text), status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        text = i18n.translate("error.internal", request_language(request))
+        text = i18n.error_message("internal", request_language(request))
         return JSONResponse(error_body("internal", text), status_code=500)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from onlyjobless.services.accounts import TokenPair, UserPublic
+from onlyjobless.services.interviews import ChatView
+from onlyjobless.settings import MAX_ANSWER_LENGTH
 
 
 class Body(BaseModel):
@@ -68,6 +71,138 @@ class TokensOut(BaseModel):
 
 
 class HealthOut(BaseModel):
-    status: str
-    database: str
+    status: Literal["ok", "degraded"]
+    database: Literal["ok", "down"]
+    chat_store: Literal["ok", "down"]
+    llm: Literal["ok", "down"]
     version: str
+
+
+# -- interviews -----------------------------------------------------------------------------
+
+
+class StartIn(Body):
+    position: str = Field(max_length=1000)
+
+
+class AnswerIn(Body):
+    # The limit is documented here and enforced by the service, whose refusal names it.
+    content: str = Field(json_schema_extra={"maxLength": MAX_ANSWER_LENGTH})
+
+
+class RetryIn(Body):
+    mode: Literal["all", "mistakes"]
+
+
+class Out(BaseModel):
+    """Response bodies are read from the services' objects by attribute."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class QuotaOut(Out):
+    limit: int
+    used: int
+    remaining: int
+    resets_at: datetime
+
+
+class FeedbackOut(Out):
+    good: str
+    missing: str
+    strong_answer: str
+
+
+class QuestionOut(Out):
+    index: int
+    topic: str
+    text: str
+    key_points: list[str]
+    hint: str
+    model_answer: str
+    used: bool
+    mistakes: bool
+    score: int | None
+    feedback: FeedbackOut | None
+
+
+class MessageOut(Out):
+    role: str
+    kind: str
+    content: str
+    complete: bool
+    question_index: int | None
+    attempt: int
+    meta: dict[str, Any]
+    dedupe_key: str | None
+    id: str
+    chat_id: str
+    seq: int
+    created_at: datetime
+
+
+class ChatListItem(Out):
+    id: str
+    title: str
+    vacancy: str
+    language: str
+    status: str
+    stale: bool
+    created_at: datetime
+    overall_score: float | None
+
+
+class ChatListOut(Out):
+    items: list[ChatListItem]
+    next_cursor: str | None
+
+
+class ProgressOut(Out):
+    position: int
+    total: int
+    answered: int
+
+
+class ChatOut(BaseModel):
+    id: str
+    title: str
+    vacancy: str
+    language: str
+    status: str
+    stale: bool
+    evaluation_due: bool
+    attempt: int
+    bank_version: int
+    current: int | None
+    round: list[int]
+    progress: ProgressOut
+    overall_score: float | None
+    summary: str | None
+    evaluation_source: str | None
+    questions: list[QuestionOut]
+    messages: list[MessageOut]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, view: ChatView) -> ChatOut:
+        chat = view.chat
+        return cls(
+            id=chat.id,
+            title=chat.title,
+            vacancy=chat.vacancy,
+            language=chat.language,
+            status=chat.status,
+            stale=view.stale,
+            evaluation_due=view.evaluation_due,
+            attempt=chat.attempt,
+            bank_version=chat.bank_version,
+            current=chat.current,
+            round=chat.round,
+            progress=ProgressOut.model_validate(view.progress),
+            overall_score=chat.overall_score,
+            summary=chat.summary,
+            evaluation_source=chat.evaluation_source,
+            questions=[QuestionOut.model_validate(q) for q in chat.questions],
+            messages=[MessageOut.model_validate(m) for m in view.messages],
+            created_at=chat.created_at,
+        )

@@ -7,6 +7,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from onlyjobless.domain.errors import ServiceError
+
 DEFAULT_LANGUAGE = "en"
 _FOLDER = Path(__file__).resolve().parent
 
@@ -43,6 +45,13 @@ def translate(key: str, language: object = DEFAULT_LANGUAGE, **params: Any) -> s
         return template.format(**params)
     except (KeyError, IndexError, ValueError):
         return template
+
+
+def error_message(error: ServiceError | str, language: object) -> str:
+    """The text of a refusal (or of a bare error code) in a language: what the screens and the API show."""
+    if isinstance(error, ServiceError):
+        return translate(f"error.{error.code}", language, **error.params)
+    return translate(f"error.{error}", language)
 
 
 def pick_language(accept_language: str | None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from onlyjobless.questions import BankQuestion, QuestionSet
+from onlyjobless.domain.questions import BankQuestion, QuestionSet
 
 __all__ = ["BankQuestion", "Evaluation", "QuestionEvaluation", "QuestionSet"]
 

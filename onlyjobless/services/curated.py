@@ -6,7 +6,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from onlyjobless.questions import BankQuestion
+from onlyjobless.domain.questions import BankQuestion
 
 CURATED_DIR = Path(__file__).resolve().parent.parent / "data" / "bank"
 

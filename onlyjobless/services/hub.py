@@ -13,6 +13,7 @@ from onlyjobless.llm import LLM, OllamaLLM, OpenAILLM
 from onlyjobless.services.accounts import Accounts
 from onlyjobless.services.bank import QuestionBank
 from onlyjobless.services.curated import get_curated_bank
+from onlyjobless.services.health import HealthReport, check_health
 from onlyjobless.services.interviews import Interviews
 from onlyjobless.services.quota import GenerationLeases, Quota
 from onlyjobless.services.schedule import BankSchedule
@@ -35,6 +36,10 @@ class Services:
     bank: QuestionBank
     schedule: BankSchedule
     interviews: Interviews
+
+    async def health(self) -> HealthReport:
+        """The SQL database, the chat store and the LLM, each "ok" or "down", in a few seconds."""
+        return await check_health(self.engine, self.interviews.store, self.llm)
 
 
 def build_llm(settings: Settings) -> LLM:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from passlib.context import CryptContext
 
-from onlyjobless.services.errors import InvalidInput
+from onlyjobless.domain.errors import InvalidInput
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128

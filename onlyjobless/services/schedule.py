@@ -12,12 +12,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 
-from onlyjobless.services.threads import in_thread
-from onlyjobless.storage.bank import SchedulerRun
-from onlyjobless.storage.clock import utcnow
-from onlyjobless.storage.db import session_scope
+from onlyjobless.domain.clock import utcnow
+from onlyjobless.storage.schedule import ScheduleStore
 
 log = logging.getLogger(__name__)
 
@@ -60,40 +57,23 @@ class BankSchedule:
     def __init__(
         self, engine: Engine, job: Callable[[], Awaitable[object]], *, instance: str | None = None
     ) -> None:
-        self._engine = engine
+        self._runs = ScheduleStore(engine)
         self._job = job
         self.instance = instance or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self._scheduler: AsyncIOScheduler | None = None
 
-    @in_thread
-    def _claim(self, slot: datetime) -> bool:
-        try:
-            with session_scope(self._engine) as session:
-                session.add(SchedulerRun(job=JOB, slot=slot, claimed_by=self.instance))
-        except IntegrityError:
-            return False
-        return True
-
-    @in_thread
-    def _finish(self, slot: datetime, outcome: str) -> None:
-        with session_scope(self._engine) as session:
-            run = session.get(SchedulerRun, (JOB, slot))
-            if run is not None:
-                run.finished_at, run.outcome = utcnow(), outcome[:500]
-                session.add(run)
-
     async def run_slot(self, slot: datetime) -> bool:
         """Run the job for this slot unless another instance has claimed it; True if we ran it."""
-        if not await self._claim(slot):
+        if not await self._runs.claim(JOB, slot, self.instance):
             log.info("slot %s of %s already claimed elsewhere", slot.isoformat(), JOB)
             return False
         try:
             result = await self._job()
         except Exception as exc:
             log.exception("scheduled %s failed", JOB)
-            await self._finish(slot, f"error: {type(exc).__name__}")
+            await self._runs.finish(JOB, slot, f"error: {type(exc).__name__}")
             return True
-        await self._finish(slot, f"done: {result}")
+        await self._runs.finish(JOB, slot, f"done: {result}")
         return True
 
     async def _tick(self) -> None:

@@ -10,10 +10,8 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlmodel import Session
-
-from onlyjobless.storage.clock import utcnow
-from onlyjobless.storage.users import LoginFailure
+from onlyjobless.domain.clock import utcnow
+from onlyjobless.storage.login_failures import LoginFailureStore
 
 
 @dataclass(frozen=True)
@@ -24,6 +22,12 @@ class Rule:
     free: int
     cap: timedelta
     window: timedelta = timedelta(minutes=15)
+
+    def delay(self, failures: int) -> timedelta | None:
+        over = failures - self.free
+        if over <= 0:
+            return None
+        return min(timedelta(seconds=2 ** min(over - 1, 20)), self.cap)
 
 
 ACCOUNT = Rule("user", free=20, cap=timedelta(seconds=60))
@@ -41,35 +45,23 @@ def keys(username_key: str, address: str) -> dict[Rule, str]:
     }
 
 
-def seconds_blocked(session: Session, username_key: str, address: str) -> int:
-    """How long this attempt must wait; 0 when it may proceed."""
-    now = utcnow()
-    wait = 0.0
-    for key in keys(username_key, address).values():
-        row = session.get(LoginFailure, key)
-        if row is not None and row.blocked_until is not None and row.blocked_until > now:
-            wait = max(wait, (row.blocked_until - now).total_seconds())
-    return math.ceil(wait)
+class LoginThrottle:
+    """Applies the rules to the failure counters kept in the database."""
 
+    def __init__(self, store: LoginFailureStore) -> None:
+        self._store = store
 
-def record_failure(session: Session, username_key: str, address: str) -> None:
-    """Count a failed attempt under every rule and set the back-off it earns."""
-    now = utcnow()
-    for rule, key in keys(username_key, address).items():
-        row = session.get(LoginFailure, key, with_for_update=True)
-        if row is None or now - row.first_failure_at > rule.window:
-            row = row or LoginFailure(key=key, first_failure_at=now)
-            row.failures, row.first_failure_at, row.blocked_until = 0, now, None
-        row.failures += 1
-        over = row.failures - rule.free
-        if over > 0:
-            delay = min(timedelta(seconds=2 ** min(over - 1, 20)), rule.cap)
-            row.blocked_until = now + delay
-        session.add(row)
+    async def seconds_blocked(self, username_key: str, address: str) -> int:
+        """How long this attempt must wait; 0 when it may proceed."""
+        now = utcnow()
+        blocks = await self._store.blocks(keys(username_key, address).values(), now)
+        return math.ceil(max(((until - now).total_seconds() for until in blocks), default=0.0))
 
+    async def record_failure(self, username_key: str, address: str) -> None:
+        """Count a failed attempt under every rule and set the back-off it earns."""
+        rules = {key: rule for rule, key in keys(username_key, address).items()}
+        await self._store.record_failure(rules, utcnow())
 
-def record_success(session: Session, username_key: str, address: str) -> None:
-    """A correct password clears the counter of this account from this address."""
-    row = session.get(LoginFailure, keys(username_key, address)[ACCOUNT_AND_ADDRESS])
-    if row is not None:
-        session.delete(row)
+    async def record_success(self, username_key: str, address: str) -> None:
+        """A correct password clears the counter of this account from this address."""
+        await self._store.clear(keys(username_key, address)[ACCOUNT_AND_ADDRESS])

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import jwt
 
-from onlyjobless.services.errors import Unauthorized
-from onlyjobless.storage.clock import utcnow
+from onlyjobless.domain.clock import utcnow
+from onlyjobless.domain.errors import Unauthorized
 
 ALGORITHM = "HS256"
 ACCESS_TYPE = "access"

@@ -1,14 +1,32 @@
-"""The SQL engine and short-lived sessions, shared by every SQL-backed service."""
+"""The SQL engine, short-lived sessions and the worker threads the repositories run their queries in."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import functools
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def in_thread(fn: Callable[P, R]) -> Callable[P, Awaitable[R]]:
+    """Turn a blocking function into a coroutine that runs it in a worker thread."""
+
+    @functools.wraps(fn)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
+    return wrapper
 
 
 @lru_cache(maxsize=8)
@@ -32,6 +50,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def ping(engine: Engine) -> None:
+    """Raise unless the database answers a trivial query."""
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+def upsert_insert(engine: Engine) -> Callable[..., Any]:
+    """The dialect's INSERT, which has ON CONFLICT clauses (PostgreSQL and SQLite alike)."""
+    return pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
 
 
 @contextmanager

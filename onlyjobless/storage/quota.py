@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Column
-from sqlmodel import Field, SQLModel
+from sqlalchemy import Column, delete, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, SQLModel, col
 
+from onlyjobless.storage.db import in_thread, session_scope, upsert_insert
 from onlyjobless.storage.types import UTCDateTime
 
 
@@ -29,3 +31,92 @@ class GenerationLease(SQLModel, table=True):
     user_id: uuid.UUID = Field(foreign_key="users.id", primary_key=True, ondelete="CASCADE")
     token: str = Field(max_length=64)
     expires_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class CounterStore:
+    """Interviews counted per user and day; concurrent takes can never pass the limit."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @in_thread
+    def used(self, user_id: uuid.UUID, day: date) -> int:
+        with session_scope(self._engine) as session:
+            row = session.get(InterviewCounter, (user_id, day))
+            return row.used if row else 0
+
+    @in_thread
+    def take(self, user_id: uuid.UUID, day: date, limit: int) -> int | None:
+        """Count one more interview unless `limit` are used already: the new count, or None."""
+        with session_scope(self._engine) as session:
+            statement = upsert_insert(self._engine)(InterviewCounter).values(user_id=user_id, day=day, used=0)
+            session.execute(statement.on_conflict_do_nothing())
+            taken = session.execute(
+                update(InterviewCounter)
+                .where(
+                    col(InterviewCounter.user_id) == user_id,
+                    col(InterviewCounter.day) == day,
+                    col(InterviewCounter.used) < limit,
+                )
+                .values(used=InterviewCounter.used + 1)  # type: ignore[operator]
+            )
+            if taken.rowcount != 1:  # type: ignore[attr-defined]
+                return None
+            row = session.get(InterviewCounter, (user_id, day))
+            assert row is not None
+            return row.used
+
+    @in_thread
+    def give_back(self, user_id: uuid.UUID, day: date) -> None:
+        """Count one interview fewer (never below zero)."""
+        with session_scope(self._engine) as session:
+            session.execute(
+                update(InterviewCounter)
+                .where(
+                    col(InterviewCounter.user_id) == user_id,
+                    col(InterviewCounter.day) == day,
+                    col(InterviewCounter.used) > 0,
+                )
+                .values(used=InterviewCounter.used - 1)  # type: ignore[operator]
+            )
+
+
+class LeaseStore:
+    """One lease row per user; a new lease replaces only an expired one."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @in_thread
+    def acquire(self, user_id: uuid.UUID, token: str, now: datetime, expires_at: datetime) -> bool:
+        """Hold the user's lease under `token` unless another unexpired one holds it."""
+        with session_scope(self._engine) as session:
+            statement = upsert_insert(self._engine)(GenerationLease).values(
+                user_id=user_id, token=token, expires_at=expires_at
+            )
+            session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["user_id"],
+                    set_={"token": token, "expires_at": expires_at},
+                    where=col(GenerationLease.expires_at) < now,
+                )
+            )
+            row = session.get(GenerationLease, user_id, populate_existing=True)
+            return row is not None and row.token == token
+
+    @in_thread
+    def release(self, user_id: uuid.UUID, token: str) -> None:
+        """Drop the lease if `token` still holds it."""
+        with session_scope(self._engine) as session:
+            session.execute(
+                delete(GenerationLease).where(
+                    col(GenerationLease.user_id) == user_id, col(GenerationLease.token) == token
+                )
+            )
+
+    @in_thread
+    def held(self, user_id: uuid.UUID, now: datetime) -> bool:
+        """True while an unexpired lease of this user exists."""
+        with session_scope(self._engine) as session:
+            row = session.get(GenerationLease, user_id)
+            return row is not None and row.expires_at >= now

@@ -1,9 +1,11 @@
 """Imports every SQL table so that metadata (and Alembic) sees them all."""
 
-from onlyjobless.storage.bank import BankQuestionRow, BankVersion, SchedulerRun
+from onlyjobless.storage.bank import BankQuestionRow, BankVersion
 from onlyjobless.storage.chats.sql_tables import ChatMessageRow, ChatRow
+from onlyjobless.storage.login_failures import LoginFailure
 from onlyjobless.storage.quota import GenerationLease, InterviewCounter
-from onlyjobless.storage.users import LoginFailure, LoginTicket, RefreshToken, User
+from onlyjobless.storage.schedule import SchedulerRun
+from onlyjobless.storage.users import LoginTicket, RefreshToken, User
 
 __all__ = [
     "BankQuestionRow",

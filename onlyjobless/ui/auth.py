@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from onlyjobless import i18n
-from onlyjobless.services.errors import ServiceError
+from onlyjobless.domain.errors import ServiceError
 from onlyjobless.services.hub import get_services
 from onlyjobless.ui import routes
 from onlyjobless.ui.components import error_callout, field, language_select, tr
@@ -21,7 +21,7 @@ class AuthFormState(SessionState):
     busy: rx.Field[bool] = rx.field(False)
 
     def _fail(self, exc: ServiceError) -> None:
-        self.error = i18n.translate(f"error.{exc.code}", self.lang, **exc.params)
+        self.error = i18n.error_message(exc, self.lang)
         self.busy = False
 
     def _address(self) -> str:

@@ -6,8 +6,10 @@ from typing import Any
 
 import reflex as rx
 
+from onlyjobless.settings import MAX_ANSWER_LENGTH
+from onlyjobless.ui.chat_display import UiMessage
 from onlyjobless.ui.components import error_callout, tr
-from onlyjobless.ui.interview_state import InterviewState, UiMessage
+from onlyjobless.ui.interview_state import InterviewState
 from onlyjobless.ui.layout import shell
 from onlyjobless.ui.live import APPEND_SCRIPT, Live
 from onlyjobless.ui.markdown import safe_markdown
@@ -20,8 +22,8 @@ COUNTER_SCRIPT = """
     if (!box || !out || box.dataset.counted) { return; }
     box.dataset.counted = '1';
     var update = function () {
-      var n = box.value.length;
-      out.textContent = n >= 3500 ? (n + ' / 4000') : '';
+      var n = box.value.length, max = box.maxLength;
+      out.textContent = n >= max - 500 ? (n + ' / ' + max) : '';
     };
     box.addEventListener('input', update);
     box.addEventListener('keydown', function (e) {
@@ -149,65 +151,70 @@ def _report() -> rx.Component:
     )
 
 
-def _composer() -> rx.Component:
+def _actions() -> rx.Component:
+    """Send, hint, model answer, finish, and stop while something is being written."""
     active = InterviewState.status == "active"
     busy = Live.on | InterviewState.sending
+    return rx.hstack(
+        rx.button(tr("chat.send"), type="submit", disabled=~active | busy, data_testid="send"),
+        rx.button(
+            tr("chat.hint"),
+            type="button",
+            variant="soft",
+            on_click=InterviewState.run_hint,
+            disabled=~active | busy,
+            data_testid="hint",
+        ),
+        rx.button(
+            tr("chat.get_answer"),
+            type="button",
+            variant="soft",
+            on_click=InterviewState.run_model_answer,
+            disabled=~active | busy,
+            data_testid="get-answer",
+        ),
+        rx.button(
+            tr("chat.finish"),
+            type="button",
+            variant="outline",
+            color_scheme="orange",
+            on_click=InterviewState.run_finish,
+            disabled=(InterviewState.status == "finished") | busy,
+            data_testid="finish",
+        ),
+        rx.cond(
+            Live.on,
+            rx.button(
+                rx.icon("square", size=14),
+                tr("chat.stop"),
+                type="button",
+                color_scheme="red",
+                on_click=Live.stop,
+                data_testid="stop",
+            ),
+        ),
+        rx.spacer(),
+        rx.text("", id="answer-count", size="1", color_scheme="gray", data_testid="answer-count"),
+        width="100%",
+        wrap="wrap",
+    )
+
+
+def _composer() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.text_area(
                 name="answer",
                 id="answer",
                 placeholder=tr("chat.placeholder"),
-                max_length=4000,
+                max_length=MAX_ANSWER_LENGTH,
                 rows="4",
                 width="100%",
-                disabled=~active,
+                disabled=InterviewState.status != "active",
                 aria_label=tr("chat.placeholder"),
                 data_testid="answer",
             ),
-            rx.hstack(
-                rx.button(tr("chat.send"), type="submit", disabled=~active | busy, data_testid="send"),
-                rx.button(
-                    tr("chat.hint"),
-                    type="button",
-                    variant="soft",
-                    on_click=InterviewState.run_hint,
-                    disabled=~active | busy,
-                    data_testid="hint",
-                ),
-                rx.button(
-                    tr("chat.get_answer"),
-                    type="button",
-                    variant="soft",
-                    on_click=InterviewState.run_model_answer,
-                    disabled=~active | busy,
-                    data_testid="get-answer",
-                ),
-                rx.button(
-                    tr("chat.finish"),
-                    type="button",
-                    variant="outline",
-                    color_scheme="orange",
-                    on_click=InterviewState.run_finish,
-                    disabled=(InterviewState.status == "finished") | busy,
-                    data_testid="finish",
-                ),
-                rx.cond(
-                    Live.on,
-                    rx.button(
-                        rx.icon("square", size=14),
-                        tr("chat.stop"),
-                        type="button",
-                        color_scheme="red",
-                        on_click=Live.stop,
-                        data_testid="stop",
-                    ),
-                ),
-                rx.spacer(),
-                rx.text("", id="answer-count", size="1", color_scheme="gray", data_testid="answer-count"),
-                width="100%",
-                wrap="wrap",
-            ),
+            _actions(),
             width="100%",
         ),
         on_submit=InterviewState.send_answer,

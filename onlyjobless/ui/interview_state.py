@@ -7,22 +7,22 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import AsyncGenerator, AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import reflex as rx
 
 from onlyjobless import i18n
-from onlyjobless.services.errors import NotFound, ServiceError
+from onlyjobless.domain.chats import Message
+from onlyjobless.domain.clock import utcnow
+from onlyjobless.domain.errors import NotFound, ServiceError
 from onlyjobless.services.hub import get_services
 from onlyjobless.services.interviews import ChatView, Delta, Done, Event, Failed, Reset
-from onlyjobless.storage.chats import Message
-from onlyjobless.storage.clock import utcnow
 from onlyjobless.ui import routes
+from onlyjobless.ui.chat_display import ReportItem, UiMessage, bubble, label, report_items
 from onlyjobless.ui.evaluation_preview import preview
-from onlyjobless.ui.live import Live
+from onlyjobless.ui.live import Live, ticks
 from onlyjobless.ui.live import append as live_append
 from onlyjobless.ui.live import reset as live_reset
 from onlyjobless.ui.sidebar import SidebarState
@@ -32,39 +32,6 @@ log = logging.getLogger(__name__)
 FLUSH_SECONDS = 0.08
 FRESH_CHAT = timedelta(seconds=20)
 REVEAL_WORD_SECONDS = 0.012
-
-
-@dataclass
-class UiMessage:
-    """One chat bubble."""
-
-    id: str
-    role: str
-    kind: str
-    label: str
-    content: str
-    complete: bool
-    offline: bool
-    current: bool
-
-
-@dataclass
-class ReportItem:
-    """One row of the evaluation report."""
-
-    number: int
-    topic: str
-    text: str
-    score: int
-    score_label: str
-    good: str
-    missing: str
-    strong: str
-    mistake: bool
-
-
-def _label(t: dict[str, str], message: Message) -> str:
-    return t.get(f"message.{message.kind}", message.kind)
 
 
 class InterviewState(SidebarState):
@@ -103,7 +70,7 @@ class InterviewState(SidebarState):
         self._assign(
             title=chat.title,
             vacancy=chat.vacancy,
-            status=chat.status,
+            status=str(chat.status),
             stale=view.stale,
             position=view.progress.position,
             total=view.progress.total,
@@ -118,25 +85,8 @@ class InterviewState(SidebarState):
             if hide_from is not None and message.seq >= hide_from:
                 hidden.append(message)
                 continue
-            shown.append(self._bubble(message, t, current=message.seq == current_seq))
-        report = (
-            [
-                ReportItem(
-                    number=number,
-                    topic=q.topic,
-                    text=q.text,
-                    score=q.score or 0,
-                    score_label=t["evaluation.not_answered"] if q.score is None else f"{q.score}/10",
-                    good=q.feedback.good if q.feedback else "",
-                    missing=q.feedback.missing if q.feedback else "",
-                    strong=q.feedback.strong_answer if q.feedback else "",
-                    mistake=q.mistakes,
-                )
-                for number, q in enumerate((chat.questions[i] for i in chat.round), start=1)
-            ]
-            if chat.status == "finished"
-            else []
-        )
+            shown.append(bubble(message, t, current=message.seq == current_seq))
+        report = report_items(view.report, t)
         self._assign(
             messages=shown,
             recent=[],
@@ -145,7 +95,7 @@ class InterviewState(SidebarState):
             overall="" if chat.overall_score is None else f"{chat.overall_score:g}/10",
             summary=chat.summary or "",
             evaluation_offline=chat.evaluation_source == "offline",
-            has_mistakes=any(q.mistakes for q in chat.questions),
+            has_mistakes=view.has_mistakes,
         )
         return hidden
 
@@ -159,21 +109,9 @@ class InterviewState(SidebarState):
         """Add messages the page does not show yet, without resending the history."""
         t = self._t()
         known = {m.id for m in self.messages} | {m.id for m in self.recent}
-        fresh = [self._bubble(m, t) for m in view.messages if m.id not in known]
+        fresh = [bubble(m, t) for m in view.messages if m.id not in known]
         if fresh:
             self.recent = [*self.recent, *fresh]
-
-    def _bubble(self, message: Message, t: dict[str, str], current: bool = False) -> UiMessage:
-        return UiMessage(
-            id=message.id,
-            role=message.role,
-            kind=message.kind,
-            label=_label(t, message),
-            content=message.content,
-            complete=message.complete,
-            offline=bool(message.meta.get("offline")),
-            current=current,
-        )
 
     def _chat_id(self) -> str:
         """The chat id from the URL (/chat/[chat_id]); Reflex adds it as a var of the root state."""
@@ -211,7 +149,7 @@ class InterviewState(SidebarState):
     # -- answering ----------------------------------------------------------------------
 
     def _fail(self, exc: ServiceError) -> None:
-        self.error = i18n.translate(f"error.{exc.code}", self.lang, **exc.params)
+        self.error = i18n.error_message(exc, self.lang)
 
     @rx.event
     async def send_answer(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
@@ -256,7 +194,7 @@ class InterviewState(SidebarState):
         for number, message in enumerate(revealing):
             async with self:
                 live = await self.get_state(Live)
-                live.label, live.text = _label(t, message), ""
+                live.label, live.text = label(t, message), ""
             words = message.content.split(" ")
             last = time.monotonic()
             for count in range(1, len(words) + 1):
@@ -319,7 +257,7 @@ class InterviewState(SidebarState):
             raw: list[str] = []  # everything so far (the evaluation preview is rebuilt from it)
             pending: list[str] = []  # not yet in the page
             last = 0.0  # the first chunk goes out at once, later ones every FLUSH_SECONDS
-            async with contextlib.aclosing(_ticks(events, FLUSH_SECONDS)) as ticking:
+            async with contextlib.aclosing(ticks(events, FLUSH_SECONDS)) as ticking:
                 async for event in ticking:
                     if isinstance(event, Delta):
                         raw.append(event.text)
@@ -351,7 +289,7 @@ class InterviewState(SidebarState):
         except Exception:  # never leave the buttons locked: say so, keep what was stored
             log.exception("generation failed")
             async with self:
-                self.error = i18n.translate("error.internal", self.lang)
+                self.error = i18n.error_message("internal", self.lang)
         refreshed: ChatView | None = None
         if user_id is not None and (done is not None or failed is not None or stopped):
             try:
@@ -362,7 +300,7 @@ class InterviewState(SidebarState):
             live = await self.get_state(Live)
             live.on, live.stop_requested, live.text = False, False, ""
             if failed is not None:
-                self.error = i18n.translate(f"error.{failed.code}", self.lang, **failed.params)
+                self.error = i18n.error_message(failed.code, self.lang)
             if done is not None and done.offline:
                 self._assign(offline=True)
             if refreshed is not None:
@@ -413,43 +351,3 @@ async def _user_for(token: str | None) -> uuid.UUID | None:
     except ServiceError:
         return None
     return who.user.id
-
-
-class _Tick:
-    """Time to flush the running line."""
-
-
-async def _ticks(events: AsyncIterator[Event], every: float) -> AsyncGenerator[Event | _Tick, None]:
-    """The events, with a tick every `every` seconds even while the LLM is silent.
-
-    Leaving early (Stop) cancels the generation, which keeps what arrived as incomplete.
-    """
-    queue: asyncio.Queue[Event | None] = asyncio.Queue()
-
-    async def pump() -> None:
-        try:
-            async for event in events:
-                await queue.put(event)
-        finally:
-            await queue.put(None)
-
-    task = asyncio.create_task(pump())
-    try:
-        next_tick = time.monotonic() + every
-        while True:
-            try:
-                item = await asyncio.wait_for(queue.get(), max(0.0, next_tick - time.monotonic()))
-            except TimeoutError:
-                next_tick = time.monotonic() + every
-                yield _Tick()
-                continue
-            if item is None:
-                break
-            yield item
-        if task.done() and task.exception() is not None:
-            raise task.exception()  # type: ignore[misc]
-    finally:
-        if not task.done():
-            task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

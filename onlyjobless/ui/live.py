@@ -7,10 +7,17 @@ short, travel as one small var instead.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import time
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import TypeVar
 
 import reflex as rx
 from reflex.event import EventSpec
+
+T = TypeVar("T")
 
 APPEND_SCRIPT = """
 window.ojLive = function (text) {
@@ -45,3 +52,43 @@ def append(chunk: str) -> EventSpec:
 
 def reset() -> EventSpec:
     return rx.call_script("window.ojLiveReset && ojLiveReset()")
+
+
+class Tick:
+    """Time to flush the running line."""
+
+
+async def ticks(events: AsyncIterator[T], every: float) -> AsyncGenerator[T | Tick, None]:
+    """The events, with a tick every `every` seconds even while the LLM is silent.
+
+    Leaving early (Stop) cancels the generation, which keeps what arrived as incomplete.
+    """
+    queue: asyncio.Queue[T | None] = asyncio.Queue()
+
+    async def pump() -> None:
+        try:
+            async for event in events:
+                await queue.put(event)
+        finally:
+            await queue.put(None)
+
+    task = asyncio.create_task(pump())
+    try:
+        next_tick = time.monotonic() + every
+        while True:
+            try:
+                item = await asyncio.wait_for(queue.get(), max(0.0, next_tick - time.monotonic()))
+            except TimeoutError:
+                next_tick = time.monotonic() + every
+                yield Tick()
+                continue
+            if item is None:
+                break
+            yield item
+        if task.done() and task.exception() is not None:
+            raise task.exception()  # type: ignore[misc]
+    finally:
+        if not task.done():
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

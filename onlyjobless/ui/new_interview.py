@@ -8,7 +8,7 @@ from typing import Any
 import reflex as rx
 
 from onlyjobless import i18n
-from onlyjobless.services.errors import InvalidInput, ServiceError
+from onlyjobless.domain.errors import InvalidInput, ServiceError
 from onlyjobless.services.hub import get_services
 from onlyjobless.ui import routes
 from onlyjobless.ui.components import error_callout, tr
@@ -63,12 +63,12 @@ class NewInterviewState(SidebarState):
             view = await get_services().interviews.start(who.user.id, position, who.user.preferred_language)
         except InvalidInput as exc:
             self.starting = False
-            self.refusal = i18n.translate(f"error.{exc.code}", self.lang, **exc.params)
+            self.refusal = i18n.error_message(exc, self.lang)
             self.refusal_roles = [Role(s["slug"], s["title"]) for s in exc.params.get("suggestions", [])]
             return None
         except ServiceError as exc:  # over the limit, store down, no questions offline
             self.starting = False
-            self.start_error = i18n.translate(f"error.{exc.code}", self.lang, **exc.params)
+            self.start_error = i18n.error_message(exc, self.lang)
             return SidebarState.load_chats
         return rx.redirect(routes.chat(view.chat.id))
 
@@ -83,40 +83,64 @@ def _role_button(role: Role, test_id: str) -> rx.Component:
     )
 
 
+def _position_form() -> rx.Component:
+    """The job title box (suggestions as you type) and the start button."""
+    return rx.form(
+        rx.hstack(
+            rx.input(
+                name="position",
+                id="position",
+                placeholder=tr("new.placeholder"),
+                max_length=200,
+                required=True,
+                auto_complete="off",
+                on_change=NewInterviewState.suggest.debounce(250),  # type: ignore[attr-defined]
+                aria_label=tr("new.placeholder"),
+                data_testid="position",
+                width="100%",
+                size="3",
+            ),
+            rx.button(
+                tr("new.start"),
+                type="submit",
+                size="3",
+                loading=NewInterviewState.starting,
+                disabled=SidebarState.limit_message != "",
+                data_testid="start",
+            ),
+            width="100%",
+        ),
+        on_submit=NewInterviewState.start,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+def _refusal() -> rx.Component:
+    """Why a title was refused, with the closest IT roles to start instead."""
+    return rx.cond(
+        NewInterviewState.refusal != "",
+        rx.callout.root(
+            rx.callout.text(NewInterviewState.refusal),
+            rx.flex(
+                rx.foreach(NewInterviewState.refusal_roles, lambda r: _role_button(r, "refusal-role")),
+                wrap="wrap",
+                gap="2",
+                margin_top="0.5em",
+            ),
+            color_scheme="orange",
+            role="alert",
+            data_testid="refusal",
+        ),
+    )
+
+
 def new_interview_page() -> rx.Component:
     return shell(
         rx.vstack(
             rx.heading(tr("new.title"), size="7", as_="h1"),
             rx.text(tr("new.lead"), color_scheme="gray"),
-            rx.form(
-                rx.hstack(
-                    rx.input(
-                        name="position",
-                        id="position",
-                        placeholder=tr("new.placeholder"),
-                        max_length=200,
-                        required=True,
-                        auto_complete="off",
-                        on_change=NewInterviewState.suggest.debounce(250),  # type: ignore[attr-defined]
-                        aria_label=tr("new.placeholder"),
-                        data_testid="position",
-                        width="100%",
-                        size="3",
-                    ),
-                    rx.button(
-                        tr("new.start"),
-                        type="submit",
-                        size="3",
-                        loading=NewInterviewState.starting,
-                        disabled=SidebarState.limit_message != "",
-                        data_testid="start",
-                    ),
-                    width="100%",
-                ),
-                on_submit=NewInterviewState.start,
-                reset_on_submit=False,
-                width="100%",
-            ),
+            _position_form(),
             rx.cond(
                 NewInterviewState.suggestions.length() > 0,
                 rx.flex(
@@ -125,23 +149,7 @@ def new_interview_page() -> rx.Component:
                     gap="2",
                 ),
             ),
-            rx.cond(
-                NewInterviewState.refusal != "",
-                rx.callout.root(
-                    rx.callout.text(NewInterviewState.refusal),
-                    rx.flex(
-                        rx.foreach(
-                            NewInterviewState.refusal_roles, lambda r: _role_button(r, "refusal-role")
-                        ),
-                        wrap="wrap",
-                        gap="2",
-                        margin_top="0.5em",
-                    ),
-                    color_scheme="orange",
-                    role="alert",
-                    data_testid="refusal",
-                ),
-            ),
+            _refusal(),
             error_callout(NewInterviewState.start_error, "start-error"),
             rx.cond(
                 SidebarState.limit_message != "",

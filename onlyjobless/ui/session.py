@@ -8,10 +8,10 @@ from http.cookies import CookieError, SimpleCookie
 import reflex as rx
 
 from onlyjobless import i18n
-from onlyjobless.api.routes.auth import SESSION_COOKIE
+from onlyjobless.domain.errors import ServiceError
 from onlyjobless.services.accounts import Identity
-from onlyjobless.services.errors import ServiceError
 from onlyjobless.services.hub import get_services
+from onlyjobless.settings import SESSION_COOKIE
 from onlyjobless.ui import routes
 
 LANGUAGE_COOKIE = "oj_lang"

@@ -8,7 +8,7 @@ from typing import Any
 import reflex as rx
 
 from onlyjobless import i18n
-from onlyjobless.services.errors import ServiceError
+from onlyjobless.domain.errors import ServiceError
 from onlyjobless.services.hub import get_services
 from onlyjobless.ui import routes
 from onlyjobless.ui.components import error_callout, field, language_select, success_callout, tr
@@ -33,7 +33,7 @@ class SettingsState(SessionState):
         self._clear_messages()
 
     def _message(self, exc: ServiceError) -> str:
-        return i18n.translate(f"error.{exc.code}", self.lang, **exc.params)
+        return i18n.error_message(exc, self.lang)
 
     @rx.event
     async def save_profile(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
@@ -87,8 +87,8 @@ class SettingsState(SessionState):
         return rx.set_value("current_password", "")
 
 
-def settings_page() -> rx.Component:
-    profile = rx.form(
+def _profile_form() -> rx.Component:
+    return rx.form(
         rx.vstack(
             rx.heading(tr("settings.profile"), size="4", as_="h2"),
             error_callout(SettingsState.profile_error, "profile-error"),
@@ -116,7 +116,10 @@ def settings_page() -> rx.Component:
         on_submit=SettingsState.save_profile,
         reset_on_submit=False,
     )
-    password = rx.form(
+
+
+def _password_form() -> rx.Component:
+    return rx.form(
         rx.vstack(
             rx.heading(tr("settings.password"), size="4", as_="h2"),
             error_callout(SettingsState.password_error, "password-error"),
@@ -151,11 +154,14 @@ def settings_page() -> rx.Component:
         on_submit=SettingsState.change_password,
         reset_on_submit=True,
     )
+
+
+def settings_page() -> rx.Component:
     return shell(
         rx.vstack(
             rx.heading(tr("settings.title"), size="7", as_="h1"),
-            rx.card(profile, width="100%"),
-            rx.card(password, width="100%"),
+            rx.card(_profile_form(), width="100%"),
+            rx.card(_password_form(), width="100%"),
             spacing="5",
             width="100%",
         )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from onlyjobless import i18n
-from onlyjobless.services.errors import ServiceError
+from onlyjobless.domain.errors import ServiceError
 from onlyjobless.services.hub import get_services
 from onlyjobless.ui import routes
 from onlyjobless.ui.session import SessionState
@@ -45,26 +45,21 @@ class SidebarState(SessionState):
         return who.user.id if who else None
 
     async def _page(self, user_id: uuid.UUID, cursor: str | None) -> list[ChatItem]:
-        interviews = get_services().interviews
-        page = await interviews.list_chats(user_id, limit=PAGE_SIZE, cursor=cursor)
-        active = await interviews.stale_versions({(c.vacancy, c.language) for c in page.items})
+        page = await get_services().interviews.list_chats(user_id, limit=PAGE_SIZE, cursor=cursor)
         self._cursor = page.next_cursor
         self.has_more = page.next_cursor is not None
-        status = i18n.strings(self.lang)
-        items = []
-        for chat in page.items:
-            current = active.get((chat.vacancy, chat.language))
-            items.append(
-                ChatItem(
-                    id=chat.id,
-                    title=chat.title,
-                    date=chat.created_at.strftime("%Y-%m-%d %H:%M"),
-                    status=status.get(f"chat.status.{chat.status}", chat.status),
-                    stale=current is not None and current > chat.bank_version,
-                    score="" if chat.overall_score is None else f"{chat.overall_score:g}/10",
-                )
+        t = i18n.strings(self.lang)
+        return [
+            ChatItem(
+                id=line.id,
+                title=line.title,
+                date=line.created_at.strftime("%Y-%m-%d %H:%M"),
+                status=t.get(f"chat.status.{line.status}", str(line.status)),
+                stale=line.stale,
+                score="" if line.overall_score is None else f"{line.overall_score:g}/10",
             )
-        return items
+            for line in page.items
+        ]
 
     async def _refresh_quota(self, user_id: uuid.UUID) -> None:
         quota = await get_services().interviews.quota.status(user_id)
@@ -89,7 +84,7 @@ class SidebarState(SessionState):
             await self._refresh_quota(user_id)
             self.sidebar_error = ""
         except ServiceError as exc:
-            self.sidebar_error = i18n.translate(f"error.{exc.code}", self.lang, **exc.params)
+            self.sidebar_error = i18n.error_message(exc, self.lang)
         finally:
             self.loading_chats = False
         return None
@@ -106,7 +101,7 @@ class SidebarState(SessionState):
         try:
             self.chats = self.chats + await self._page(user_id, self._cursor)
         except ServiceError as exc:
-            self.sidebar_error = i18n.translate(f"error.{exc.code}", self.lang, **exc.params)
+            self.sidebar_error = i18n.error_message(exc, self.lang)
         finally:
             self.loading_chats = False
         return None
@@ -120,7 +115,7 @@ class SidebarState(SessionState):
         try:
             await get_services().interviews.clear(user_id)
         except ServiceError as exc:
-            self.sidebar_error = i18n.translate(f"error.{exc.code}", self.lang, **exc.params)
+            self.sidebar_error = i18n.error_message(exc, self.lang)
             return None
         self.chats, self.has_more, self._cursor = [], False, None
         return rx.redirect(routes.HOME)

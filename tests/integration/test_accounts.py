@@ -9,9 +9,9 @@ import pytest
 from passlib.context import CryptContext
 from sqlmodel import Session, select
 
-from onlyjobless.services.errors import Conflict, InvalidInput, NotFound, TooManyRequests, Unauthorized
+from onlyjobless.domain.clock import utcnow
+from onlyjobless.domain.errors import Conflict, InvalidInput, NotFound, TooManyRequests, Unauthorized
 from onlyjobless.services.hub import Services
-from onlyjobless.storage.clock import utcnow
 from onlyjobless.storage.users import LoginTicket, RefreshToken, User
 
 PASSWORD = "correct horse battery"

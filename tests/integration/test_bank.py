@@ -7,14 +7,28 @@ import json
 
 import pytest
 
+from onlyjobless.domain.errors import NotFound, Unavailable
+from onlyjobless.llm import SUPPORTED_LANGUAGES
 from onlyjobless.services.bank import QuestionBank
 from onlyjobless.services.curated import get_curated_bank
-from onlyjobless.services.errors import NotFound, Unavailable
 from onlyjobless.services.hub import Services
+from onlyjobless.services.vacancies import Vacancy, get_catalogue
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
 
-NOT_CURATED = "backend-rust"
+
+def _uncurated_vacancy() -> Vacancy:
+    """A catalogue role with no curated bank in any language, found at run time so new banks keep it valid."""
+    curated = get_curated_bank()
+    return next(
+        vacancy
+        for vacancy in get_catalogue().all()
+        if not any(curated.get(vacancy.slug, language) for language in SUPPORTED_LANGUAGES)
+    )
+
+
+NOT_CURATED_VACANCY = _uncurated_vacancy()
+NOT_CURATED = NOT_CURATED_VACANCY.slug
 
 
 def generated_bank(marker: str = "v1", count: int = 12) -> dict[str, object]:
@@ -47,7 +61,7 @@ async def test_generation_happy_path(services: Services, fake_ollama: FakeOllama
     assert len(snapshot.questions) == 12
     [request] = fake_ollama.chat_requests
     assert request.format["properties"]["questions"]  # structured output was asked for
-    assert "Rust" in request.prompt_text
+    assert NOT_CURATED_VACANCY.title("en") in request.prompt_text
     assert await services.bank.active_version_id(NOT_CURATED, "en") == snapshot.version_id
 
 
@@ -140,5 +154,5 @@ async def test_generation_prompt_carries_language(services: Services, fake_ollam
     fake_ollama.script(Reply(json=generated_bank()))
     await services.bank.regenerate(NOT_CURATED, "ru")
     prompt = fake_ollama.chat_requests[0].prompt_text
-    assert "Rust" in prompt
+    assert NOT_CURATED_VACANCY.title("ru") in prompt
     assert json.dumps(fake_ollama.chat_requests[0].body["options"]).find("num_predict") >= 0

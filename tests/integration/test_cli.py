@@ -89,3 +89,52 @@ def test_health_command(configured: Settings, monkeypatch: pytest.MonkeyPatch) -
         server.server_close()
     get_settings.cache_clear()
     assert cli.main(["health"]) == 1  # nobody listens any more
+
+
+def test_health_command_shows_why_the_server_is_unhealthy(
+    configured: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    body = b'{"status": "degraded", "database": "down", "chat_store": "ok", "llm": "ok"}'
+
+    class Unhealthy(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(503)
+            self.send_header("content-type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args: object) -> None:
+            return
+
+    server = HTTPServer(("127.0.0.1", 0), Unhealthy)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        monkeypatch.setenv("PORT", str(server.server_address[1]))
+        get_settings.cache_clear()
+        assert cli.main(["health"]) == 1
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert '"database": "down"' in capsys.readouterr().out
+
+
+def test_health_direct_checks_each_part_from_this_process(
+    configured: Settings,
+    fake_ollama: FakeOllama,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["health", "--direct"]) == 0
+    assert capsys.readouterr().out.strip() == "ok: database ok, chat_store ok, llm ok"
+    fake_ollama.set_models([])  # no model: the app runs offline, and still serves
+    assert cli.main(["health", "--direct"]) == 0
+    assert capsys.readouterr().out.strip() == "degraded: database ok, chat_store ok, llm down"
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    get_settings.cache_clear()
+    hub.get_services.cache_clear()
+    assert cli.main(["health", "--direct"]) == 1
+    assert "database down" in capsys.readouterr().out

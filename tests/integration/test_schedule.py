@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from onlyjobless.services.hub import Services
 from onlyjobless.services.schedule import BankSchedule, current_slot, next_runs
-from onlyjobless.storage.bank import SchedulerRun
+from onlyjobless.storage.schedule import SchedulerRun
 
 
 @pytest.fixture(params=["America/New_York", "Europe/Berlin", "Australia/Sydney"])

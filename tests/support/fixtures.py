@@ -9,6 +9,9 @@ import pytest
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_openai import FakeOpenAI
 
+# Runs a test once on each LLM backend (the `llm_backend` fixture), each against its own fake server.
+BOTH_BACKENDS = pytest.mark.parametrize("llm_backend", ["ollama", "openai"])
+
 # The key the shared fake OpenAI server demands, as a hosted API would (tests may change it).
 FAKE_OPENAI_KEY = "sk-fake-0123456789abcdefghijklmnop"
 

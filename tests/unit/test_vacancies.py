@@ -18,10 +18,10 @@ from onlyjobless.services.vacancies import (
     MatchResult,
     Suggestion,
     Vacancy,
-    _content,
     get_catalogue,
     normalize,
 )
+from onlyjobless.services.vacancies.matcher import _content
 
 CURATED_SLUGS = (
     "backend-python",
@@ -487,7 +487,7 @@ def test_load_rejects_invalid_json(tmp_path: Path) -> None:
 
 def test_hit_cache_is_bounded(tmp_path: Path) -> None:
     fresh = Catalogue.load(_write(tmp_path, [_entry()]))
-    index = fresh._match
+    index = fresh._matcher._match
     index._CACHE_SIZE = 2  # type: ignore[misc]
     for word in ("python", "pyhton", "django", "djnago"):
         fresh.match(word)

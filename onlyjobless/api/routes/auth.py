@@ -6,11 +6,10 @@ from fastapi import APIRouter, Request, Response, status
 
 from onlyjobless.api.deps import AddressDep, ServicesDep
 from onlyjobless.api.schemas import LoginIn, RefreshIn, RegisterIn, TicketIn, TokensOut, UserOut
-from onlyjobless.services.errors import Unauthorized
+from onlyjobless.domain.errors import Unauthorized
+from onlyjobless.settings import SESSION_COOKIE
 
 router = APIRouter(prefix="/auth", tags=["auth"])
-
-SESSION_COOKIE = "oj_session"
 
 
 @router.post("/register", status_code=status.HTTP_201_CREATED, response_model=UserOut)

@@ -2,111 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
 
 from onlyjobless.api.deps import IdentityDep, ServicesDep
-from onlyjobless.api.schemas import Body
+from onlyjobless.api.schemas import (
+    AnswerIn,
+    ChatListOut,
+    ChatOut,
+    FeedbackOut,
+    MessageOut,
+    QuotaOut,
+    RetryIn,
+    StartIn,
+)
 from onlyjobless.api.sse import stream_events
-from onlyjobless.services.interviews import ChatView, Done
-from onlyjobless.storage.chats import ChatQuestion, ChatSummary, Message
+from onlyjobless.services.interviews import Done
 
 router = APIRouter(tags=["interviews"])
 
 
-class StartIn(Body):
-    position: str = Field(max_length=1000)
-
-
-class AnswerIn(Body):
-    content: str = Field(max_length=20_000)
-
-
-class RetryIn(Body):
-    mode: Literal["all", "mistakes"]
-
-
-class QuotaOut(BaseModel):
-    limit: int
-    used: int
-    remaining: int
-    resets_at: datetime
-
-
-class ChatListItem(BaseModel):
-    id: str
-    title: str
-    vacancy: str
-    language: str
-    status: str
-    stale: bool
-    created_at: datetime
-    overall_score: float | None
-
-
-class ChatListOut(BaseModel):
-    items: list[ChatListItem]
-    next_cursor: str | None
-
-
-class ProgressOut(BaseModel):
-    position: int
-    total: int
-    answered: int
-
-
-class ChatOut(BaseModel):
-    id: str
-    title: str
-    vacancy: str
-    language: str
-    status: str
-    stale: bool
-    evaluation_due: bool
-    attempt: int
-    bank_version: int
-    current: int | None
-    round: list[int]
-    progress: ProgressOut
-    overall_score: float | None
-    summary: str | None
-    evaluation_source: str | None
-    questions: list[ChatQuestion]
-    messages: list[Message]
-    created_at: datetime
-
-    @classmethod
-    def of(cls, view: ChatView) -> ChatOut:
-        chat = view.chat
-        return cls(
-            id=chat.id,
-            title=chat.title,
-            vacancy=chat.vacancy,
-            language=chat.language,
-            status=chat.status,
-            stale=view.stale,
-            evaluation_due=view.evaluation_due,
-            attempt=chat.attempt,
-            bank_version=chat.bank_version,
-            current=chat.current,
-            round=chat.round,
-            progress=ProgressOut(**view.progress.__dict__),
-            overall_score=chat.overall_score,
-            summary=chat.summary,
-            evaluation_source=chat.evaluation_source,
-            questions=chat.questions,
-            messages=view.messages,
-            created_at=chat.created_at,
-        )
-
-
 @router.get("/quota", response_model=QuotaOut)
 async def read_quota(who: IdentityDep, svc: ServicesDep) -> QuotaOut:
-    return QuotaOut(**(await svc.interviews.quota.status(who.user.id)).__dict__)
+    return QuotaOut.model_validate(await svc.interviews.quota.status(who.user.id))
 
 
 @router.get("/chats", response_model=ChatListOut)
@@ -116,15 +36,9 @@ async def list_chats(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> ChatListOut:
-    page = await svc.interviews.list_chats(who.user.id, limit=limit, cursor=cursor)
-    active = await svc.interviews.stale_versions({(c.vacancy, c.language) for c in page.items})
-
-    def item(summary: ChatSummary) -> ChatListItem:
-        current = active.get((summary.vacancy, summary.language))
-        stale = current is not None and current > summary.bank_version
-        return ChatListItem(**summary.model_dump(exclude={"bank_version"}), stale=stale)
-
-    return ChatListOut(items=[item(c) for c in page.items], next_cursor=page.next_cursor)
+    return ChatListOut.model_validate(
+        await svc.interviews.list_chats(who.user.id, limit=limit, cursor=cursor)
+    )
 
 
 @router.post("/chats", status_code=status.HTTP_201_CREATED, response_model=ChatOut)
@@ -150,7 +64,10 @@ async def answer(chat_id: str, body: AnswerIn, who: IdentityDep, svc: ServicesDe
 
 
 def _message_body(done: Done) -> dict[str, Any]:
-    return {"message": done.message.model_dump(mode="json"), "offline": done.offline}
+    return {
+        "message": MessageOut.model_validate(done.message).model_dump(mode="json"),
+        "offline": done.offline,
+    }
 
 
 def _evaluation_body(done: Done) -> dict[str, Any]:
@@ -160,13 +77,12 @@ def _evaluation_body(done: Done) -> dict[str, Any]:
         body["summary"] = done.chat.summary
         body["questions"] = [
             {
-                "index": q.index,
-                "score": q.score,
-                "mistakes": q.mistakes,
-                "feedback": q.feedback.model_dump() if q.feedback else None,
+                "index": row.index,
+                "score": row.score,
+                "mistakes": row.mistake,
+                "feedback": FeedbackOut.model_validate(row.feedback).model_dump() if row.feedback else None,
             }
-            for q in done.chat.questions
-            if q.index in done.chat.round
+            for row in done.report
         ]
     return body
 

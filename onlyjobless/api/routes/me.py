@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response, status
 
 from onlyjobless.api.deps import IdentityDep, ServicesDep
 from onlyjobless.api.schemas import PasswordIn, ProfileIn, UserOut
-from onlyjobless.services.errors import InvalidInput
+from onlyjobless.domain.errors import InvalidInput
 
 router = APIRouter(prefix="/me", tags=["me"])
 

@@ -1,27 +1,5 @@
-"""Chat documents and the stores that keep them (MongoDB, or the SQL database)."""
+"""The stores that keep chat documents (MongoDB, or the SQL database); the documents are in domain."""
 
-from onlyjobless.storage.chats.base import ChatStore, ChatStoreDown, RevisionConflict
-from onlyjobless.storage.chats.models import (
-    Chat,
-    ChatPage,
-    ChatQuestion,
-    ChatSummary,
-    Feedback,
-    Message,
-    NewChat,
-    NewMessage,
-)
+from onlyjobless.storage.chats.base import ChatStore, RevisionConflict
 
-__all__ = [
-    "Chat",
-    "ChatPage",
-    "ChatQuestion",
-    "ChatStore",
-    "ChatStoreDown",
-    "ChatSummary",
-    "Feedback",
-    "Message",
-    "NewChat",
-    "NewMessage",
-    "RevisionConflict",
-]
+__all__ = ["ChatStore", "RevisionConflict"]

@@ -5,16 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from onlyjobless.services.errors import Unavailable
-from onlyjobless.storage.chats.models import Chat, ChatPage, Message, NewChat, NewMessage
-
-
-class ChatStoreDown(Unavailable):
-    """The store cannot be reached: a clear 503 ("chat_store_down"), and nothing written."""
-
-    def __init__(self, cause: str = "") -> None:
-        super().__init__("chat_store_down")
-        self.cause = cause
+from onlyjobless.domain.chats import Chat, ChatPage, Message, NewChat, NewMessage
 
 
 class RevisionConflict(Exception):
@@ -25,8 +16,8 @@ class ChatStore(Protocol):
     """Chats and their messages. Every call names the owner; another user's chat does not exist.
 
     Ids are opaque strings; an id that is not valid for the store, or not a string, is simply
-    not found (NotFound from onlyjobless.services.errors), never an error of the database.
-    Every method may raise ChatStoreDown when the backend is unreachable (within seconds).
+    not found (NotFound from onlyjobless.domain.errors), never an error of the database.
+    Every method may raise ChatStoreDown (domain.errors) when the backend is unreachable (within seconds).
     """
 
     async def create_chat(self, chat: NewChat) -> Chat:

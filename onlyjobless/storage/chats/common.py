@@ -14,9 +14,9 @@ from typing import Any, TypeVar, cast
 
 from pydantic import TypeAdapter
 
-from onlyjobless.services.errors import InvalidInput, NotFound
-from onlyjobless.storage.chats.base import ChatStoreDown
-from onlyjobless.storage.chats.models import Chat, ChatPage, Message, NewChat, NewMessage
+from onlyjobless.domain.chats import Chat, ChatPage, Message, NewChat, NewMessage
+from onlyjobless.domain.clock import as_utc
+from onlyjobless.domain.errors import ChatStoreDown, InvalidInput, NotFound
 
 T = TypeVar("T")
 
@@ -69,11 +69,6 @@ def now() -> datetime:
     """Now in UTC at millisecond precision: what BSON keeps, so both stores round-trip alike."""
     moment = datetime.now(UTC)
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
-
-
-def as_utc(moment: datetime) -> datetime:
-    """Aware UTC whatever the driver returned (naive values are UTC already)."""
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def encode_cursor(created_at: datetime, chat_id: str) -> str:

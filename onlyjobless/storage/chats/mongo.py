@@ -15,10 +15,7 @@ from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import AutoReconnect, ConnectionFailure, DuplicateKeyError, ServerSelectionTimeoutError
 
-from onlyjobless.services.errors import NotFound
-from onlyjobless.storage.chats import common
-from onlyjobless.storage.chats.base import RevisionConflict
-from onlyjobless.storage.chats.models import (
+from onlyjobless.domain.chats import (
     Chat,
     ChatPage,
     ChatSummary,
@@ -26,6 +23,10 @@ from onlyjobless.storage.chats.models import (
     NewChat,
     NewMessage,
 )
+from onlyjobless.domain.clock import as_utc
+from onlyjobless.domain.errors import NotFound
+from onlyjobless.storage.chats import common
+from onlyjobless.storage.chats.base import RevisionConflict
 
 Document = dict[str, Any]
 
@@ -48,8 +49,8 @@ def _chat(document: Document) -> Chat:
     fields = dict(document)
     fields["id"] = str(fields.pop("_id"))
     fields.pop("message_seq", None)
-    fields["created_at"] = common.as_utc(fields["created_at"])
-    fields["updated_at"] = common.as_utc(fields["updated_at"])
+    fields["created_at"] = as_utc(fields["created_at"])
+    fields["updated_at"] = as_utc(fields["updated_at"])
     return Chat.model_validate(fields)
 
 
@@ -57,7 +58,7 @@ def _summary(document: Document) -> ChatSummary:
     """A projected chats document as a sidebar line."""
     fields = dict(document)
     fields["id"] = str(fields.pop("_id"))
-    fields["created_at"] = common.as_utc(fields["created_at"])
+    fields["created_at"] = as_utc(fields["created_at"])
     return ChatSummary.model_validate(fields)
 
 
@@ -67,7 +68,7 @@ def _message(document: Document) -> Message:
     fields["id"] = str(fields.pop("_id"))
     fields["chat_id"] = str(fields["chat_id"])
     fields.pop("user_id", None)
-    fields["created_at"] = common.as_utc(fields["created_at"])
+    fields["created_at"] = as_utc(fields["created_at"])
     return Message.model_validate(fields)
 
 

@@ -12,10 +12,7 @@ from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from onlyjobless.services.errors import NotFound
-from onlyjobless.storage.chats import common
-from onlyjobless.storage.chats.base import RevisionConflict
-from onlyjobless.storage.chats.models import (
+from onlyjobless.domain.chats import (
     Chat,
     ChatPage,
     ChatSummary,
@@ -23,6 +20,9 @@ from onlyjobless.storage.chats.models import (
     NewChat,
     NewMessage,
 )
+from onlyjobless.domain.errors import NotFound
+from onlyjobless.storage.chats import common
+from onlyjobless.storage.chats.base import RevisionConflict
 from onlyjobless.storage.chats.sql_tables import ChatMessageRow, ChatRow
 
 ID = re.compile(r"[0-9a-f]{32}")

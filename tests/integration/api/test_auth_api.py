@@ -161,21 +161,6 @@ async def test_profile_and_password_routes(api: httpx.AsyncClient) -> None:
     assert (await _login(api, "alicia", "a brand new secret")).status_code == 200
 
 
-async def test_health_reports_database(api: httpx.AsyncClient) -> None:
-    response = await api.get("/api/health")
-    assert response.status_code == 200
-    assert response.json()["database"] == "ok"
-
-
-async def test_health_reports_database_down(api: httpx.AsyncClient, services: Services) -> None:
-    from sqlalchemy import create_engine
-
-    services.engine = create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")
-    response = await api.get("/api/health")
-    assert response.status_code == 503
-    assert response.json()["database"] == "down"
-
-
 async def test_cookie_session_routes(api: httpx.AsyncClient, services: Services) -> None:
     await _register(api)
     ticket = await services.accounts.login_ticket("alice", PASSWORD, "1.1.1.1")

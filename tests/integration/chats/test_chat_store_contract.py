@@ -15,17 +15,10 @@ from bson import ObjectId
 from pydantic import SecretStr
 from sqlalchemy import create_engine
 
-from onlyjobless.services.errors import InvalidInput, NotFound
+from onlyjobless.domain.chats import ChatQuestion, Feedback, NewChat, NewMessage
+from onlyjobless.domain.errors import ChatStoreDown, InvalidInput, NotFound
 from onlyjobless.settings import Settings
-from onlyjobless.storage.chats import (
-    ChatQuestion,
-    ChatStore,
-    ChatStoreDown,
-    Feedback,
-    NewChat,
-    NewMessage,
-    RevisionConflict,
-)
+from onlyjobless.storage.chats import ChatStore, RevisionConflict
 from onlyjobless.storage.chats.factory import build_chat_store
 from onlyjobless.storage.chats.mongo import MongoChatStore
 from onlyjobless.storage.chats.sql import SqlChatStore

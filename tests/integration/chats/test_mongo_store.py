@@ -16,8 +16,8 @@ from bson import ObjectId
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
-from onlyjobless.services.errors import NotFound
-from onlyjobless.storage.chats import ChatStoreDown, NewChat, NewMessage
+from onlyjobless.domain.chats import NewChat, NewMessage
+from onlyjobless.domain.errors import ChatStoreDown, NotFound
 from onlyjobless.storage.chats.mongo import MongoChatStore
 from tests.support.mongo_server import MongoServer, fail_commands
 

@@ -10,8 +10,6 @@ import httpx
 import pytest
 
 PASSWORD = "correct horse battery"
-# Runs a REST test once on each LLM backend, each against its own protocol's fake server.
-BOTH_BACKENDS = pytest.mark.parametrize("llm_backend", ["ollama", "openai"])
 
 
 @dataclass

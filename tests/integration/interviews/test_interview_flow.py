@@ -8,7 +8,6 @@ import httpx
 
 from onlyjobless.services.hub import Services
 from tests.integration.interviews.conftest import (
-    BOTH_BACKENDS,
     Client,
     evaluation_json,
     long_answer,
@@ -17,6 +16,7 @@ from tests.integration.interviews.conftest import (
 from tests.integration.test_bank import generated_bank
 from tests.support.fake_http import FakeLLMServer
 from tests.support.fake_ollama_script import Reply
+from tests.support.fixtures import BOTH_BACKENDS
 
 
 @BOTH_BACKENDS

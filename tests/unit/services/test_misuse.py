@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from onlyjobless.services import misuse, offline_eval
+from onlyjobless.services import misuse
+from onlyjobless.services.interviews import evaluation
 
 
 @pytest.mark.parametrize(
@@ -56,10 +57,10 @@ def test_offline_coverage_and_cap() -> None:
         "I start with EXPLAIN to read the query plans, then add indexes on the foreign keys "
         "that the joins use, and I check again whether the plan changed after each change."
     )
-    coverage = offline_eval.estimate(answer, points)
+    coverage = evaluation.estimate(answer, points)
     assert coverage.covered == points[1:]
     assert coverage.missed == points[:1]
     assert coverage.score == 7
-    assert offline_eval.estimate("indexes", points).score <= offline_eval.score_cap("indexes") == 1
-    assert offline_eval.score_cap("word " * 30) == 10
-    assert offline_eval.estimate("anything", []).score == 0
+    assert evaluation.estimate("indexes", points).score <= evaluation.score_cap("indexes") == 1
+    assert evaluation.score_cap("word " * 30) == 10
+    assert evaluation.estimate("anything", []).score == 0

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from passlib.context import CryptContext
 
+from onlyjobless.domain.errors import InvalidInput
 from onlyjobless.services import passwords
-from onlyjobless.services.errors import InvalidInput
 
 
 def test_hash_is_argon2id_at_owasp_minimum() -> None:

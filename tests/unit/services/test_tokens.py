@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
-from onlyjobless.services.errors import Unauthorized
+from onlyjobless.domain.errors import Unauthorized
 from onlyjobless.services.tokens import TokenConfig, create_access_token, read_access_token
 
 CONFIG = TokenConfig(secret="k" * 40, issuer="onlyjobless", audience="onlyjobless-api", access_minutes=15)

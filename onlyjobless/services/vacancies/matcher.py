@@ -1,51 +1,22 @@
-"""The vacancy catalogue and the matcher that maps a typed job title to an IT role.
+"""The matcher: normalised word tokens, an inverted index with typo tolerance, and scoring.
 
-The catalogue is shipped data (``onlyjobless/data/vacancies.json``). Matching works on
-normalised word tokens so that case, punctuation, word order, seniority words, typos and
-both languages are tolerated, while non-IT titles ("sales manager", "повар") are refused
-with the three closest IT roles as suggestions.
+Case, punctuation, word order, seniority words, typos and both languages are tolerated; a
+typed title is scored against every name (title or alias) of the numbered entries it is
+built from, and the matcher knows nothing else about them.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from pathlib import Path
-from typing import Literal
+from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 MAX_POSITION_LENGTH = 200
-DEFAULT_LANGUAGE = "en"
-CATALOGUE_PATH = Path(__file__).resolve().parent.parent / "data" / "vacancies.json"
-FAMILIES = (
-    "backend",
-    "frontend",
-    "fullstack",
-    "mobile",
-    "devops",
-    "data",
-    "ml",
-    "qa",
-    "security",
-    "database",
-    "analysis",
-    "architecture",
-    "management",
-    "gamedev",
-    "embedded",
-    "erp",
-    "other",
-)
-# Shown when there is nothing to compare with (empty or oversized input).
-POPULAR_SLUGS = ("backend-python", "frontend", "qa-manual")
-
 MATCH_THRESHOLD = 78.0
 SUGGESTION_COUNT = 3
 _ALIAS_WEIGHT = 0.7  # how much of the matched alias the query covers
@@ -172,122 +143,14 @@ def _readings(text: str) -> list[tuple[str, ...]]:
     return [kept] if dropped == kept else [dropped, kept]
 
 
-# ---------------------------------------------------------------------------- data model
-
-
-@dataclass(frozen=True)
-class Vacancy:
-    """One IT role of the catalogue, with its names in every language."""
-
-    slug: str
-    family: str
-    titles: dict[str, str]
-    aliases: dict[str, tuple[str, ...]]
-    descriptions: dict[str, str]
-
-    def __hash__(self) -> int:
-        """By slug: the dict fields are not hashable, and the slug is the identity."""
-        return hash(self.slug)
-
-    def title(self, language: str) -> str:
-        """The title in ``language``, English when that language has none."""
-        return self.titles.get(language) or self.titles[DEFAULT_LANGUAGE]
-
-    def description(self, language: str) -> str:
-        """The description in ``language``, English when that language has none."""
-        return self.descriptions.get(language) or self.descriptions[DEFAULT_LANGUAGE]
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """A role offered to the user; ``score`` is a 0-100 closeness."""
-
-    slug: str
-    title: str
-    score: float
-
-
-MatchReason = Literal["empty", "too_long", "not_it"]
-
-
-@dataclass(frozen=True)
-class MatchResult:
-    """A matched vacancy, or a refusal ``reason`` with the closest roles to offer instead."""
-
-    vacancy: Vacancy | None
-    suggestions: tuple[Suggestion, ...] = ()
-    reason: MatchReason | None = None
-
-
-def _non_blank(values: dict[str, str], what: str) -> dict[str, str]:
-    """English is the fallback language, so it must exist; no text may be blank."""
-    if DEFAULT_LANGUAGE not in values:
-        raise ValueError(f"{what} needs an {DEFAULT_LANGUAGE!r} entry")
-    if any(not v.strip() for v in values.values()):
-        raise ValueError(f"{what} must not be blank")
-    return values
-
-
-class _Record(BaseModel):
-    """The file shape of one vacancy; validated so a broken catalogue fails loudly at start."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    slug: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)
-    family: str
-    title: dict[str, str]
-    aliases: dict[str, list[str]]
-    description: dict[str, str]
-
-    @field_validator("family")
-    @classmethod
-    def _family(cls, value: str) -> str:
-        if value not in FAMILIES:
-            raise ValueError(f"unknown family {value!r}")
-        return value
-
-    @field_validator("title")
-    @classmethod
-    def _titles(cls, value: dict[str, str]) -> dict[str, str]:
-        return _non_blank(value, "title")
-
-    @field_validator("description")
-    @classmethod
-    def _descriptions(cls, value: dict[str, str]) -> dict[str, str]:
-        return _non_blank(value, "description")
-
-    @field_validator("aliases")
-    @classmethod
-    def _aliases(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        if any(not normalize(a) for names in value.values() for a in names):
-            raise ValueError("aliases must contain words")
-        return value
-
-
-class _File(BaseModel):
-    """The whole catalogue file."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    vacancies: list[_Record] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _unique_slugs(self) -> _File:
-        slugs = [v.slug for v in self.vacancies]
-        duplicates = sorted({s for s in slugs if slugs.count(s) > 1})
-        if duplicates:
-            raise ValueError(f"duplicate slugs: {', '.join(duplicates)}")
-        return self
-
-
 # ---------------------------------------------------------------------------- index
 
 
 @dataclass(frozen=True)
 class _Name:
-    """One way of naming a vacancy, as the tokens the matcher compares."""
+    """One way of naming an entry, as the tokens the matcher compares."""
 
-    vacancy: int
+    entry: int
     tokens: tuple[str, ...]
     generic: bool  # one weak word: must explain the whole query
 
@@ -305,13 +168,13 @@ class _Index:
         self._lengths: list[int] = []
         self._cache: dict[tuple[str, bool], dict[str, float]] = {}
 
-    def add(self, vacancy: int, tokens: tuple[str, ...]) -> None:
-        """Register one name of vacancy number ``vacancy``."""
-        if not tokens or (vacancy, tokens) in self._seen:
+    def add(self, entry: int, tokens: tuple[str, ...]) -> None:
+        """Register one name of entry number ``entry``."""
+        if not tokens or (entry, tokens) in self._seen:
             return
-        self._seen.add((vacancy, tokens))
+        self._seen.add((entry, tokens))
         generic = len(set(tokens)) == 1 and tokens[0] in _WEAK
-        self.names.append(_Name(vacancy, tokens, generic))
+        self.names.append(_Name(entry, tokens, generic))
         for token in set(tokens):
             self.by_token.setdefault(token, []).append(len(self.names) - 1)
         self._by_length = []
@@ -370,21 +233,28 @@ def _coverage(tokens: tuple[str, ...], hits: list[dict[str, float]]) -> tuple[fl
     return name_side, query_side
 
 
-# ---------------------------------------------------------------------------- catalogue
+def _tokenised(names: Iterable[str]) -> list[list[str]]:
+    """Names as tokens, plus a Latin spelling of the Russian ones."""
+    tokens = [normalize(n) for n in names]
+    latin = [[t.translate(_TRANSLIT) for t in n] for n in tokens if _CYRILLIC.search(" ".join(n))]
+    return tokens + latin
 
 
-class Catalogue:
-    """All vacancies, their lookup by slug, the matcher and the autocompletion search."""
+# ---------------------------------------------------------------------------- matcher
 
-    def __init__(self, vacancies: Sequence[Vacancy]) -> None:
-        self._vacancies = list(vacancies)
-        self._by_slug = {v.slug: v for v in self._vacancies}
+
+class Matcher:
+    """Scores typed titles against the names of entries 0..n-1; `ranks` break ties (lower first)."""
+
+    def __init__(self, names: Sequence[Iterable[str]], ranks: Sequence[int]) -> None:
+        self._size = len(names)
+        self._ranks = list(ranks)
         self._match = _Index()
         self._search = _Index()
         self._compact: dict[str, int] = {}
         plain: dict[str, int] = {}
-        for position, vacancy in enumerate(self._vacancies):
-            for tokens in self._names_of(vacancy):
+        for position, entry in enumerate(names):
+            for tokens in _tokenised(entry):
                 content = _content(tokens)
                 significant = _significant(tokens)
                 self._match.add(position, content)
@@ -394,64 +264,9 @@ class Catalogue:
                 plain.setdefault(" ".join(significant), position)
         self._spellings = list(plain)
         self._spelling_owner = list(plain.values())
-        popular = {slug: rank for rank, slug in enumerate(POPULAR_SLUGS)}
-        self._popularity = [popular.get(v.slug, len(popular) + i) for i, v in enumerate(self._vacancies)]
 
-    @staticmethod
-    def _names_of(vacancy: Vacancy) -> list[list[str]]:
-        """Titles and aliases as tokens, plus a Latin spelling of the Russian ones."""
-        names = [normalize(n) for n in vacancy.titles.values()]
-        names += [normalize(a) for group in vacancy.aliases.values() for a in group]
-        latin = [[t.translate(_TRANSLIT) for t in n] for n in names if _CYRILLIC.search(" ".join(n))]
-        return names + latin
-
-    @classmethod
-    def load(cls, path: Path | None = None) -> Catalogue:
-        """Read and validate a catalogue file (the shipped one by default)."""
-        raw = json.loads((path or CATALOGUE_PATH).read_text(encoding="utf-8"))
-        data = _File.model_validate(raw)
-        return cls(
-            [
-                Vacancy(
-                    slug=r.slug,
-                    family=r.family,
-                    titles=dict(r.title),
-                    aliases={lang: tuple(names) for lang, names in r.aliases.items()},
-                    descriptions=dict(r.description),
-                )
-                for r in data.vacancies
-            ]
-        )
-
-    def __len__(self) -> int:
-        return len(self._vacancies)
-
-    def get(self, slug: str) -> Vacancy | None:
-        """The vacancy with this slug, if any."""
-        return self._by_slug.get(slug)
-
-    def all(self) -> list[Vacancy]:
-        """Every vacancy, in catalogue order (most asked-for first)."""
-        return list(self._vacancies)
-
-    # ------------------------------------------------------------------ matching
-
-    def match(self, text: str, language: str = DEFAULT_LANGUAGE) -> MatchResult:
-        """Map a typed job title to one vacancy, or refuse with the closest roles."""
-        stripped = text.strip()
-        if not stripped:
-            return MatchResult(None, self._popular(language), "empty")
-        if len(stripped) > MAX_POSITION_LENGTH:
-            return MatchResult(None, self._popular(language), "too_long")
-        scores = self._scores(stripped)
-        if scores:
-            best = min(scores, key=lambda i: (-scores[i], i))
-            if scores[best] >= MATCH_THRESHOLD:
-                return MatchResult(self._vacancies[best])
-        return MatchResult(None, self._closest(stripped, scores, language), "not_it")
-
-    def _scores(self, text: str) -> dict[int, float]:
-        """The best score of every vacancy that shares a word with the query."""
+    def scores(self, text: str) -> dict[int, float]:
+        """The best score of every entry that shares a word with the query."""
         scores: dict[int, float] = {}
         for query in _readings(text):
             if not query:
@@ -460,33 +275,32 @@ class Catalogue:
             if compact is not None:
                 scores[compact] = 100.0
             hits = [self._match.hits(token) for token in query]
-            # A query word is explained by any name of the vacancy ("Python/Django developer").
+            # A query word is explained by any name of the entry ("Python/Django developer").
             covered: dict[int, list[tuple[_Name, float]]] = {}
             explained: dict[int, list[float]] = {}
             for i in self._match.candidates(hits):
                 name = self._match.names[i]
                 name_side, query_side = _coverage(name.tokens, hits)
-                covered.setdefault(name.vacancy, []).append((name, name_side))
-                best = explained.setdefault(name.vacancy, [0.0] * len(query))
-                explained[name.vacancy] = [max(a, b) for a, b in zip(best, query_side, strict=True)]
-            for vacancy, names in covered.items():
+                covered.setdefault(name.entry, []).append((name, name_side))
+                best = explained.setdefault(name.entry, [0.0] * len(query))
+                explained[name.entry] = [max(a, b) for a, b in zip(best, query_side, strict=True)]
+            for entry, names in covered.items():
                 for name, name_side in names:
-                    score = self._score(query, name, name_side, explained[vacancy])
-                    if score > scores.get(vacancy, 0.0):
-                        scores[vacancy] = score
+                    score = _score(query, name, name_side, explained[entry])
+                    if score > scores.get(entry, 0.0):
+                        scores[entry] = score
         return scores
 
     @staticmethod
-    def _score(query: tuple[str, ...], name: _Name, name_side: float, query_side: list[float]) -> float:
-        """0-100: mostly how much of the name the query covers, then how much is left over."""
-        score = 100.0 * (_ALIAS_WEIGHT * name_side + _QUERY_WEIGHT * sum(query_side) / len(query))
-        unexplained = [t for t, s in zip(query, query_side, strict=True) if s == 0.0]
-        if unexplained and (name.generic or any(t in _VETO for t in unexplained)):
-            score *= _PENALTY
-        return score
+    def best(scores: dict[int, float]) -> int | None:
+        """The entry a query names: the top score (lowest number on a tie), if over the threshold."""
+        if not scores:
+            return None
+        best = min(scores, key=lambda i: (-scores[i], i))
+        return best if scores[best] >= MATCH_THRESHOLD else None
 
-    def _closest(self, text: str, scores: dict[int, float], language: str) -> tuple[Suggestion, ...]:
-        """The three roles nearest to a refused query: shared words, then spelling, then popularity."""
+    def closest(self, text: str, scores: dict[int, float]) -> list[tuple[int, float]]:
+        """The entries nearest to a refused query: shared words, then spelling, then rank."""
         spelling: dict[int, float] = {}
         found = process.extract(
             " ".join(normalize(text)),
@@ -502,23 +316,15 @@ class Catalogue:
         def closeness(i: int) -> float:
             return scores.get(i, 0.0) + 0.25 * spelling.get(i, 0.0)
 
-        ranked = sorted(range(len(self._vacancies)), key=lambda i: (-closeness(i), self._popularity[i]))
-        return tuple(self._suggest(i, closeness(i), language) for i in ranked[:SUGGESTION_COUNT])
+        ranked = sorted(range(self._size), key=lambda i: (-closeness(i), self._ranks[i]))
+        return [(i, closeness(i)) for i in ranked[:SUGGESTION_COUNT]]
 
-    def _popular(self, language: str) -> tuple[Suggestion, ...]:
-        """Well-known roles for when the input gives nothing to compare with."""
-        ranked = sorted(range(len(self._vacancies)), key=self._popularity.__getitem__)
-        return tuple(self._suggest(i, 0.0, language) for i in ranked[:SUGGESTION_COUNT])
+    def popular(self) -> list[int]:
+        """The best-ranked entries, for when the input gives nothing to compare with."""
+        return sorted(range(self._size), key=self._ranks.__getitem__)[:SUGGESTION_COUNT]
 
-    def _suggest(self, position: int, score: float, language: str) -> Suggestion:
-        """A display-ready suggestion with its title in the user's language."""
-        vacancy = self._vacancies[position]
-        return Suggestion(vacancy.slug, vacancy.title(language), round(min(score, 100.0), 1))
-
-    # ------------------------------------------------------------------ autocompletion
-
-    def search(self, query: str, language: str = DEFAULT_LANGUAGE, limit: int = 8) -> list[Suggestion]:
-        """Roles for a partly typed title: every word must match a name's word or its start."""
+    def search(self, query: str, limit: int) -> list[tuple[int, float]]:
+        """Entries for a partly typed title: every word must match a name's word or its start."""
         text = query.strip()[:MAX_POSITION_LENGTH]
         tokens = _significant(normalize(text))
         if not tokens or limit <= 0:
@@ -531,12 +337,15 @@ class Catalogue:
             if min(query_side) == 0.0:
                 continue
             score = 100.0 * (0.75 * sum(query_side) / len(query_side) + 0.25 * name_side)
-            best[name.vacancy] = max(best.get(name.vacancy, 0.0), score)
+            best[name.entry] = max(best.get(name.entry, 0.0), score)
         ranked = sorted(best, key=lambda i: (-best[i], i))[:limit]
-        return [self._suggest(i, best[i], language) for i in ranked]
+        return [(i, best[i]) for i in ranked]
 
 
-@cache
-def get_catalogue() -> Catalogue:
-    """The shipped catalogue, loaded once per process."""
-    return Catalogue.load()
+def _score(query: tuple[str, ...], name: _Name, name_side: float, query_side: list[float]) -> float:
+    """0-100: mostly how much of the name the query covers, then how much is left over."""
+    score = 100.0 * (_ALIAS_WEIGHT * name_side + _QUERY_WEIGHT * sum(query_side) / len(query))
+    unexplained = [t for t, s in zip(query, query_side, strict=True) if s == 0.0]
+    if unexplained and (name.generic or any(t in _VETO for t in unexplained)):
+        score *= _PENALTY
+    return score

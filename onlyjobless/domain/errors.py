@@ -1,4 +1,7 @@
-"""Errors the services raise: a stable code the edges translate, and an HTTP status."""
+"""Refusals the services (and the stores below them) raise: a stable code the edges translate.
+
+No HTTP here: the API maps each class to a status (api/errors.py), the UI shows the message.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,6 @@ from typing import Any
 
 class ServiceError(Exception):
     """A refusal with a translatable code and the values its message needs."""
-
-    status = 400
 
     def __init__(self, code: str, **params: Any) -> None:
         super().__init__(code)
@@ -19,31 +20,21 @@ class ServiceError(Exception):
 class InvalidInput(ServiceError):
     """The request is well-formed but its values are refused."""
 
-    status = 422
-
 
 class Unauthorized(ServiceError):
     """No valid identity."""
-
-    status = 401
 
 
 class NotFound(ServiceError):
     """Missing, or someone else's: both look the same."""
 
-    status = 404
-
 
 class Conflict(ServiceError):
     """The value is already taken or the action clashes with current state."""
 
-    status = 409
-
 
 class TooManyRequests(ServiceError):
     """Throttled or over quota; `retry_after` seconds tells when to come back."""
-
-    status = 429
 
     def __init__(self, code: str, retry_after: int = 0, **params: Any) -> None:
         super().__init__(code, retry_after=retry_after, **params)
@@ -53,4 +44,10 @@ class TooManyRequests(ServiceError):
 class Unavailable(ServiceError):
     """A dependency is down or busy; nothing was lost."""
 
-    status = 503
+
+class ChatStoreDown(Unavailable):
+    """The chat store cannot be reached ("chat_store_down"), and nothing was written."""
+
+    def __init__(self, cause: str = "") -> None:
+        super().__init__("chat_store_down")
+        self.cause = cause

@@ -3,15 +3,39 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-ChatStatus = Literal["active", "evaluating", "finished"]
-MessageRole = Literal["interviewer", "candidate", "system"]
-MessageKind = Literal[
-    "greeting", "question", "answer", "hint", "model_answer", "evaluation", "refusal", "notice"
-]
+
+class ChatStatus(StrEnum):
+    """Where a chat is: being answered, waiting for its evaluation, evaluated."""
+
+    ACTIVE = "active"
+    EVALUATING = "evaluating"
+    FINISHED = "finished"
+
+
+class MessageRole(StrEnum):
+    """Who speaks."""
+
+    INTERVIEWER = "interviewer"
+    CANDIDATE = "candidate"
+    SYSTEM = "system"
+
+
+class MessageKind(StrEnum):
+    """What a message is; the stored value and the API's."""
+
+    GREETING = "greeting"
+    QUESTION = "question"
+    ANSWER = "answer"
+    HINT = "hint"
+    MODEL_ANSWER = "model_answer"
+    EVALUATION = "evaluation"
+    REFUSAL = "refusal"
+    NOTICE = "notice"
 
 
 class Feedback(BaseModel):
@@ -55,7 +79,7 @@ class NewChat(BaseModel):
     round: list[int]  # question indexes asked in the current attempt, in order
     current: int | None  # the question index being asked now, None when none
     attempt: int = 1
-    status: ChatStatus = "active"
+    status: ChatStatus = ChatStatus.ACTIVE
 
 
 class Chat(NewChat):

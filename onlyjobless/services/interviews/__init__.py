@@ -1,0 +1,40 @@
+"""The interview engine: the state machine of a chat, with no Reflex import.
+
+start → answer … → (hint | model answer)* → finish/evaluate → retry. Every step is kept in
+the chat store before anything else happens, so a reload or another device resumes exactly.
+The LLM is called only for hints, model answers and the evaluation.
+
+- views: what the edges receive (chat views, chat-list lines, report rows, stream events)
+- transcript: a user's own chats and the messages said in them
+- engine: the `Interviews` service (reading, start, answer, retry; streams are delegated)
+- generation: hints and model answers streamed under the user's generation lease
+- evaluation: scoring (by the LLM or the offline estimate), recording and rendering
+"""
+
+from onlyjobless.services.interviews.engine import Interviews
+from onlyjobless.services.interviews.views import (
+    ChatLine,
+    ChatList,
+    ChatView,
+    Delta,
+    Done,
+    Event,
+    Failed,
+    Progress,
+    ReportRow,
+    Reset,
+)
+
+__all__ = [
+    "ChatLine",
+    "ChatList",
+    "ChatView",
+    "Delta",
+    "Done",
+    "Event",
+    "Failed",
+    "Interviews",
+    "Progress",
+    "ReportRow",
+    "Reset",
+]

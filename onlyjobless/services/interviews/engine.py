@@ -1,0 +1,261 @@
+"""The `Interviews` service: reading, start, answer and retry; streams go to generation/evaluation."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+from onlyjobless import i18n
+from onlyjobless.domain.chats import (
+    Chat,
+    ChatQuestion,
+    ChatStatus,
+    ChatSummary,
+    MessageKind,
+    MessageRole,
+    NewChat,
+)
+from onlyjobless.domain.errors import Conflict, InvalidInput, ServiceError, Unavailable
+from onlyjobless.llm import LLM
+from onlyjobless.services import misuse
+from onlyjobless.services.bank import QuestionBank
+from onlyjobless.services.interviews.evaluation import Evaluator
+from onlyjobless.services.interviews.generation import Generation
+from onlyjobless.services.interviews.transcript import Transcript
+from onlyjobless.services.interviews.views import ChatLine, ChatList, ChatView, Event, view_of
+from onlyjobless.services.quota import GenerationLeases, Quota
+from onlyjobless.services.vacancies import Catalogue
+from onlyjobless.settings import MAX_ANSWER_LENGTH
+from onlyjobless.storage.chats import ChatStore, RevisionConflict
+
+RETRY_MODES = ("all", "mistakes")
+
+
+class Interviews:
+    """Runs interviews for users; every call names the user, and only their chats exist for them."""
+
+    def __init__(
+        self,
+        store: ChatStore,
+        bank: QuestionBank,
+        catalogue: Catalogue,
+        quota: Quota,
+        leases: GenerationLeases,
+        llm: LLM,
+    ) -> None:
+        self.store = store
+        self.quota = quota
+        self._bank = bank
+        self._catalogue = catalogue
+        self._leases = leases
+        self._chats = Transcript(store)
+        self._generation = Generation(self._chats, leases, llm)
+        self._evaluator = Evaluator(self._chats, leases, llm)
+
+    # -- reading ----------------------------------------------------------------------
+
+    async def view(self, user_id: uuid.UUID, chat_id: object) -> ChatView:
+        """The chat as it was left: history, current question, flags, staleness, report."""
+        chat = await self._chats.chat(user_id, chat_id)
+        messages = await self._chats.messages(chat)
+        return view_of(chat, messages, await self._stale(chat.vacancy, chat.language, chat.bank_version))
+
+    async def list_chats(self, user_id: uuid.UUID, *, limit: int = 20, cursor: str | None = None) -> ChatList:
+        """A page of the user's chats, newest first, each marked stale or not."""
+        page = await self.store.list_chats(str(user_id), limit=limit, cursor=cursor)
+        active = {
+            pair: await self._bank.active_version_id(*pair)
+            for pair in {(c.vacancy, c.language) for c in page.items}
+        }
+        return ChatList([_line(c, active[(c.vacancy, c.language)]) for c in page.items], page.next_cursor)
+
+    async def clear(self, user_id: uuid.UUID) -> int:
+        """Delete all of the user's chats and messages."""
+        return await self.store.delete_all(str(user_id))
+
+    async def _stale(self, vacancy: str, language: str, version: int) -> bool:
+        return _newer(await self._bank.active_version_id(vacancy, language), version)
+
+    # -- start ------------------------------------------------------------------------
+
+    async def start(self, user_id: uuid.UUID, position: object, language: str) -> ChatView:
+        """Match the role, count the interview, copy the bank's questions, greet, ask the first."""
+        match = self._catalogue.match(position if isinstance(position, str) else "", language)
+        if match.vacancy is None:
+            raise InvalidInput(
+                f"position_{match.reason or 'not_it'}",
+                suggestions=[{"slug": s.slug, "title": s.title} for s in match.suggestions],
+            )
+        vacancy = match.vacancy
+        await self.quota.consume(user_id)
+        try:
+            snapshot = await self._bank.active(vacancy.slug, language)
+            questions = [ChatQuestion(index=i, **q.model_dump()) for i, q in enumerate(snapshot.questions)]
+            chat = await self.store.create_chat(
+                NewChat(
+                    user_id=str(user_id),
+                    title=vacancy.title(language),
+                    vacancy=vacancy.slug,
+                    language=language,
+                    bank_version=snapshot.version_id,
+                    questions=questions,
+                    round=[q.index for q in questions],
+                    current=0,
+                )
+            )
+        except ServiceError:
+            await self.quota.refund(user_id)
+            raise
+        greeting = i18n.translate(
+            "interview.greeting", language, role=vacancy.title(language), count=len(questions)
+        )
+        await self._chats.say(chat, MessageKind.GREETING, greeting, dedupe=f"greeting:{chat.attempt}")
+        await self._chats.ask(chat, 0)
+        return await self.view(user_id, chat.id)
+
+    # -- answer -----------------------------------------------------------------------
+
+    async def answer(self, user_id: uuid.UUID, chat_id: object, content: object) -> ChatView:
+        """Store the answer, mark the question used and ask the next; after the last, evaluation is due."""
+        if not isinstance(content, str) or not content.strip():
+            raise InvalidInput("answer_empty")
+        if len(content) > MAX_ANSWER_LENGTH:
+            raise InvalidInput("answer_too_long", max=MAX_ANSWER_LENGTH)
+        chat = await self._chats.active_chat(user_id, chat_id)
+        kind = misuse.detect(content)
+        if kind is not None:
+            raise InvalidInput(f"answer_misuse_{kind}")
+        index = chat.current
+        assert index is not None
+        await self._chats.say(
+            chat,
+            MessageKind.ANSWER,
+            content.strip(),
+            role=MessageRole.CANDIDATE,
+            question=index,
+            dedupe=f"answer:{chat.attempt}:{index}",
+        )
+        chat = await self._advance(chat, index)
+        if chat.current is not None:
+            await self._chats.ask(chat, chat.current)
+        return await self.view(user_id, chat.id)
+
+    async def _advance(self, chat: Chat, index: int) -> Chat:
+        """Mark `index` used and move to the next unanswered question of the round."""
+        for _ in range(5):
+            questions = [q.model_copy() for q in chat.questions]
+            questions[index].used = True
+            following = [i for i in chat.round if not questions[i].used]
+            changes: dict[str, Any] = {"questions": questions, "current": following[0] if following else None}
+            if not following:
+                changes["status"] = ChatStatus.EVALUATING
+            try:
+                return await self.store.update_chat(chat.user_id, chat.id, chat.revision, changes)
+            except RevisionConflict:
+                chat = await self.store.get_chat(chat.user_id, chat.id)
+                if chat.current != index:
+                    return chat  # a concurrent request already moved on
+        raise Unavailable("chat_busy")  # pragma: no cover - five lost races in a row
+
+    # -- hint, model answer, finish (streamed) --------------------------------------------
+
+    async def hint(self, user_id: uuid.UUID, chat_id: object) -> AsyncIterator[Event]:
+        """A nudge for the current question, streamed; offline, the bank's stored hint."""
+        chat = await self._chats.active_chat(user_id, chat_id)
+        await self._refuse_if_busy(user_id)
+        return self._generation.stream(user_id, chat, MessageKind.HINT)
+
+    async def model_answer(self, user_id: uuid.UUID, chat_id: object) -> AsyncIterator[Event]:
+        """A model answer to the current question, streamed; offline, the bank's stored one."""
+        chat = await self._chats.active_chat(user_id, chat_id)
+        await self._refuse_if_busy(user_id)
+        return self._generation.stream(user_id, chat, MessageKind.MODEL_ANSWER)
+
+    async def finish(self, user_id: uuid.UUID, chat_id: object) -> AsyncIterator[Event]:
+        """End now (or after the last answer) and evaluate every answered question, streamed."""
+        chat = await self._chats.chat(user_id, chat_id)
+        if chat.status == ChatStatus.FINISHED:
+            raise Conflict("chat_finished")
+        await self._refuse_if_busy(user_id)
+        return self._evaluator.stream(user_id, chat)
+
+    async def _refuse_if_busy(self, user_id: uuid.UUID) -> None:
+        """Refuse at once while another generation of this user runs.
+
+        The stream itself takes the lease when it starts (and says "generation_busy" if it
+        lost a race for it), so a stream that is never iterated holds nothing.
+        """
+        if await self._leases.busy(user_id):
+            raise Conflict("generation_busy")
+
+    # -- retry ------------------------------------------------------------------------
+
+    async def retry(self, user_id: uuid.UUID, chat_id: object, mode: object) -> ChatView:
+        """Go again: every question with flags reset, or only the ones flagged as mistakes."""
+        if mode not in RETRY_MODES:
+            raise InvalidInput("retry_mode_invalid")
+        chat = await self._chats.chat(user_id, chat_id)
+        if chat.status != ChatStatus.FINISHED:
+            raise Conflict("chat_not_finished")
+        questions, round_ = _next_round(chat.questions, all_questions=mode == "all")
+        await self.quota.consume(user_id)
+        try:
+            chat = await self.store.update_chat(
+                chat.user_id,
+                chat.id,
+                chat.revision,
+                {
+                    "questions": questions,
+                    "round": round_,
+                    "current": round_[0],
+                    "attempt": chat.attempt + 1,
+                    "status": ChatStatus.ACTIVE,
+                    "overall_score": None,
+                    "summary": None,
+                    "evaluation_source": None,
+                },
+            )
+        except RevisionConflict:
+            await self.quota.refund(user_id)
+            raise Conflict("chat_busy") from None
+        notice = i18n.translate(f"interview.retry_{mode}", chat.language, count=len(round_))
+        await self._chats.say(chat, MessageKind.NOTICE, notice, dedupe=f"retry:{chat.attempt}")
+        await self._chats.ask(chat, round_[0])
+        return await self.view(user_id, chat.id)
+
+
+def _next_round(
+    questions: list[ChatQuestion], *, all_questions: bool
+) -> tuple[list[ChatQuestion], list[int]]:
+    """The questions with their flags reset for the next attempt, and the round to ask."""
+    fresh = [q.model_copy() for q in questions]
+    if all_questions:
+        for question in fresh:
+            question.used = question.mistakes = False
+            question.score, question.feedback = None, None
+        return fresh, [q.index for q in fresh]
+    round_ = [q.index for q in fresh if q.mistakes]
+    if not round_:
+        raise Conflict("no_mistakes")
+    for index in round_:
+        fresh[index].used = False
+    return fresh, round_
+
+
+def _newer(active: int | None, version: int) -> bool:
+    """A chat is stale when its bank has a newer active version than the one it started with."""
+    return active is not None and active > version
+
+
+def _line(chat: ChatSummary, active: int | None) -> ChatLine:
+    return ChatLine(
+        id=chat.id,
+        title=chat.title,
+        vacancy=chat.vacancy,
+        language=chat.language,
+        status=chat.status,
+        stale=_newer(active, chat.bank_version),
+        created_at=chat.created_at,
+        overall_score=chat.overall_score,
+    )

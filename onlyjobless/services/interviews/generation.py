@@ -1,0 +1,98 @@
+"""Hints and model answers, streamed from the LLM under the user's one-generation lease.
+
+The lease is taken as the stream's first step and released in the same `async with`, so a
+stream that is never iterated holds nothing, and one that is closed or cancelled lets go.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Sequence
+
+from onlyjobless.domain.chats import Chat, ChatQuestion, MessageKind, MessageRole
+from onlyjobless.llm import LLM, ChatMessage, LLMError, LLMUnavailable, hint_messages, model_answer_messages
+from onlyjobless.services.interviews.transcript import Transcript
+from onlyjobless.services.interviews.views import Delta, Done, Event, Failed
+from onlyjobless.services.quota import GenerationLeases
+
+HISTORY_TURNS = 12
+_CONVERSATION = (MessageKind.GREETING, MessageKind.QUESTION, MessageKind.ANSWER)
+
+
+class Generation:
+    """Streams a hint or a model answer for the current question and stores the result."""
+
+    def __init__(self, chats: Transcript, leases: GenerationLeases, llm: LLM) -> None:
+        self._chats = chats
+        self._leases = leases
+        self._llm = llm
+
+    async def stream(self, user_id: uuid.UUID, chat: Chat, kind: MessageKind) -> AsyncIterator[Event]:
+        """Delta chunks, then Done (stored; offline, the bank's own text) or Failed."""
+        index = chat.current
+        assert index is not None
+        question = chat.questions[index]
+        async with self._leases.hold(user_id) as held:
+            if not held:
+                yield Failed("generation_busy")
+                return
+            messages = await self._prompt(chat, question, kind)
+            parts: list[str] = []
+            try:
+                async for chunk in self._llm.stream(messages):
+                    parts.append(chunk)
+                    yield Delta(chunk)
+            except LLMError as exc:
+                yield await self._failed(chat, question, kind, exc, "".join(parts))
+                return
+            except (GeneratorExit, asyncio.CancelledError):
+                # Stopped by the user (closed or cancelled): keep what arrived, marked incomplete.
+                if parts:
+                    await self._chats.say(
+                        chat, kind, "".join(parts), question=index, complete=False, meta={"stopped": True}
+                    )
+                raise
+            text = "".join(parts).strip()
+            yield Done(await self._chats.say(chat, kind, text, question=index, dedupe=_dedupe(chat, kind)))
+
+    async def _prompt(self, chat: Chat, question: ChatQuestion, kind: MessageKind) -> Sequence[ChatMessage]:
+        if kind == MessageKind.HINT:
+            history = await self._history(chat)
+            return hint_messages(question.text, question.key_points, history, chat.language)
+        return model_answer_messages(question.text, question.key_points, chat.language)
+
+    async def _history(self, chat: Chat) -> list[ChatMessage]:
+        """The conversation so far as chat turns (the candidate's turns stay data in the prompt)."""
+        turns = [
+            ChatMessage("user" if m.role == MessageRole.CANDIDATE else "assistant", m.content)
+            for m in await self._chats.messages(chat)
+            if m.kind in _CONVERSATION and m.complete
+        ]
+        return turns[-HISTORY_TURNS:]
+
+    async def _failed(
+        self, chat: Chat, question: ChatQuestion, kind: MessageKind, exc: LLMError, arrived: str
+    ) -> Event:
+        """Offline before any text: the bank's stored text. Otherwise keep what arrived, incomplete."""
+        text = arrived or exc.partial
+        if isinstance(exc, LLMUnavailable) and not text:
+            stored = question.hint if kind == MessageKind.HINT else question.model_answer
+            message = await self._chats.say(
+                chat,
+                kind,
+                stored,
+                question=question.index,
+                dedupe=_dedupe(chat, kind),
+                meta={"offline": True},
+            )
+            return Done(message, offline=True)
+        partial = None
+        if text:
+            partial = await self._chats.say(chat, kind, text, question=question.index, complete=False)
+        return Failed(exc.code, partial)
+
+
+def _dedupe(chat: Chat, kind: MessageKind) -> str:
+    """One complete hint (or model answer) per question and attempt."""
+    return f"{kind}:{chat.attempt}:{chat.current}"

@@ -1,0 +1,74 @@
+"""A user's own chats and what is said in them, as the engine reads and writes them."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from onlyjobless.domain.chats import Chat, ChatStatus, Message, MessageKind, MessageRole, NewMessage
+from onlyjobless.domain.errors import Conflict
+from onlyjobless.storage.chats import ChatStore
+
+
+def _as_id(value: object) -> str:
+    """Ids are strings; anything else is simply an id that does not exist."""
+    return value if isinstance(value, str) else ""
+
+
+class Transcript:
+    """The chat store seen from the engine: every read names the owner."""
+
+    def __init__(self, store: ChatStore) -> None:
+        self.store = store
+
+    async def chat(self, user_id: uuid.UUID, chat_id: object) -> Chat:
+        """The user's chat, or NotFound (someone else's chat does not exist)."""
+        return await self.store.get_chat(str(user_id), _as_id(chat_id))
+
+    async def active_chat(self, user_id: uuid.UUID, chat_id: object) -> Chat:
+        """The user's chat while a question waits for its answer, or Conflict."""
+        chat = await self.chat(user_id, chat_id)
+        if chat.status != ChatStatus.ACTIVE or chat.current is None:
+            raise Conflict("chat_not_active")
+        return chat
+
+    async def messages(self, chat: Chat) -> list[Message]:
+        return await self.store.list_messages(chat.user_id, chat.id)
+
+    async def say(
+        self,
+        chat: Chat,
+        kind: MessageKind,
+        content: str,
+        *,
+        role: MessageRole = MessageRole.INTERVIEWER,
+        question: int | None = None,
+        dedupe: str | None = None,
+        complete: bool = True,
+        meta: dict[str, Any] | None = None,
+    ) -> Message:
+        """Append a message to the chat's current attempt (a repeated `dedupe` key adds nothing)."""
+        return await self.store.add_message(
+            chat.user_id,
+            chat.id,
+            NewMessage(
+                role=role,
+                kind=kind,
+                content=content,
+                complete=complete,
+                question_index=question,
+                attempt=chat.attempt,
+                meta=meta or {},
+                dedupe_key=dedupe,
+            ),
+        )
+
+    async def ask(self, chat: Chat, index: int) -> Message:
+        """The interviewer asks question `index` (once per attempt)."""
+        return await self.say(
+            chat,
+            MessageKind.QUESTION,
+            chat.questions[index].text,
+            dedupe=f"question:{chat.attempt}:{index}",
+            question=index,
+        )

@@ -1,0 +1,144 @@
+"""What the engine hands the edges: chat views, chat-list lines, report rows and stream events.
+
+Everything a screen or an API client shows is computed here once; the REST routes and the
+UI states only map these values to JSON or to display strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from onlyjobless.domain.chats import Chat, ChatStatus, Feedback, Message
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where the candidate is: question `position` of `total` in this attempt."""
+
+    position: int
+    total: int
+    answered: int
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One question of the evaluated round, as the report, its chart and the API show it."""
+
+    number: int  # 1, 2, … in the order the questions were asked
+    index: int  # the question's place in the chat
+    topic: str
+    text: str
+    score: int | None  # 0..10; None when it was not answered
+    mistake: bool
+    feedback: Feedback | None
+
+
+@dataclass(frozen=True)
+class ChatView:
+    """Everything a screen or an API client needs to show a chat."""
+
+    chat: Chat
+    messages: list[Message]
+    stale: bool  # its questions come from an older bank version than today's
+    progress: Progress
+    report: list[ReportRow]  # empty until the chat is evaluated
+
+    @property
+    def evaluation_due(self) -> bool:
+        return self.chat.status == ChatStatus.EVALUATING
+
+    @property
+    def has_mistakes(self) -> bool:
+        """A retry of the mistakes alone is possible."""
+        return any(q.mistakes for q in self.chat.questions)
+
+
+@dataclass(frozen=True)
+class ChatLine:
+    """One line of a user's chat list."""
+
+    id: str
+    title: str
+    vacancy: str
+    language: str
+    status: ChatStatus
+    stale: bool
+    created_at: datetime
+    overall_score: float | None
+
+
+@dataclass(frozen=True)
+class ChatList:
+    """A page of chat lines, newest first, and the cursor of the next page."""
+
+    items: list[ChatLine]
+    next_cursor: str | None
+
+
+def progress_of(chat: Chat) -> Progress:
+    total = len(chat.round)
+    answered = sum(1 for index in chat.round if chat.questions[index].used)
+    position = chat.round.index(chat.current) + 1 if chat.current is not None else total
+    return Progress(position=position, total=total, answered=answered)
+
+
+def report_of(chat: Chat) -> list[ReportRow]:
+    """The rows of the latest evaluation, in the order asked; none before the chat is finished."""
+    if chat.status != ChatStatus.FINISHED:
+        return []
+    rows = []
+    for number, index in enumerate(chat.round, start=1):
+        question = chat.questions[index]
+        rows.append(
+            ReportRow(
+                number=number,
+                index=index,
+                topic=question.topic,
+                text=question.text,
+                score=question.score,
+                mistake=question.mistakes,
+                feedback=question.feedback,
+            )
+        )
+    return rows
+
+
+def view_of(chat: Chat, messages: list[Message], stale: bool) -> ChatView:
+    return ChatView(chat, messages, stale, progress_of(chat), report_of(chat))
+
+
+# -- stream events --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Delta:
+    """A chunk of text as it arrives from the LLM."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Reset:
+    """The text shown so far is void (structured output is being retried)."""
+
+
+@dataclass(frozen=True)
+class Done:
+    """The stored result of a generation; an evaluation also brings the chat and its report."""
+
+    message: Message
+    offline: bool = False
+    chat: Chat | None = None
+    report: tuple[ReportRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class Failed:
+    """The generation failed (`code` is translatable); what arrived is stored, incomplete, if any."""
+
+    code: str
+    partial: Message | None = None
+
+
+Event = Delta | Reset | Done | Failed

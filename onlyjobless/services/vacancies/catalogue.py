@@ -1,0 +1,232 @@
+"""The vacancy catalogue: its model, loading the shipped file, lookup, and matching through the matcher.
+
+The catalogue is shipped data (``onlyjobless/data/vacancies.json``), validated when loaded so a
+broken file fails loudly at start. Non-IT titles ("sales manager", "повар") are refused with
+the three closest IT roles as suggestions.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from onlyjobless.services.vacancies.matcher import MAX_POSITION_LENGTH, Matcher, normalize
+
+DEFAULT_LANGUAGE = "en"
+CATALOGUE_PATH = Path(__file__).resolve().parent.parent.parent / "data" / "vacancies.json"
+FAMILIES = (
+    "backend",
+    "frontend",
+    "fullstack",
+    "mobile",
+    "devops",
+    "data",
+    "ml",
+    "qa",
+    "security",
+    "database",
+    "analysis",
+    "architecture",
+    "management",
+    "gamedev",
+    "embedded",
+    "erp",
+    "other",
+)
+# Shown when there is nothing to compare with (empty or oversized input).
+POPULAR_SLUGS = ("backend-python", "frontend", "qa-manual")
+
+
+@dataclass(frozen=True)
+class Vacancy:
+    """One IT role of the catalogue, with its names in every language."""
+
+    slug: str
+    family: str
+    titles: dict[str, str]
+    aliases: dict[str, tuple[str, ...]]
+    descriptions: dict[str, str]
+
+    def __hash__(self) -> int:
+        """By slug: the dict fields are not hashable, and the slug is the identity."""
+        return hash(self.slug)
+
+    def title(self, language: str) -> str:
+        """The title in ``language``, English when that language has none."""
+        return self.titles.get(language) or self.titles[DEFAULT_LANGUAGE]
+
+    def description(self, language: str) -> str:
+        """The description in ``language``, English when that language has none."""
+        return self.descriptions.get(language) or self.descriptions[DEFAULT_LANGUAGE]
+
+    def names(self) -> list[str]:
+        """Every title and alias, in every language."""
+        return [*self.titles.values(), *(a for group in self.aliases.values() for a in group)]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A role offered to the user; ``score`` is a 0-100 closeness."""
+
+    slug: str
+    title: str
+    score: float
+
+
+MatchReason = Literal["empty", "too_long", "not_it"]
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """A matched vacancy, or a refusal ``reason`` with the closest roles to offer instead."""
+
+    vacancy: Vacancy | None
+    suggestions: tuple[Suggestion, ...] = ()
+    reason: MatchReason | None = None
+
+
+# ---------------------------------------------------------------------------- the file
+
+
+def _non_blank(values: dict[str, str], what: str) -> dict[str, str]:
+    """English is the fallback language, so it must exist; no text may be blank."""
+    if DEFAULT_LANGUAGE not in values:
+        raise ValueError(f"{what} needs an {DEFAULT_LANGUAGE!r} entry")
+    if any(not v.strip() for v in values.values()):
+        raise ValueError(f"{what} must not be blank")
+    return values
+
+
+class _Record(BaseModel):
+    """The file shape of one vacancy."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    slug: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)
+    family: str
+    title: dict[str, str]
+    aliases: dict[str, list[str]]
+    description: dict[str, str]
+
+    @field_validator("family")
+    @classmethod
+    def _family(cls, value: str) -> str:
+        if value not in FAMILIES:
+            raise ValueError(f"unknown family {value!r}")
+        return value
+
+    @field_validator("title")
+    @classmethod
+    def _titles(cls, value: dict[str, str]) -> dict[str, str]:
+        return _non_blank(value, "title")
+
+    @field_validator("description")
+    @classmethod
+    def _descriptions(cls, value: dict[str, str]) -> dict[str, str]:
+        return _non_blank(value, "description")
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        if any(not normalize(a) for names in value.values() for a in names):
+            raise ValueError("aliases must contain words")
+        return value
+
+
+class _File(BaseModel):
+    """The whole catalogue file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    vacancies: list[_Record] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_slugs(self) -> _File:
+        slugs = [v.slug for v in self.vacancies]
+        duplicates = sorted({s for s in slugs if slugs.count(s) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate slugs: {', '.join(duplicates)}")
+        return self
+
+
+# ---------------------------------------------------------------------------- catalogue
+
+
+class Catalogue:
+    """All vacancies, their lookup by slug, the matcher and the autocompletion search."""
+
+    def __init__(self, vacancies: Sequence[Vacancy]) -> None:
+        self._vacancies = list(vacancies)
+        self._by_slug = {v.slug: v for v in self._vacancies}
+        popular = {slug: rank for rank, slug in enumerate(POPULAR_SLUGS)}
+        ranks = [popular.get(v.slug, len(popular) + i) for i, v in enumerate(self._vacancies)]
+        self._matcher = Matcher([v.names() for v in self._vacancies], ranks)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Catalogue:
+        """Read and validate a catalogue file (the shipped one by default)."""
+        raw = json.loads((path or CATALOGUE_PATH).read_text(encoding="utf-8"))
+        data = _File.model_validate(raw)
+        return cls(
+            [
+                Vacancy(
+                    slug=r.slug,
+                    family=r.family,
+                    titles=dict(r.title),
+                    aliases={lang: tuple(names) for lang, names in r.aliases.items()},
+                    descriptions=dict(r.description),
+                )
+                for r in data.vacancies
+            ]
+        )
+
+    def __len__(self) -> int:
+        return len(self._vacancies)
+
+    def get(self, slug: str) -> Vacancy | None:
+        """The vacancy with this slug, if any."""
+        return self._by_slug.get(slug)
+
+    def all(self) -> list[Vacancy]:
+        """Every vacancy, in catalogue order (most asked-for first)."""
+        return list(self._vacancies)
+
+    def match(self, text: str, language: str = DEFAULT_LANGUAGE) -> MatchResult:
+        """Map a typed job title to one vacancy, or refuse with the closest roles."""
+        stripped = text.strip()
+        if not stripped:
+            return MatchResult(None, self._suggest(self._popular(), language), "empty")
+        if len(stripped) > MAX_POSITION_LENGTH:
+            return MatchResult(None, self._suggest(self._popular(), language), "too_long")
+        scores = self._matcher.scores(stripped)
+        best = self._matcher.best(scores)
+        if best is not None:
+            return MatchResult(self._vacancies[best])
+        return MatchResult(None, self._suggest(self._matcher.closest(stripped, scores), language), "not_it")
+
+    def search(self, query: str, language: str = DEFAULT_LANGUAGE, limit: int = 8) -> list[Suggestion]:
+        """Roles for a partly typed title: every word must match a name's word or its start."""
+        return list(self._suggest(self._matcher.search(query, limit), language))
+
+    def _popular(self) -> list[tuple[int, float]]:
+        return [(i, 0.0) for i in self._matcher.popular()]
+
+    def _suggest(self, found: list[tuple[int, float]], language: str) -> tuple[Suggestion, ...]:
+        """Display-ready suggestions with their titles in the user's language."""
+        suggestions = []
+        for i, score in found:
+            vacancy = self._vacancies[i]
+            suggestions.append(Suggestion(vacancy.slug, vacancy.title(language), round(min(score, 100.0), 1)))
+        return tuple(suggestions)
+
+
+@cache
+def get_catalogue() -> Catalogue:
+    """The shipped catalogue, loaded once per process."""
+    return Catalogue.load()

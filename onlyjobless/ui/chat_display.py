@@ -1,0 +1,72 @@
+"""Display values of the interview screen, mapped from the engine's views in the user's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from onlyjobless.domain.chats import Message
+from onlyjobless.services.interviews import ReportRow
+
+
+@dataclass
+class UiMessage:
+    """One chat bubble."""
+
+    id: str
+    role: str
+    kind: str
+    label: str
+    content: str
+    complete: bool
+    offline: bool
+    current: bool
+
+
+@dataclass
+class ReportItem:
+    """One row of the evaluation report."""
+
+    number: int
+    topic: str
+    text: str
+    score: int
+    score_label: str
+    good: str
+    missing: str
+    strong: str
+    mistake: bool
+
+
+def label(t: dict[str, str], message: Message) -> str:
+    """Who wrote it, or what it is ("Hint", "Model answer", ...)."""
+    return t.get(f"message.{message.kind}", message.kind)
+
+
+def bubble(message: Message, t: dict[str, str], current: bool = False) -> UiMessage:
+    return UiMessage(
+        id=message.id,
+        role=str(message.role),
+        kind=str(message.kind),
+        label=label(t, message),
+        content=message.content,
+        complete=message.complete,
+        offline=bool(message.meta.get("offline")),
+        current=current,
+    )
+
+
+def report_items(report: list[ReportRow], t: dict[str, str]) -> list[ReportItem]:
+    return [
+        ReportItem(
+            number=row.number,
+            topic=row.topic,
+            text=row.text,
+            score=row.score or 0,
+            score_label=t["evaluation.not_answered"] if row.score is None else f"{row.score}/10",
+            good=row.feedback.good if row.feedback else "",
+            missing=row.feedback.missing if row.feedback else "",
+            strong=row.feedback.strong_answer if row.feedback else "",
+            mistake=row.mistake,
+        )
+        for row in report
+    ]

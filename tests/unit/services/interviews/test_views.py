@@ -1,0 +1,65 @@
+"""The values the engine computes once for both edges: progress, report rows, chat views."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from onlyjobless.domain.chats import Chat, ChatQuestion, ChatStatus, Feedback
+from onlyjobless.services.interviews.views import progress_of, report_of, view_of
+
+NOW = datetime(2026, 1, 5, tzinfo=UTC)
+
+
+def _chat(**changes: object) -> Chat:
+    questions = [
+        ChatQuestion(index=i, topic=f"t{i}", text=f"q{i}", key_points=["a"], hint="h", model_answer="m")
+        for i in range(4)
+    ]
+    fields: dict[str, object] = {
+        "id": "c1",
+        "user_id": "u1",
+        "title": "DevOps",
+        "vacancy": "devops",
+        "language": "en",
+        "bank_version": 1,
+        "questions": questions,
+        "round": [0, 1, 2, 3],
+        "current": 0,
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
+    return Chat.model_validate(fields | changes)
+
+
+def test_progress_counts_the_round_of_this_attempt() -> None:
+    chat = _chat(round=[1, 3], current=3)
+    chat.questions[1].used = True
+    assert progress_of(chat).__dict__ == {"position": 2, "total": 2, "answered": 1}
+    done = _chat(round=[1, 3], current=None)
+    assert progress_of(done).position == 2
+
+
+def test_no_report_before_the_evaluation() -> None:
+    assert report_of(_chat(status=ChatStatus.EVALUATING, current=None)) == []
+
+
+def test_report_rows_follow_the_round_numbered_from_one() -> None:
+    chat = _chat(status=ChatStatus.FINISHED, current=None, round=[1, 3])
+    chat.questions[1].score, chat.questions[1].mistakes = 10, False
+    chat.questions[1].feedback = Feedback(good="g", missing="", strong_answer="s")
+    chat.questions[3].mistakes = True  # not answered: no score
+    rows = report_of(chat)
+    assert [(r.number, r.index, r.topic, r.score, r.mistake) for r in rows] == [
+        (1, 1, "t1", 10, False),
+        (2, 3, "t3", None, True),
+    ]
+    assert rows[0].feedback is not None and rows[0].feedback.good == "g" and rows[1].feedback is None
+
+
+def test_a_view_says_what_is_due_and_whether_mistakes_can_be_retried() -> None:
+    evaluating = view_of(_chat(status=ChatStatus.EVALUATING, current=None), [], stale=True)
+    assert evaluating.evaluation_due and evaluating.stale and not evaluating.has_mistakes
+    finished = _chat(status=ChatStatus.FINISHED, current=None)
+    finished.questions[2].mistakes = True
+    view = view_of(finished, [], stale=False)
+    assert not view.evaluation_due and view.has_mistakes and len(view.report) == 4
