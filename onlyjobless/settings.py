@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_SECRET_BYTES = 32
@@ -64,6 +64,12 @@ class Settings(BaseSettings):
         if len(value.encode()) < MIN_SECRET_BYTES or value.lower() in _WEAK_SECRETS:
             raise ValueError(f"JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes of random data")
         return self
+
+    @field_validator("llm_base_url", "llm_model", "llm_api_key", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """`LLM_API_KEY=` (as compose writes an unset variable) means no key, not an empty one."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
     def _openai_needs_a_model(self) -> Settings:

@@ -165,10 +165,10 @@ class OpenAILLM(ChatBackend[openai.AsyncOpenAI]):
             max_tokens=max_tokens,
         )
         self.base_url = base_url
-        self._api_key = api_key
+        self._api_key = api_key if api_key is not None and api_key.get_secret_value() else None
         # Without a key, no Authorization header at all (local servers need none).
         self._headers: dict[str, str | openai.Omit] = (
-            {} if api_key is not None else {"Authorization": openai.Omit()}
+            {} if self._api_key is not None else {"Authorization": openai.Omit()}
         )
 
     def __repr__(self) -> str:

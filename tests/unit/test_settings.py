@@ -77,3 +77,11 @@ def test_openai_backend_needs_a_model_and_backends_are_checked(tmp_path: Path) -
         Settings(DATA_DIR=tmp_path, LLM_BACKEND="openai", OLLAMA_MODEL="mistral")
     with pytest.raises(ValidationError):
         Settings(DATA_DIR=tmp_path, LLM_BACKEND="vllm")
+
+
+def test_empty_llm_variables_count_as_unset(tmp_path: Path) -> None:
+    settings = Settings(DATA_DIR=tmp_path, LLM_BASE_URL="", LLM_MODEL=" ", LLM_API_KEY="")
+    assert (settings.llm_base_url, settings.llm_model, settings.llm_api_key) == (None, None, None)
+    assert (settings.llm_url, settings.llm_model_name) == ("http://localhost:11434", "mistral")
+    with pytest.raises(ValidationError, match="LLM_MODEL"):
+        Settings(DATA_DIR=tmp_path, LLM_BACKEND="openai", LLM_MODEL="")

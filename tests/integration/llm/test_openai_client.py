@@ -357,10 +357,11 @@ async def test_without_a_key_no_authorization_header_is_sent(
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-from-the-environment")  # never picked up
     fake_openai.set_api_key(None)  # a local server that needs no key
-    async with _make(fake_openai.url, key=None) as llm:
-        assert await llm.is_available() is True
-        assert "".join(await _collect(llm)).startswith("This is a scripted reply")
-    assert [r.headers.get("authorization") for r in fake_openai.requests] == [None, None]
+    for key in (None, ""):
+        async with _make(fake_openai.url, key=key) as llm:
+            assert await llm.is_available() is True
+            assert "".join(await _collect(llm)).startswith("This is a scripted reply")
+    assert [r.headers.get("authorization") for r in fake_openai.requests] == [None] * 4
 
 
 async def test_the_api_key_is_never_logged_or_shown(
