@@ -7,7 +7,7 @@ import reflex as rx
 
 from onlyjobless.api.app import create_api
 from onlyjobless.services.hub import get_services
-from onlyjobless.ui import routes
+from onlyjobless.ui import bridge, routes
 from onlyjobless.ui.auth import AuthFormState, login_page, register_page
 from onlyjobless.ui.interview_page import interview_page
 from onlyjobless.ui.interview_state import InterviewState
@@ -18,7 +18,10 @@ from onlyjobless.ui.sidebar import SidebarState
 
 app = rx.App(
     api_transformer=create_api(),
-    head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
+    head_components=[
+        rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
+        bridge.script(),
+    ],
 )
 
 
