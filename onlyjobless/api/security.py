@@ -158,8 +158,10 @@ class HeaderPolicy:
         if self._headers and stamp == self._stamp:
             return self._headers
         hashes = inline_script_hashes(self.pages) if stamp is not None and self.pages else []
+        # Upgrading requests only where HTTPS is certain: over plain HTTP it would break every fetch.
+        upgrade = self.hsts and urlsplit(self.public_url).scheme == "https"
         values = {
-            "content-security-policy": content_security_policy(self.public_url, hashes, secure=self.hsts),
+            "content-security-policy": content_security_policy(self.public_url, hashes, secure=upgrade),
             "x-frame-options": "DENY",
             "x-content-type-options": "nosniff",
             # Not no-referrer: with it a same-origin fetch POST says "Origin: null", and the

@@ -22,11 +22,11 @@ EVERY_RESPONSE = {
 }
 
 
-def _client(services: Services, settings: Settings) -> httpx.AsyncClient:
-    policy = HeaderPolicy.from_settings(settings, public_url=PUBLIC_URL)
+def _client(services: Services, settings: Settings, public_url: str = PUBLIC_URL) -> httpx.AsyncClient:
+    policy = HeaderPolicy.from_settings(settings, public_url=public_url)
     app = SecurityHeaders(create_api(services), policy)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    return httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL)
+    return httpx.AsyncClient(transport=transport, base_url=public_url)
 
 
 @pytest.fixture
@@ -133,10 +133,12 @@ async def test_public_documents_carry_the_headers_and_may_be_cached(secured: htt
 @pytest.mark.parametrize("secure", [True, False])
 async def test_hsts_only_with_secure_cookies(services: Services, settings: Settings, secure: bool) -> None:
     chosen = settings.model_copy(update={"cookie_secure": secure})
-    async with _client(services, chosen) as client:
+    async with _client(services, chosen, "https://jobs.example.org") as client:
         responses = [await client.get("/api/health"), await client.get("/docs"), await client.get("/nowhere")]
 
     for response in responses:
         hsts = response.headers.get("strict-transport-security")
         assert (hsts == "max-age=31536000; includeSubDomains") if secure else (hsts is None)
-        assert ("upgrade-insecure-requests" in response.headers["content-security-policy"]) is secure
+        policy = response.headers["content-security-policy"]
+        assert ("upgrade-insecure-requests" in policy) is secure
+        assert "connect-src 'self' https://jobs.example.org wss://jobs.example.org" in policy

@@ -73,12 +73,16 @@ def test_the_websocket_follows_the_public_url_scheme() -> None:
 def test_hsts_follows_cookie_secure(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COOKIE_SECURE", "true")
     secure = dict(HeaderPolicy.from_settings(Settings(), "https://jobs.example.org").headers())
+    secure_over_http = dict(HeaderPolicy.from_settings(Settings(), "http://127.0.0.1:3000").headers())
     monkeypatch.setenv("COOKIE_SECURE", "false")
-    plain = dict(HeaderPolicy.from_settings(Settings(), "http://127.0.0.1:3000").headers())
+    plain = dict(HeaderPolicy.from_settings(Settings(), "https://jobs.example.org").headers())
 
     assert secure[b"strict-transport-security"].startswith(b"max-age=31536000")
+    assert b"strict-transport-security" in secure_over_http
     assert b"strict-transport-security" not in plain
     assert b"upgrade-insecure-requests" in secure[b"content-security-policy"]
+    # Requests are upgraded only when the public address is HTTPS: over HTTP every fetch would break.
+    assert b"upgrade-insecure-requests" not in secure_over_http[b"content-security-policy"]
     assert b"upgrade-insecure-requests" not in plain[b"content-security-policy"]
 
 
