@@ -9,9 +9,9 @@ import reflex as rx
 from onlyjobless import i18n
 from onlyjobless.domain.errors import ServiceError
 from onlyjobless.services.hub import get_services
-from onlyjobless.ui import routes
+from onlyjobless.ui import bridge, routes
 from onlyjobless.ui.components import error_callout, field, language_select, tr
-from onlyjobless.ui.session import SessionState, session_script
+from onlyjobless.ui.session import SessionState
 
 
 class AuthFormState(SessionState):
@@ -38,7 +38,7 @@ class AuthFormState(SessionState):
         except ServiceError as exc:
             self._fail(exc)
             return
-        yield rx.call_script(session_script(ticket))
+        yield bridge.open_session(ticket)
 
     @rx.event
     async def register(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
@@ -54,7 +54,7 @@ class AuthFormState(SessionState):
             self._fail(exc)
             return
         self._set_language(user.preferred_language)
-        yield rx.call_script(session_script(ticket))
+        yield bridge.open_session(ticket)
 
     @rx.event
     def clear_error(self) -> None:
@@ -78,6 +78,7 @@ def _card(title_key: str, form: rx.Component, switch_key: str, switch_to: str) -
                 error_callout(AuthFormState.error),
                 form,
                 rx.link(tr(switch_key), href=switch_to, size="2", data_testid="auth-switch"),
+                bridge.session_element(),
                 spacing="3",
                 width="100%",
             ),

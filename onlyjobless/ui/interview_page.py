@@ -7,36 +7,16 @@ from typing import Any
 import reflex as rx
 
 from onlyjobless.settings import MAX_ANSWER_LENGTH
+from onlyjobless.ui import bridge
 from onlyjobless.ui.chat_display import UiMessage
 from onlyjobless.ui.components import error_callout, tr
 from onlyjobless.ui.interview_state import InterviewState
 from onlyjobless.ui.layout import shell
-from onlyjobless.ui.live import APPEND_SCRIPT, Live
+from onlyjobless.ui.live import Live
 from onlyjobless.ui.markdown import safe_markdown
 
-COUNTER_SCRIPT = """
-(function () {
-  function bind() {
-    var box = document.getElementById('answer');
-    var out = document.getElementById('answer-count');
-    if (!box || !out || box.dataset.counted) { return; }
-    box.dataset.counted = '1';
-    var update = function () {
-      var n = box.value.length, max = box.maxLength;
-      out.textContent = n >= max - 500 ? (n + ' / ' + max) : '';
-    };
-    box.addEventListener('input', update);
-    box.addEventListener('keydown', function (e) {
-      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-        e.preventDefault();
-        if (box.form) { box.form.requestSubmit(); }
-      }
-    });
-  }
-  new MutationObserver(bind).observe(document.body, {childList: true, subtree: true});
-  bind();
-})();
-"""
+# The length counter near the limit, and Enter to send (Shift+Enter breaks the line).
+ANSWER_BOX_SCRIPT = "/js/answer-box.js"
 
 
 def _bubble(message: UiMessage) -> rx.Component:
@@ -271,8 +251,8 @@ def _chat_body() -> rx.Component:
         error_callout(InterviewState.error, "chat-error"),
         _report(),
         rx.cond(InterviewState.status != "finished", _composer()),
-        rx.script(COUNTER_SCRIPT),
-        rx.script(APPEND_SCRIPT),
+        rx.script(src=ANSWER_BOX_SCRIPT),
+        bridge.live_feed_element(),
         width="100%",
         spacing="4",
     )
