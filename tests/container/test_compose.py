@@ -96,6 +96,7 @@ def test_two_identical_replicas_share_state_through_redis_and_wait_for_migration
     assert env["TRUST_PROXY_HEADERS"] == "true" and env["PUBLIC_URL"] == "http://localhost"
     assert app1["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
     assert services["migrate"]["command"] == ["python", "-m", "onlyjobless", "migrate"]
+    assert services["migrate"]["environment"] == env and services["migrate"]["image"] == app1["image"]
     assert services["migrate"]["depends_on"] == {"postgres": {"condition": "service_healthy"}}
     assert services["proxy"]["depends_on"] == {
         "app1": {"condition": "service_healthy"},
