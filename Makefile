@@ -59,6 +59,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff format --check onlyjobless tests alembic rxconfig.py $(wildcard benchmarks)
 	$(BIN)/hadolint Dockerfile deploy/base.Dockerfile
 	$(BIN)/actionlint
+	$(BIN)/shellcheck deploy/*.sh .ci/run
 
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy onlyjobless
