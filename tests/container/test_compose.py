@@ -117,6 +117,7 @@ def test_files_the_services_mount_are_in_the_repository(project: Path, config: d
     template = (ROOT / "deploy" / "nginx" / "onlyjobless.conf.template").read_text()
     assert "server app1:3000" in template and "server app2:3000" in template
     assert "proxy_set_header Upgrade $http_upgrade;" in template
+    assert "proxy_set_header Host $http_host;" in template  # with the port, or redirects lose it
 
 
 def test_a_missing_secret_is_refused_by_name(tmp_path: Path) -> None:
