@@ -27,8 +27,8 @@ class Calibration:
     """The same two ends for the answer's closeness to the stored model answer."""
     coverage_weight: float = 0.7
     """Share of the score from key-point coverage; the rest is closeness to the model answer."""
-    explanations_per_point: int = 3
-    """How many of the model answer's sentences (the nearest) may stand in for each key point."""
+    explanation_margin: float = 0.02
+    """A model-answer sentence stands in for the key points it is nearest to, within this cosine margin."""
     covered_at: float = 0.5
     """A key point whose degree of coverage reaches this is listed as covered."""
     echo_similarity: float = 0.96

@@ -143,8 +143,9 @@ class SemanticScorer:
         return Evidence(verdict, tuple(float(g) for g in gains), float(closeness[0]))
 
     def _point_gains(self, references: Vectors, count: int, spans: Vectors, question_vec: Vectors) -> Vectors:
-        """Each key point's gain: its own, or that of one of the model answer's sentences that explain it
-        best (an answer in other words than the key point's often matches the fuller explanation)."""
+        """Each key point's gain: its own, or that of a model-answer sentence explaining it (an answer in
+        other words than the key point's often matches the fuller explanation). A sentence explains the
+        key points it is nearest to, within a margin, so one sentence does not stand for all of them."""
         if count == 0:
             return np.zeros(0, dtype=np.float32)
         gains = gain((references @ spans.T).max(axis=1), references @ question_vec)
@@ -152,17 +153,19 @@ class SemanticScorer:
         own = gains[:count]
         if not len(explained):
             return own
-        nearest = np.argsort(-(points @ explained.T), axis=1)[:, : self.calibration.explanations_per_point]
-        best: Vectors = np.maximum(own, gains[count:][nearest].max(axis=1))
+        closeness = points @ explained.T
+        explains = closeness >= closeness.max(axis=0) - self.calibration.explanation_margin
+        borrowed = np.where(explains, gains[count:][np.newaxis, :], -np.inf).max(axis=1)
+        best: Vectors = np.maximum(own, borrowed)
         return best
 
     def _echoes(self, part: str, similarity: float, question: str, words_of: Lexicon) -> bool:
-        """A sentence that says nothing the question did not: nearly the same meaning, or its words."""
+        """A sentence that says nothing the question did not: nearly the same meaning, its words, or none."""
         if similarity >= self.calibration.echo_similarity:
             return True
         ignored = words_of.function_words | words_of.meta_words
         said, asked = content_words(part, ignored), content_words(question, ignored)
-        return share_from(said, asked) >= self.calibration.echo_overlap
+        return not said or share_from(said, asked) >= self.calibration.echo_overlap
 
     def _verdict(self, answer: str, kept: list[str], words_of: Lexicon) -> Verdict:
         calibration = self.calibration
