@@ -22,8 +22,10 @@ import numpy as np
 from benchmarks.offline_scorer import INTENDED, spearman
 from benchmarks.sets import DATA_DIR, load_items
 from onlyjobless.semantic.calibration import Calibration, stored
+from onlyjobless.semantic.embedder import E5Embedder
 from onlyjobless.semantic.scorer import Evidence, Question, SemanticScorer, grade
 
+MARGINS = (0.0, 0.02, 0.04, 0.06)
 MIN_WIDTH = 0.2  # no ramp steeper than this: a step would make the score jump on noise
 ANCHORS = {"strong": 9.0, "paraphrase": 9.0, "partial": 5.0, "wrong": 2.5, "gibberish": 0.0}
 
@@ -130,7 +132,8 @@ class Grid:
 KINDS = ("strong", "paraphrase", "partial", "wrong", "gibberish")
 
 
-def search(cases: list[Case], base: Calibration) -> Calibration:
+def search(cases: list[Case], base: Calibration) -> tuple[Calibration, float]:
+    """The best ramps for evidence measured with `base`, and the objective they reach."""
     grid = Grid(cases)
     steps = np.round(np.arange(-0.1, 0.75, 0.05), 2)
     best, best_value = base, grid.objective(base)
@@ -152,7 +155,23 @@ def search(cases: list[Case], base: Calibration) -> Calibration:
                 value = grid.objective(candidate)
                 if value > best_value:
                     best, best_value = candidate, value
-    return best
+    return best, best_value
+
+
+def fit(base: Calibration) -> tuple[Calibration, list[Case]]:
+    """Ramps and explanation margin together: evidence is measured again for each margin (the
+    embeddings come from the cache), ramps are searched for each, the best objective wins."""
+    embedder = E5Embedder(cache_size=200_000)
+    best: tuple[float, Calibration, list[Case]] | None = None
+    for margin in MARGINS:
+        measured_with = replace(base, explanation_margin=margin)
+        cases = measure(SemanticScorer(embedder=embedder, calibration=measured_with))
+        fitted, value = search(cases, measured_with)
+        print(f"margin {margin}: objective {value:.3f}", flush=True)
+        if best is None or value > best[0]:
+            best = (value, fitted, cases)
+    assert best is not None
+    return best[1], best[2]
 
 
 def summary(table: dict[tuple[str, str], dict[str, float]]) -> None:
@@ -169,9 +188,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="store the fitted calibration")
     args = parser.parse_args()
-    base = stored()
-    cases = measure(SemanticScorer(calibration=base))
-    fitted = search(cases, base)
+    fitted, cases = fit(stored())
     print("fitted:", fitted)
     summary(scores(cases, fitted))
     if args.write:
