@@ -1,28 +1,36 @@
-"""Interface strings per language; a language is one JSON file in this folder."""
+"""Languages: the one list of supported languages and each one's interface strings.
+
+Every language's texts (interface, prompts, word lists) are data in onlyjobless/data/lang/<code>/,
+loaded and validated by `catalog`; a language is one folder there.
+"""
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from onlyjobless.domain.errors import ServiceError
+from onlyjobless.i18n.catalog import DEFAULT_LANGUAGE, codes, derived, every
+from onlyjobless.i18n.models import UiStrings
 
-DEFAULT_LANGUAGE = "en"
-_FOLDER = Path(__file__).resolve().parent
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "error_message",
+    "languages",
+    "pick_language",
+    "resolve",
+    "strings",
+    "translate",
+]
 
 
-@lru_cache(maxsize=1)
+@derived
 def _catalogues() -> dict[str, dict[str, str]]:
-    return {
-        path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(_FOLDER.glob("*.json"))
-    }
+    return {code: ui.root for code, ui in every(UiStrings).items()}
 
 
 def languages() -> dict[str, str]:
-    """Supported language codes and each one's own name."""
-    return {code: strings["language.name"] for code, strings in _catalogues().items()}
+    """The supported languages (the folders of data/lang), code to the language's own name."""
+    return {code: _catalogues()[code]["language.name"] for code in codes()}
 
 
 def resolve(language: object) -> str:

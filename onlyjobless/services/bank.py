@@ -9,10 +9,11 @@ from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 
+from onlyjobless import i18n
 from onlyjobless.domain.clock import utcnow
 from onlyjobless.domain.errors import NotFound, Unavailable
 from onlyjobless.domain.questions import BankQuestion, QuestionSet
-from onlyjobless.llm import LLM, SUPPORTED_LANGUAGES, LLMError, bank_generation_messages
+from onlyjobless.llm import LLM, LLMError, bank_generation_messages
 from onlyjobless.services.curated import CuratedBank
 from onlyjobless.services.vacancies import Catalogue
 from onlyjobless.storage.bank import BankSnapshot, BankStore
@@ -167,7 +168,7 @@ class QuestionBank:
         """Regenerate every bank in use (or the ones named), one after another."""
         targets = await self.in_use()
         if slug is not None or language is not None:
-            languages = [language] if language else sorted(SUPPORTED_LANGUAGES)
+            languages = [language] if language else list(i18n.languages())
             slugs = [slug] if slug else sorted({s for s, _ in targets})
             targets = [(s, lang) for s in slugs for lang in languages]
         return [await self.regenerate(s, lang) for s, lang in targets]

@@ -1,7 +1,8 @@
 """The layers of the package, read from the imports of every module (function-level ones too).
 
-domain at the bottom; storage, llm and semantic above it; services above them; api and ui at
-the edges, both over the services and neither over the other.
+domain at the bottom, i18n (the languages and their data) just above it; storage, llm and
+semantic above them; services above those; api and ui at the edges, both over the services and
+neither over the other.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ EDGE_FRAMEWORKS = {"fastapi", "starlette", "reflex"}
 # What each layer must not import: layers of the package, or third-party top-level packages.
 FORBIDDEN: dict[str, set[str]] = {
     "domain": {"storage", "llm", "semantic", "services", "api", "ui", "i18n", "settings", *EDGE_FRAMEWORKS},
+    "i18n": {"storage", "llm", "semantic", "services", "api", "ui", "settings", *EDGE_FRAMEWORKS},
     "storage": {"services", "api", "ui", "llm", "semantic", *EDGE_FRAMEWORKS},
     "llm": {"services", "api", "ui", "storage", "semantic", *EDGE_FRAMEWORKS},
     "semantic": {"services", "api", "ui", "storage", "llm", *EDGE_FRAMEWORKS},
@@ -78,7 +80,7 @@ def _modules() -> list[tuple[str, Path]]:
 
 def test_every_layer_is_walked() -> None:
     layers = {layer_of(module) for module, _ in _modules()}
-    assert {"domain", "storage", "llm", "services", "api", "ui"} <= layers
+    assert {"domain", "i18n", "storage", "llm", "services", "api", "ui"} <= layers
 
 
 @pytest.mark.parametrize(("module", "path"), _modules(), ids=[m for m, _ in _modules()])

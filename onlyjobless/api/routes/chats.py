@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, status
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from onlyjobless.api.deps import IdentityDep, ServicesDep
 from onlyjobless.api.schemas import (
@@ -18,8 +19,8 @@ from onlyjobless.api.schemas import (
     RetryIn,
     StartIn,
 )
-from onlyjobless.api.sse import stream_events
-from onlyjobless.services.interviews import Done
+from onlyjobless.api.sse import relay
+from onlyjobless.services.interviews import Done, Event
 
 router = APIRouter(tags=["interviews"])
 
@@ -87,22 +88,41 @@ def _evaluation_body(done: Done) -> dict[str, Any]:
     return body
 
 
-@router.post("/chats/{chat_id}/hint", response_class=StreamingResponse)
-async def hint(chat_id: str, who: IdentityDep, svc: ServicesDep) -> StreamingResponse:
-    events = await svc.interviews.hint(who.user.id, chat_id)
-    return stream_events(events, who.user.preferred_language, _message_body)
+# The generation begins in a dependency: a refusal before its first event is a plain JSON error.
+async def _hint(chat_id: str, who: IdentityDep, svc: ServicesDep) -> AsyncIterator[Event]:
+    return await svc.interviews.hint(who.user.id, chat_id)
 
 
-@router.post("/chats/{chat_id}/model-answer", response_class=StreamingResponse)
-async def model_answer(chat_id: str, who: IdentityDep, svc: ServicesDep) -> StreamingResponse:
-    events = await svc.interviews.model_answer(who.user.id, chat_id)
-    return stream_events(events, who.user.preferred_language, _message_body)
+async def _model_answer(chat_id: str, who: IdentityDep, svc: ServicesDep) -> AsyncIterator[Event]:
+    return await svc.interviews.model_answer(who.user.id, chat_id)
 
 
-@router.post("/chats/{chat_id}/finish", response_class=StreamingResponse)
-async def finish(chat_id: str, who: IdentityDep, svc: ServicesDep) -> StreamingResponse:
-    events = await svc.interviews.finish(who.user.id, chat_id)
-    return stream_events(events, who.user.preferred_language, _evaluation_body)
+async def _finish(chat_id: str, who: IdentityDep, svc: ServicesDep) -> AsyncIterator[Event]:
+    return await svc.interviews.finish(who.user.id, chat_id)
+
+
+@router.post("/chats/{chat_id}/hint", response_class=EventSourceResponse)
+async def hint(
+    events: Annotated[AsyncIterator[Event], Depends(_hint)], who: IdentityDep
+) -> AsyncIterator[ServerSentEvent]:
+    async for event in relay(events, who.user.preferred_language, _message_body):
+        yield event
+
+
+@router.post("/chats/{chat_id}/model-answer", response_class=EventSourceResponse)
+async def model_answer(
+    events: Annotated[AsyncIterator[Event], Depends(_model_answer)], who: IdentityDep
+) -> AsyncIterator[ServerSentEvent]:
+    async for event in relay(events, who.user.preferred_language, _message_body):
+        yield event
+
+
+@router.post("/chats/{chat_id}/finish", response_class=EventSourceResponse)
+async def finish(
+    events: Annotated[AsyncIterator[Event], Depends(_finish)], who: IdentityDep
+) -> AsyncIterator[ServerSentEvent]:
+    async for event in relay(events, who.user.preferred_language, _evaluation_body):
+        yield event
 
 
 @router.post("/chats/{chat_id}/retry", response_model=ChatOut)

@@ -14,6 +14,8 @@ from typing import Any
 
 from onlyjobless import i18n
 from onlyjobless.domain.chats import Chat, ChatQuestion, ChatStatus, Feedback, MessageKind
+from onlyjobless.i18n import catalog
+from onlyjobless.i18n.models import EstimateWords
 from onlyjobless.llm import (
     LLM,
     Evaluation,
@@ -34,16 +36,19 @@ from onlyjobless.storage.chats import RevisionConflict
 # -- the offline estimate -----------------------------------------------------------------
 
 _WORD = re.compile(r"[\w#+.]+", re.UNICODE)
-_STOP = {
-    "the", "and", "for", "with", "that", "this", "from", "into", "when", "what", "which", "are", "its",
-    "как", "что", "для", "это", "или", "при", "его", "она", "они", "если", "чтобы", "также", "между",
-}  # fmt: skip
+
+
+@catalog.derived
+def _stop_words() -> frozenset[str]:
+    """Every language's (an answer's words are compared whatever its language)."""
+    return frozenset(w for words in catalog.every(EstimateWords).values() for w in words.stop_words)
 
 
 def _stems(text: str) -> set[str]:
     """Crude language-neutral stems: lower-cased words of 3+ letters cut to 5 characters."""
+    stop = _stop_words()
     words = (w.lower().strip(".") for w in _WORD.findall(text))
-    return {w[:5] for w in words if len(w) >= 3 and w not in _STOP}
+    return {w[:5] for w in words if len(w) >= 3 and w not in stop}
 
 
 def word_count(text: str) -> int:

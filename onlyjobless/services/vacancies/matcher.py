@@ -1,8 +1,9 @@
 """The matcher: normalised word tokens, an inverted index with typo tolerance, and scoring.
 
-Case, punctuation, word order, seniority words, typos and both languages are tolerated; a
+Case, punctuation, word order, seniority words, typos and every language are tolerated; a
 typed title is scored against every name (title or alias) of the numbered entries it is
-built from, and the matcher knows nothing else about them.
+built from, and the matcher knows nothing else about them. Its word lists are each language's
+data (data/lang/<code>/matcher.json), used together: a title may be typed in any language.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from onlyjobless.i18n import catalog
+from onlyjobless.i18n.models import MatcherWords
+
 MAX_POSITION_LENGTH = 200
 MATCH_THRESHOLD = 78.0
 SUGGESTION_COUNT = 3
@@ -26,79 +30,71 @@ _SPELLING_CUTOFF = 60.0  # below this, spelling likeness of whole titles is nois
 
 # ---------------------------------------------------------------------------- words
 
-# fmt: off
-_TRANSLIT = str.maketrans({
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z", "и": "i",
-    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s",
-    "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
-    "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
-})
-# fmt: on
-_CYRILLIC = re.compile(r"[а-я]")
+
+@dataclass(frozen=True)
+class _Words:
+    """Every language's word lists as one vocabulary (a typed title may be in any language).
+
+    Words written in a language with a transliteration are also listed in their Latin spelling,
+    which users type too.
+    """
+
+    seniority: frozenset[str]
+    leadership: frozenset[str]
+    fillers: frozenset[str]
+    filler_list: tuple[str, ...]
+    stop_words: frozenset[str]
+    weak: frozenset[str]
+    veto: frozenset[str]
+    translit: dict[int, str]
+    translit_letters: re.Pattern[str] | None
+    folding: tuple[tuple[str, str], ...]
+    symbols: tuple[tuple[re.Pattern[str], str], ...]
 
 
-def _with_translit(words: str) -> frozenset[str]:
-    """Word sets list Russian once; the Latin spelling users also type is derived."""
-    out = set(words.split())
-    out.update(w.translate(_TRANSLIT) for w in list(out) if _CYRILLIC.search(w))
-    return frozenset(out)
+@catalog.derived
+def _words() -> _Words:
+    data = catalog.every(MatcherWords).values()
+    translit = {ord(k): v for words in data for k, v in words.transliteration.items()}
+    letters = "".join(sorted(chr(code) for code in translit))
+    pattern = re.compile(f"[{re.escape(letters)}]") if letters else None
+
+    def listed(field: str) -> frozenset[str]:
+        out: set[str] = set()
+        for words in data:
+            table = str.maketrans(words.transliteration)
+            for word in getattr(words, field):
+                out.add(word)
+                if words.transliteration and any(ch in words.transliteration for ch in word):
+                    out.add(word.translate(table))
+        return frozenset(out)
+
+    fillers = listed("fillers")
+    return _Words(
+        seniority=listed("seniority"),
+        leadership=listed("leadership"),
+        fillers=fillers,
+        filler_list=tuple(sorted(fillers)),
+        stop_words=listed("stop_words"),
+        weak=listed("weak") | listed("leadership"),
+        veto=listed("veto"),
+        translit=translit,
+        translit_letters=pattern,
+        folding=tuple((k, v) for words in data for k, v in words.folding.items()),
+        symbols=tuple((re.compile(p), r) for words in data for p, r in words.symbols),
+    )
 
 
-# Seniority and level: always dropped, a junior and a senior take the same interview.
-_SENIORITY = _with_translit("""
-    junior jr jun middle mid senior sr principal staff intern interns internship trainee entry
-    level grade джун джуниор джуна мидл миддл мид сеньор синьор сеньер синьер сениор синиор
-    старший младший ведущий стажер стажерка стажировка начинающий опытный уровня
-""")
-# Leadership words: dropped in one reading ("Lead Python Developer") and kept in the
-# other ("Team Lead"); the better reading wins.
-_LEADERSHIP = _with_translit("lead leader head chief лид главный")
-# Role nouns that say nothing about which role: ignored when matching.
-_FILLERS = _with_translit("""
-    developer developers dev devs engineer engineers programmer programmers specialist expert
-    coder разработчик разработчица разработчики разраб инженер программист программистка
-    специалист эксперт прогер программер кодер
-""")
-_FILLER_LIST = tuple(sorted(_FILLERS))
-_STOPWORDS = _with_translit("""
-    a an the of in at on for to and with it job jobs vacancy position role remote
-    в во на по под для и с со ит айти вакансия должность позиция работа удаленно удаленка
-""")
-# Tokens too common to identify a role alone: a single-word alias made of one of them
-# matches only when it explains the whole query ("analyst" yes, "financial analyst" no).
-_WEAK = (
-    _with_translit("""
-    manager менеджер analyst аналитик architect архитектор administrator admin администратор
-    админ designer дизайнер consultant консультант support поддержка поддержки writer data
-    дата данных данные web веб software system systems системный network сетевой platform
-    infrastructure build release product продукт project business бизнес technical
-    технический tech game games cloud облачный security безопасности безопасность mobile
-    мобильный ops automation test testing performance cv director директор руководитель
-    information application service digital computer prompt
-""")
-    | _LEADERSHIP
-)
-# Non-IT qualifiers: a partial hit next to one of them is refused ("1С бухгалтер").
-_VETO = _with_translit("""
-    sales продаж продажам продажи бухгалтер бухгалтерия accountant accounting повар cook
-    кассир cashier курьер courier официант waiter
-""")
-
-_REPLACEMENTS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(?<!\w)(?:[cс]|си)\s?#"), " csharp "),
-    (re.compile(r"(?<!\w)(?:[cс]|си)\s?\+\+"), " cpp "),
-    (re.compile(r"(?<!\w)f#"), " fsharp "),
-    (re.compile(r"(?<!\w)1с"), "1c"),
-    (re.compile(r"\.net\b"), " dotnet "),
-    (re.compile(r"\.js\b"), "js"),
-)
 _NON_WORD = re.compile(r"[\W_]+")
 
 
 def normalize(text: str) -> list[str]:
     """Lower-cased word tokens with the symbols of C#, C++, .NET, Node.js and 1С kept."""
-    text = text.lower().replace("ё", "е")
-    for pattern, replacement in _REPLACEMENTS:
+    words = _words()
+    text = text.lower()
+    for letter, folded in words.folding:
+        text = text.replace(letter, folded)
+    for pattern, replacement in words.symbols:
         text = pattern.sub(replacement, text)
     return _NON_WORD.sub(" ", text).split()
 
@@ -117,17 +113,22 @@ def _allowed_edits(length: int) -> int:
 @lru_cache(maxsize=4096)
 def _is_filler(token: str) -> bool:
     """A role noun, typos included ("develper")."""
-    if token in _FILLERS:
+    words = _words()
+    if token in words.fillers:
         return True
     if len(token) < 5:
         return False
-    hit = process.extractOne(token, _FILLER_LIST, scorer=OSA.distance, score_cutoff=2)
+    hit = process.extractOne(token, words.filler_list, scorer=OSA.distance, score_cutoff=2)
     return hit is not None and hit[1] <= (1 if max(len(token), len(hit[0])) <= 9 else 2)
+
+
+catalog.on_reload(_is_filler.cache_clear)  # it remembers answers computed from the fillers
 
 
 def _significant(tokens: Sequence[str]) -> tuple[str, ...]:
     """The tokens without seniority and stop words: what autocompletion compares."""
-    return tuple(t for t in tokens if t not in _SENIORITY and t not in _STOPWORDS)
+    words = _words()
+    return tuple(t for t in tokens if t not in words.seniority and t not in words.stop_words)
 
 
 def _content(tokens: Sequence[str]) -> tuple[str, ...]:
@@ -139,7 +140,7 @@ def _readings(text: str) -> list[tuple[str, ...]]:
     """The content tokens of a query, with and without leadership words."""
     tokens = normalize(text)
     kept = _content(tokens)
-    dropped = tuple(t for t in kept if t not in _LEADERSHIP)
+    dropped = tuple(t for t in kept if t not in _words().leadership)
     return [kept] if dropped == kept else [dropped, kept]
 
 
@@ -173,7 +174,7 @@ class _Index:
         if not tokens or (entry, tokens) in self._seen:
             return
         self._seen.add((entry, tokens))
-        generic = len(set(tokens)) == 1 and tokens[0] in _WEAK
+        generic = len(set(tokens)) == 1 and tokens[0] in _words().weak
         self.names.append(_Name(entry, tokens, generic))
         for token in set(tokens):
             self.by_token.setdefault(token, []).append(len(self.names) - 1)
@@ -234,9 +235,13 @@ def _coverage(tokens: tuple[str, ...], hits: list[dict[str, float]]) -> tuple[fl
 
 
 def _tokenised(names: Iterable[str]) -> list[list[str]]:
-    """Names as tokens, plus a Latin spelling of the Russian ones."""
+    """Names as tokens, plus a Latin spelling of those in a transliterated alphabet (Russian)."""
     tokens = [normalize(n) for n in names]
-    latin = [[t.translate(_TRANSLIT) for t in n] for n in tokens if _CYRILLIC.search(" ".join(n))]
+    words = _words()
+    if words.translit_letters is None:
+        return tokens
+    letters = words.translit_letters
+    latin = [[t.translate(words.translit) for t in n] for n in tokens if letters.search(" ".join(n))]
     return tokens + latin
 
 
@@ -346,6 +351,6 @@ def _score(query: tuple[str, ...], name: _Name, name_side: float, query_side: li
     """0-100: mostly how much of the name the query covers, then how much is left over."""
     score = 100.0 * (_ALIAS_WEIGHT * name_side + _QUERY_WEIGHT * sum(query_side) / len(query))
     unexplained = [t for t, s in zip(query, query_side, strict=True) if s == 0.0]
-    if unexplained and (name.generic or any(t in _VETO for t in unexplained)):
+    if unexplained and (name.generic or any(t in _words().veto for t in unexplained)):
         score *= _PENALTY
     return score

@@ -6,18 +6,16 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from onlyjobless.api.sse import stream_events
+from onlyjobless.api.sse import relay
 from onlyjobless.domain.errors import ChatStoreDown
 from onlyjobless.services.interviews import Delta, Event, Failed, Reset
 
 
 async def _frames(events: AsyncIterator[Event]) -> list[tuple[str, dict[str, Any]]]:
-    response = stream_events(events, "en", lambda done: {"offline": done.offline})
     frames = []
-    async for chunk in response.body_iterator:
-        text = chunk.decode() if isinstance(chunk, bytes) else str(chunk)
-        name, data = text.strip().split("\n")
-        frames.append((name.removeprefix("event: "), json.loads(data.removeprefix("data: "))))
+    async for event in relay(events, "en", lambda done: {"offline": done.offline}):
+        assert event.event is not None and event.raw_data is not None
+        frames.append((event.event, json.loads(event.raw_data)))
     return frames
 
 

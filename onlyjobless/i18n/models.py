@@ -1,0 +1,108 @@
+"""The shape of every per-language file in onlyjobless/data/lang/<code>/, one pydantic model each.
+
+A new kind of language data is a model here and one line in FILES; every language folder must
+then hold that file, and the loader validates it with the others.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator
+
+Words = list[str]
+
+
+def _compiles(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None
+    return pattern
+
+
+class _LanguageFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class UiStrings(RootModel[dict[str, str]]):
+    """ui.json: the interface strings, key to text; `{name}` placeholders are filled when shown."""
+
+    @field_validator("root")
+    @classmethod
+    def _named(cls, value: dict[str, str]) -> dict[str, str]:
+        if not value.get("language.name", "").strip():
+            raise ValueError("ui.json needs the language's own name under 'language.name'")
+        return value
+
+
+class PromptTexts(_LanguageFile):
+    """prompts.json: the instruction texts of the LLM prompts; `{language}`, `{data_rule}`, `{count}`
+    are filled in."""
+
+    language_name: str = Field(min_length=1)
+    data_rule: str = Field(min_length=1)
+    bank_system: str = Field(min_length=1)
+    bank_user: str = Field(min_length=1)
+    hint_system: str = Field(min_length=1)
+    hint_user: str = Field(min_length=1)
+    answer_system: str = Field(min_length=1)
+    answer_user: str = Field(min_length=1)
+    evaluation_system: str = Field(min_length=1)
+    evaluation_user: str = Field(min_length=1)
+
+
+class MisusePatterns(_LanguageFile):
+    """misuse.json: regular expressions (case-insensitive) per kind of misuse, in the order checked."""
+
+    instructions: Words
+    score: Words
+    unrelated: Words
+    abuse: Words
+
+    @field_validator("instructions", "score", "unrelated", "abuse")
+    @classmethod
+    def _patterns(cls, value: Words) -> Words:
+        return [_compiles(p) for p in value]
+
+
+class MatcherWords(_LanguageFile):
+    """matcher.json: the vacancy matcher's word lists, and how this language's text is folded.
+
+    transliteration maps letters to Latin, so a name written in this language is also found when
+    typed in Latin letters; folding maps letters that are spelled either way ("ё" as "е");
+    symbols are (pattern, replacement) rewrites applied before splitting into words ("C#").
+    """
+
+    seniority: Words  # always dropped: a junior and a senior take the same interview
+    leadership: Words  # dropped in one reading ("Lead Python Developer"), kept in the other ("Team Lead")
+    fillers: Words  # role nouns that say nothing about which role ("developer")
+    stop_words: Words
+    weak: Words  # too common to name a role alone ("manager")
+    veto: Words  # non-IT qualifiers that refuse a partial hit ("sales")
+    transliteration: dict[str, str]
+    folding: dict[str, str]
+    symbols: list[tuple[str, str]]
+
+    @field_validator("symbols")
+    @classmethod
+    def _patterns(cls, value: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [(_compiles(pattern), replacement) for pattern, replacement in value]
+
+
+class EstimateWords(_LanguageFile):
+    """estimate.json: words the offline estimate ignores when it compares an answer with key points."""
+
+    stop_words: Words
+
+
+# Every file a language folder holds, by model; TEMPLATES are the ones whose texts are
+# str.format templates, so their {placeholders} must be the same in every language.
+FILES: dict[type[BaseModel], str] = {
+    UiStrings: "ui.json",
+    PromptTexts: "prompts.json",
+    MisusePatterns: "misuse.json",
+    MatcherWords: "matcher.json",
+    EstimateWords: "estimate.json",
+}
+TEMPLATES: frozenset[type[BaseModel]] = frozenset({UiStrings, PromptTexts})
