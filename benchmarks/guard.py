@@ -15,9 +15,11 @@ from benchmarks.sets import Figure, Item, arguments, at_most, grouped, load_item
 def refused(item: Item) -> bool:
     """THE ADAPTER: True when the guard refuses ``item["text"]`` as the answer to ``item["question"]``
     (slug, language, index, topic, text, key_points). Swap in the new guard here, and nowhere else."""
-    from onlyjobless.services.misuse import detect
+    from onlyjobless.services.guard import Question, shared_guard
 
-    return detect(item["text"]) is not None
+    q = item["question"]
+    question = Question(q["text"], q["topic"], tuple(q["key_points"]))
+    return shared_guard().check(item["text"], question) is not None
 
 
 FP_MAX = 2.0  # % of genuine answers refused

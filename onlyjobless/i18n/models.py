@@ -11,6 +11,7 @@ import re
 from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator
 
 Words = list[str]
+MISUSE_KINDS = ("instructions", "score", "unrelated", "abuse")  # in the order a tie is resolved
 
 
 def _compiles(pattern: str) -> str:
@@ -52,18 +53,29 @@ class PromptTexts(_LanguageFile):
     evaluation_user: str = Field(min_length=1)
 
 
-class MisusePatterns(_LanguageFile):
-    """misuse.json: regular expressions (case-insensitive) per kind of misuse, in the order checked."""
+class GuardExamples(_LanguageFile):
+    """guard.json: what the misuse guard compares an answer with, and the words of its cheap signals.
 
-    instructions: Words
-    score: Words
-    unrelated: Words
+    examples: requests of each kind of misuse, written in this language (the guard compares
+    meaning, so they are examples, not patterns); answers: genuine answers that talk about the same
+    things (injection, prompts, scores, limits, ignoring, role-play). The word lists are signals
+    that a sentence is addressed to someone (address, requests), names the system (system_nouns)
+    or insults (abuse); a list entry of 7+ letters also matches words it begins, less its last two.
+    """
+
+    address: Words
+    requests: Words
+    system_nouns: Words
     abuse: Words
+    examples: dict[str, list[str]]
+    answers: list[str] = Field(min_length=1)
 
-    @field_validator("instructions", "score", "unrelated", "abuse")
+    @field_validator("examples")
     @classmethod
-    def _patterns(cls, value: Words) -> Words:
-        return [_compiles(p) for p in value]
+    def _kinds(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        if set(value) != set(MISUSE_KINDS) or any(not texts for texts in value.values()):
+            raise ValueError(f"examples needs texts for each of {', '.join(MISUSE_KINDS)}")
+        return value
 
 
 class MatcherWords(_LanguageFile):
@@ -101,7 +113,7 @@ class EstimateWords(_LanguageFile):
 FILES: dict[type[BaseModel], str] = {
     UiStrings: "ui.json",
     PromptTexts: "prompts.json",
-    MisusePatterns: "misuse.json",
+    GuardExamples: "guard.json",
     MatcherWords: "matcher.json",
     EstimateWords: "estimate.json",
 }

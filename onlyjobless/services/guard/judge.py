@@ -1,0 +1,247 @@
+"""Is this text an attempt to answer the question, or an attempt to use the interview for something else?
+
+Each sentence of the text (as a reader sees it, and what is hidden in it: see normalise) is judged
+by meaning: its closeness to examples of each kind of misuse is compared with its closeness to
+genuine answers on the same subjects and to the question itself (its text, topic and key points).
+Only sentences with a cheap structural signal are judged this way (addressed to someone, a request,
+a question, an insult): a technical statement with none of them cannot be a request, and is never
+sent to the model. A refusal needs the kind's examples to be clearly closer than anything genuine;
+when unsure, the answer is accepted (it reaches the LLM only as delimited data anyway).
+
+Without the embedding model only the unambiguous structural cases are refused: our own data tags
+typed as markup, and an insult addressed to "you".
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from onlyjobless.i18n import catalog
+from onlyjobless.i18n.models import MISUSE_KINDS, GuardExamples
+from onlyjobless.semantic import Embedder, EmbedderUnavailable, shared_embedder
+from onlyjobless.semantic.embedder import Vectors
+from onlyjobless.services.guard.normalise import Views, views
+
+log = logging.getLogger(__name__)
+
+# How much closer (cosine, mean of the two nearest) a sentence must be to a kind's examples than
+# to genuine answers and to the question. Set on the dev split of benchmarks/data/guard_set.json, about
+# midway between the highest genuine sentence and the bulk of the attempts.
+MARGIN = {"instructions": 0.030, "score": 0.030, "unrelated": 0.028, "abuse": 0.030}
+# The margin when the structure already says as much: a request or "you" that names the system
+# (instructions, score), an insult addressed to someone or several insults (abuse).
+STRUCTURED_MARGIN = {"instructions": 0.0, "score": 0.0, "unrelated": 0.028, "abuse": 0.0}
+_NEAREST = 2
+_MAX_SEGMENTS = 24  # an answer is at most 4,000 characters; past this many suspicious sentences, the rest
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+_SOFT_BREAK = re.compile(r"(?<=[:;])\s+")
+_TOKEN = re.compile(r"[^\W_]+(?:[-'’/][^\W_]+)*|\d+/\d+")
+# Our own data tags typed as markup: the text tries to close the block it travels in.
+_TAGS = re.compile(
+    r"</?\s*(system|candidate_answer|question|key_points|conversation|item|interviewer|no_answer)\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the text is supposed to answer."""
+
+    text: str
+    topic: str = ""
+    key_points: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A refusal: the kind of misuse and the sentence that showed it (for logs and tests)."""
+
+    kind: str
+    evidence: str
+    closeness: float = 0.0  # how much closer to the kind's examples than to anything genuine
+
+
+# ---------------------------------------------------------------------------- the signals
+
+
+class _Lexicon:
+    """Every language's signal words (an answer may mix languages)."""
+
+    def __init__(self, data: Sequence[GuardExamples]) -> None:
+        self.address = self._stems(w for d in data for w in d.address)
+        self.requests = self._stems(w for d in data for w in d.requests)
+        self.system = self._stems(w for d in data for w in d.system_nouns)
+        self.abuse = self._stems(w for d in data for w in d.abuse)
+
+    @staticmethod
+    def _stems(words: object) -> tuple[frozenset[str], tuple[str, ...]]:
+        exact = frozenset(str(w).lower() for w in words)  # type: ignore[attr-defined]
+        return exact, tuple(sorted(w[:-2] for w in exact if len(w) >= 7))
+
+    @staticmethod
+    def has(tokens: Sequence[str], words: tuple[frozenset[str], tuple[str, ...]]) -> bool:
+        exact, stems = words
+        return any(t in exact or (stems and t.startswith(stems)) for t in tokens)
+
+
+@dataclass(frozen=True)
+class _Segment:
+    text: str
+    addressed: bool  # second person, a request word or a question
+    insulting: bool
+    structured: dict[str, bool]  # per kind: the structure alone points at it (see STRUCTURED_MARGIN)
+
+
+def _segments(seen: Views, lexicon: _Lexicon) -> list[_Segment]:
+    """The sentences that carry a signal, from what is shown and from what is hidden."""
+    found: list[_Segment] = []
+    for source in [seen.flat, *seen.hidden]:
+        for sentence in _sentences(source):
+            tokens = [t.lower() for t in _TOKEN.findall(sentence)]
+            if len(tokens) < 2:
+                continue
+            second = lexicon.has(tokens, lexicon.address)
+            directed = second or any(lexicon.has(c, lexicon.requests) for c in _clause_starts(tokens))
+            addressed = directed or lexicon.has(tokens, lexicon.requests) or sentence.rstrip().endswith("?")
+            insults = sum(lexicon.has([t], lexicon.abuse) for t in tokens)
+            if addressed or insults:
+                system = directed and lexicon.has(tokens, lexicon.system)
+                structured = {
+                    "instructions": system,
+                    "score": system,
+                    "unrelated": False,
+                    "abuse": insults > 1 or (insults > 0 and directed),
+                }
+                found.append(_Segment(sentence, addressed, insults > 0, structured))
+    return found[:_MAX_SEGMENTS]
+
+
+def _clause_starts(tokens: list[str]) -> list[list[str]]:
+    """The first words of the sentence, where an imperative stands (the rest is checked elsewhere)."""
+    return [tokens[:3]]
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences; a colon or semicolon also ends one when both sides are long enough to mean something."""
+    out: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        parts = _SOFT_BREAK.split(sentence)
+        merged: list[str] = []
+        for part in parts:
+            if merged and (len(merged[-1].split()) < 4 or len(part.split()) < 4):
+                merged[-1] = f"{merged[-1]} {part}"
+            else:
+                merged.append(part)
+        out.extend(p.strip() for p in merged if p.strip())
+    return out
+
+
+# ---------------------------------------------------------------------------- the guard
+
+
+class Guard:
+    """Judges typed answers; thread-safe, the model and the examples' vectors load on first use."""
+
+    def __init__(self, embedder: Embedder | None = None) -> None:
+        self._embedder = embedder
+        self._lock = threading.Lock()
+        self._vectors: dict[str, Vectors] | None = None
+        self._source: object = None
+
+    @property
+    def embedder(self) -> Embedder:
+        return self._embedder or shared_embedder()
+
+    def _examples(self) -> dict[str, Vectors]:
+        """Each kind's example vectors and the genuine answers' ("answers"), every language pooled."""
+        data = catalog.every(GuardExamples)
+        with self._lock:
+            if self._vectors is None or self._source is not data:
+                embed = self.embedder.embed
+                vectors = {k: embed([t for d in data.values() for t in d.examples[k]]) for k in MISUSE_KINDS}
+                vectors["answers"] = embed([t for d in data.values() for t in d.answers])
+                self._vectors, self._source = vectors, data
+            return self._vectors
+
+    def warm_up(self) -> bool:
+        """Load the model and the examples now (e.g. at start, in the background); False if it cannot."""
+        try:
+            self._examples()
+        except EmbedderUnavailable as exc:
+            log.warning("misuse guard without its model, structural checks only: %s", exc)
+            return False
+        return True
+
+    def check(self, text: str, question: Question | None = None) -> Verdict | None:
+        """The misuse in `text` as an answer to `question`, or None when it may be an answer."""
+        seen = views(text)
+        if _TAGS.search(seen.flat) or any(_TAGS.search(h) for h in seen.hidden):
+            return Verdict("instructions", "data tags typed as markup", 1.0)
+        data = list(catalog.every(GuardExamples).values())
+        segments = _segments(seen, _Lexicon(data))
+        if not segments:
+            return None
+        try:
+            return self._by_meaning(segments, question)
+        except EmbedderUnavailable:
+            return _structural(segments)
+
+    def _by_meaning(self, segments: list[_Segment], question: Question | None) -> Verdict | None:
+        examples = self._examples()
+        texts = [s.text for s in segments]
+        context = _context(question)
+        vectors = self.embedder.embed([*texts, *context])
+        sentences, about = vectors[: len(texts)], vectors[len(texts) :]
+        best: Verdict | None = None
+        for segment, vector in zip(segments, sentences, strict=True):
+            genuine = _nearest(examples["answers"], vector)
+            if len(about):
+                genuine = max(genuine, float((about @ vector).max()))
+            for kind in MISUSE_KINDS:
+                if not (segment.insulting if kind == "abuse" else segment.addressed):
+                    continue
+                margin = STRUCTURED_MARGIN[kind] if segment.structured[kind] else MARGIN[kind]
+                lead = _nearest(examples[kind], vector) - genuine - margin
+                if lead >= 0 and (best is None or lead > best.closeness):
+                    best = Verdict(kind, segment.text, lead)
+        return best
+
+
+def _context(question: Question | None) -> list[str]:
+    if question is None:
+        return []
+    topic = f"{question.topic}: {question.text}" if question.topic else question.text
+    return [topic, *question.key_points]
+
+
+def _nearest(examples: Vectors, vector: Vectors) -> float:
+    """Mean cosine of the nearest examples."""
+    similarities = examples @ vector
+    count = min(_NEAREST, len(similarities))
+    return float(np.sort(similarities)[-count:].mean())
+
+
+def _structural(segments: list[_Segment]) -> Verdict | None:
+    """Without the model: only an insult addressed to someone is clear enough."""
+    for segment in segments:
+        if segment.insulting and segment.addressed:
+            return Verdict("abuse", segment.text)
+    return None
+
+
+_shared: Guard | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_guard() -> Guard:
+    """The process-wide guard (it shares the process-wide embedder)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = Guard()
+        return _shared
