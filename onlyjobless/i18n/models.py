@@ -92,11 +92,14 @@ class MatcherWords(_LanguageFile):
     stop_words: Words
     weak: Words  # too common to name a role alone ("manager")
     veto: Words  # non-IT qualifiers that refuse a partial hit ("sales")
+    technologies: Words  # languages, frameworks, tools: they qualify a role ("Data engineer (Scala)")
+    everyday: Words  # technology names that are everyday words too ("java" coffee, "ruby" gems)
+    phonetic: list[tuple[str, str]]  # rewrites of Latin spellings to a sound key ("ph" → "f")
     transliteration: dict[str, str]
     folding: dict[str, str]
     symbols: list[tuple[str, str]]
 
-    @field_validator("symbols")
+    @field_validator("symbols", "phonetic")
     @classmethod
     def _patterns(cls, value: list[tuple[str, str]]) -> list[tuple[str, str]]:
         return [(_compiles(pattern), replacement) for pattern, replacement in value]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -18,7 +20,7 @@ from onlyjobless.domain.chats import (
 )
 from onlyjobless.domain.errors import Conflict, InvalidInput, ServiceError, Unavailable
 from onlyjobless.llm import LLM
-from onlyjobless.services import misuse
+from onlyjobless.services.guard import Guard, Question, shared_guard
 from onlyjobless.services.bank import QuestionBank
 from onlyjobless.services.interviews.evaluation import Evaluator
 from onlyjobless.services.interviews.generation import Generation
@@ -30,6 +32,7 @@ from onlyjobless.settings import MAX_ANSWER_LENGTH
 from onlyjobless.storage.chats import ChatStore, RevisionConflict
 
 RETRY_MODES = ("all", "mistakes")
+log = logging.getLogger(__name__)
 
 
 class Interviews:
@@ -43,8 +46,10 @@ class Interviews:
         quota: Quota,
         leases: GenerationLeases,
         llm: LLM,
+        guard: Guard | None = None,
     ) -> None:
         self.store = store
+        self._guard = guard or shared_guard()
         self.quota = quota
         self._bank = bank
         self._catalogue = catalogue
@@ -123,11 +128,9 @@ class Interviews:
         if len(content) > MAX_ANSWER_LENGTH:
             raise InvalidInput("answer_too_long", max=MAX_ANSWER_LENGTH)
         chat = await self._chats.active_chat(user_id, chat_id)
-        kind = misuse.detect(content)
-        if kind is not None:
-            raise InvalidInput(f"answer_misuse_{kind}")
         index = chat.current
         assert index is not None
+        await self._refuse_misuse(chat.questions[index], content)
         await self._chats.say(
             chat,
             MessageKind.ANSWER,
@@ -140,6 +143,14 @@ class Interviews:
         if chat.current is not None:
             await self._chats.ask(chat, chat.current)
         return await self.view(user_id, chat.id)
+
+    async def _refuse_misuse(self, question: ChatQuestion, content: str) -> None:
+        """Refuse (422, nothing stored) an answer the guard finds is not an answer; the model runs off the loop."""
+        asked = Question(question.text, question.topic, tuple(question.key_points))
+        verdict = await asyncio.to_thread(self._guard.check, content, asked)
+        if verdict is not None:
+            log.info("answer refused as %s misuse (lead %.3f)", verdict.kind, verdict.closeness)
+            raise InvalidInput(f"answer_misuse_{verdict.kind}")
 
     async def _advance(self, chat: Chat, index: int) -> Chat:
         """Mark `index` used and move to the next unanswered question of the round."""

@@ -19,6 +19,7 @@ from rapidfuzz.distance import OSA
 
 from onlyjobless.i18n import catalog
 from onlyjobless.i18n.models import MatcherWords
+from onlyjobless.services.guard.normalise import readable
 
 MAX_POSITION_LENGTH = 200
 MATCH_THRESHOLD = 78.0
@@ -26,6 +27,7 @@ SUGGESTION_COUNT = 3
 _ALIAS_WEIGHT = 0.7  # how much of the matched alias the query covers
 _QUERY_WEIGHT = 0.3  # how much of the query the alias explains
 _PENALTY = 0.6  # a vetoed or too-generic hit stays rankable but below the threshold
+_TECHNOLOGY_ONLY = 10.0  # taken from a hit on technologies alone while a role word goes unexplained
 _SPELLING_CUTOFF = 60.0  # below this, spelling likeness of whole titles is noise
 
 # ---------------------------------------------------------------------------- words
@@ -46,6 +48,9 @@ class _Words:
     stop_words: frozenset[str]
     weak: frozenset[str]
     veto: frozenset[str]
+    technologies: frozenset[str]
+    everyday: frozenset[str]
+    phonetic: tuple[tuple[re.Pattern[str], str], ...]
     translit: dict[int, str]
     translit_letters: re.Pattern[str] | None
     folding: tuple[tuple[str, str], ...]
@@ -78,6 +83,9 @@ def _words() -> _Words:
         stop_words=listed("stop_words"),
         weak=listed("weak") | listed("leadership"),
         veto=listed("veto"),
+        technologies=listed("technologies"),
+        everyday=listed("everyday"),
+        phonetic=tuple((re.compile(p), r) for words in data for p, r in words.phonetic),
         translit=translit,
         translit_letters=pattern,
         folding=tuple((k, v) for words in data for k, v in words.folding.items()),
@@ -91,7 +99,7 @@ _NON_WORD = re.compile(r"[\W_]+")
 def normalize(text: str) -> list[str]:
     """Lower-cased word tokens with the symbols of C#, C++, .NET, Node.js and 1С kept."""
     words = _words()
-    text = text.lower()
+    text = readable(text).lower()
     for letter, folded in words.folding:
         text = text.replace(letter, folded)
     for pattern, replacement in words.symbols:
@@ -136,12 +144,24 @@ def _content(tokens: Sequence[str]) -> tuple[str, ...]:
     return tuple(t for t in _significant(tokens) if not _is_filler(t))
 
 
-def _readings(text: str) -> list[tuple[str, ...]]:
+def _readings(tokens: Sequence[str]) -> list[tuple[str, ...]]:
     """The content tokens of a query, with and without leadership words."""
-    tokens = normalize(text)
     kept = _content(tokens)
     dropped = tuple(t for t in kept if t not in _words().leadership)
     return [kept] if dropped == kept else [dropped, kept]
+
+
+@lru_cache(maxsize=4096)
+def _sound(token: str) -> str:
+    """A spelling-blind key: Latin letters, then the sound rules ("пайтон" and "python" both "piton")."""
+    words = _words()
+    key = token.translate(words.translit)
+    for pattern, replacement in words.phonetic:
+        key = pattern.sub(replacement, key)
+    return key
+
+
+catalog.on_reload(_sound.cache_clear)
 
 
 # ---------------------------------------------------------------------------- index
@@ -257,12 +277,18 @@ class Matcher:
         self._match = _Index()
         self._search = _Index()
         self._compact: dict[str, int] = {}
+        self._sound = _Index()
+        self._sound_compact: dict[str, int] = {}
         plain: dict[str, int] = {}
         for position, entry in enumerate(names):
             for tokens in _tokenised(entry):
                 content = _content(tokens)
                 significant = _significant(tokens)
                 self._match.add(position, content)
+                sounded = tuple(_sound(t) for t in content)
+                self._sound.add(position, sounded)
+                if sounded:
+                    self._sound_compact.setdefault("".join(sounded), position)
                 self._search.add(position, significant)
                 if content:
                     self._compact.setdefault("".join(content), position)
@@ -271,27 +297,50 @@ class Matcher:
         self._spelling_owner = list(plain.values())
 
     def scores(self, text: str) -> dict[int, float]:
-        """The best score of every entry that shares a word with the query."""
+        """The best score of every entry that shares a word with the query; names are also compared by
+        sound (a technology spelled in another alphabet) when their spelling finds no role."""
+        tokens = normalize(text)
+        role_noun = any(_is_filler(t) for t in _significant(tokens))
+        readings = _readings(tokens)
+        scores = self._scored(self._match, self._compact, [(r, r) for r in readings], role_noun)
+        if not scores or max(scores.values()) < MATCH_THRESHOLD:
+            sounded = [(tuple(_sound(t) for t in reading), reading) for reading in readings]
+            for entry, score in self._scored(self._sound, self._sound_compact, sounded, role_noun, 0.8).items():
+                scores[entry] = max(scores.get(entry, 0.0), score)
+        return scores
+
+    def _scored(
+        self,
+        index: _Index,
+        compact: dict[str, int],
+        readings: list[tuple[tuple[str, ...], tuple[str, ...]]],
+        role_noun: bool,
+        min_hit: float = 0.0,
+    ) -> dict[int, float]:
+        """Scores in one index; each reading is the keys looked up and the words they stand for."""
         scores: dict[int, float] = {}
-        for query in _readings(text):
+        for query, typed in readings:
             if not query:
                 continue
-            compact = self._compact.get("".join(query))
-            if compact is not None:
-                scores[compact] = 100.0
-            hits = [self._match.hits(token) for token in query]
+            whole = compact.get("".join(query))
+            if whole is not None:
+                scores[whole] = 100.0
+            hits = [{w: s for w, s in index.hits(token).items() if s >= min_hit} for token in query]
+            words = tuple(_vocabulary_word(t, found) for t, found in zip(typed, hits, strict=True))
+            known = [bool(found) or _kind_of(w, "technologies") for w, found in zip(words, hits, strict=True)]
             # A query word is explained by any name of the entry ("Python/Django developer").
             covered: dict[int, list[tuple[_Name, float]]] = {}
             explained: dict[int, list[float]] = {}
-            for i in self._match.candidates(hits):
-                name = self._match.names[i]
+            for i in index.candidates(hits):
+                name = index.names[i]
                 name_side, query_side = _coverage(name.tokens, hits)
                 covered.setdefault(name.entry, []).append((name, name_side))
                 best = explained.setdefault(name.entry, [0.0] * len(query))
                 explained[name.entry] = [max(a, b) for a, b in zip(best, query_side, strict=True)]
             for entry, names in covered.items():
+                evidence = _Evidence(words, explained[entry], known, role_noun)
                 for name, name_side in names:
-                    score = _score(query, name, name_side, explained[entry])
+                    score = _score(name, name_side, evidence)
                     if score > scores.get(entry, 0.0):
                         scores[entry] = score
         return scores
@@ -347,10 +396,54 @@ class Matcher:
         return [(i, best[i]) for i in ranked]
 
 
-def _score(query: tuple[str, ...], name: _Name, name_side: float, query_side: list[float]) -> float:
-    """0-100: mostly how much of the name the query covers, then how much is left over."""
-    score = 100.0 * (_ALIAS_WEIGHT * name_side + _QUERY_WEIGHT * sum(query_side) / len(query))
-    unexplained = [t for t, s in zip(query, query_side, strict=True) if s == 0.0]
-    if unexplained and (name.generic or any(t in _words().veto for t in unexplained)):
+def _vocabulary_word(typed: str, hits: dict[str, float]) -> str:
+    """The word as typed, or the catalogue word it is a close spelling of ("питоне" → "питон")."""
+    if not hits or typed in hits or max(hits.values()) == 1.0:  # found as typed (or as its sound)
+        return typed
+    return max(hits, key=hits.__getitem__) if max(hits.values()) >= 0.8 else typed
+
+
+def _kind_of(word: str, kind: str) -> bool:
+    """Whether a word, its Latin spelling or the word less an ending of one or two letters ("питоне",
+    "проекта") is in a word list."""
+    listed: frozenset[str] = getattr(_words(), kind)
+    forms = {word, word.translate(_words().translit)}
+    forms |= {form[:-cut] for form in list(forms) for cut in (1, 2) if len(form) - cut >= 4}
+    return not forms.isdisjoint(listed)
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """What a query says beside one entry's names: which words they explain, which words are known."""
+
+    query: tuple[str, ...]
+    explained: list[float]  # per query word, how well the entry's names explain it (0: not at all)
+    known: list[bool]  # per query word: in some name of the catalogue, or a technology
+    role_noun: bool  # the query says "developer", "engineer", "разработчик"…
+
+    def split(self) -> tuple[list[str], list[str], list[str]]:
+        """The words explained, the known words left over, and the unknown words left over."""
+        said = [t for t, s in zip(self.query, self.explained, strict=True) if s > 0.0]
+        rest = [(t, k) for t, s, k in zip(self.query, self.explained, self.known, strict=True) if s == 0.0]
+        return said, [t for t, k in rest if k], [t for t, k in rest if not k]
+
+
+def _score(name: _Name, name_side: float, evidence: _Evidence) -> float:
+    """0-100: mostly how much of the name the query covers, then how much is left over; then the rules:
+    a veto word or a generic name with role words left over; technologies alone while a role word is
+    left over (the role wins: "Data engineer (Scala)"); and a hit on weak or everyday words alone
+    among words the catalogue does not know ("Java coffee roaster", "construction project manager")."""
+    words = _words()
+    query = evidence.query
+    score = 100.0 * (_ALIAS_WEIGHT * name_side + _QUERY_WEIGHT * sum(evidence.explained) / len(query))
+    said, known, unknown = evidence.split()
+    left = known + unknown
+    qualifiers_only = all(_kind_of(t, "technologies") for t in left)
+    if any(t in words.veto for t in left) or (left and name.generic and not qualifiers_only):
+        score *= _PENALTY
+    technology_only = said and all(_kind_of(t, "technologies") for t in said)
+    if technology_only and any(not _kind_of(t, "technologies") for t in known):
+        score -= _TECHNOLOGY_ONLY
+    if unknown and not evidence.role_noun and all(_kind_of(t, "weak") or _kind_of(t, "everyday") for t in said):
         score *= _PENALTY
     return score
