@@ -8,14 +8,17 @@ the three closest IT roles as suggestions.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from onlyjobless.semantic import Embedder, EmbedderUnavailable, shared_embedder
 from onlyjobless.services.vacancies.matcher import MAX_POSITION_LENGTH, Matcher, normalize
 
 DEFAULT_LANGUAGE = "en"
@@ -41,6 +44,8 @@ FAMILIES = (
 )
 # Shown when there is nothing to compare with (empty or oversized input).
 POPULAR_SLUGS = ("backend-python", "frontend", "qa-manual")
+SUGGESTION_COUNT = 3
+_NEAR_MISS = 45.0  # a refused title's lexical score from which that role is offered first
 
 
 @dataclass(frozen=True)
@@ -161,8 +166,11 @@ class _File(BaseModel):
 class Catalogue:
     """All vacancies, their lookup by slug, the matcher and the autocompletion search."""
 
-    def __init__(self, vacancies: Sequence[Vacancy]) -> None:
+    def __init__(self, vacancies: Sequence[Vacancy], embedder: Embedder | None = None) -> None:
         self._vacancies = list(vacancies)
+        self._embedder = embedder
+        self._role_vectors: np.ndarray | None = None
+        self._vectors_lock = threading.Lock()
         self._by_slug = {v.slug: v for v in self._vacancies}
         popular = {slug: rank for rank, slug in enumerate(POPULAR_SLUGS)}
         ranks = [popular.get(v.slug, len(popular) + i) for i, v in enumerate(self._vacancies)]
@@ -208,7 +216,24 @@ class Catalogue:
         best = self._matcher.best(scores)
         if best is not None:
             return MatchResult(self._vacancies[best])
-        return MatchResult(None, self._suggest(self._matcher.closest(stripped, scores), language), "not_it")
+        nearest = self._by_meaning(stripped, scores) or self._matcher.closest(stripped, scores)
+        return MatchResult(None, self._suggest(nearest, language), "not_it")
+
+    def _by_meaning(self, text: str, scores: dict[int, float]) -> list[tuple[int, float]] | None:
+        """The roles nearest to a refused title by meaning (a content manager is offered product and
+        project roles, not roles that share letters); near lexical misses first. None without the model."""
+        embedder = self._embedder or shared_embedder()
+        try:
+            with self._vectors_lock:
+                if self._role_vectors is None:
+                    self._role_vectors = embedder.embed([_role_text(v) for v in self._vacancies])
+                roles = self._role_vectors
+            similarity = roles @ embedder.embed([text])[0]
+        except EmbedderUnavailable:
+            return None
+        near = {i for i, score in scores.items() if score >= _NEAR_MISS}
+        ranked = sorted(range(len(self._vacancies)), key=lambda i: (i not in near, -similarity[i]))
+        return [(i, 100.0 * float(similarity[i])) for i in ranked[:SUGGESTION_COUNT]]
 
     def search(self, query: str, language: str = DEFAULT_LANGUAGE, limit: int = 8) -> list[Suggestion]:
         """Roles for a partly typed title: every word must match a name's word or its start."""
@@ -224,6 +249,11 @@ class Catalogue:
             vacancy = self._vacancies[i]
             suggestions.append(Suggestion(vacancy.slug, vacancy.title(language), round(min(score, 100.0), 1)))
         return tuple(suggestions)
+
+
+def _role_text(vacancy: Vacancy) -> str:
+    """What a role means, in every language: its titles and the English description."""
+    return ". ".join([*dict.fromkeys(vacancy.titles.values()), vacancy.description(DEFAULT_LANGUAGE)])
 
 
 @cache
