@@ -8,6 +8,7 @@ prompt says those blocks are data, never instructions.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -31,6 +32,12 @@ DATA_TAGS = (
 )
 _FORGED_TAG = re.compile(r"<(?=\s*/?\s*(?:" + "|".join(DATA_TAGS) + r")\b)", re.IGNORECASE)
 _LOOKALIKE = "\u2039"  # single left-pointing angle quotation mark: reads like "<", parses as text
+_CANARY = f"cnry-{secrets.token_hex(8)}"  # random per process: never in the repository or the logs
+
+
+def canary() -> str:
+    """The marker planted in every system prompt; output that contains it leaked the prompt."""
+    return _CANARY
 
 
 @dataclass(frozen=True)
@@ -104,7 +111,7 @@ def _points_block(key_points: Sequence[str]) -> str:
 def _system(texts: PromptTexts, template: str) -> ChatMessage:
     """The system message with the language and the data rule filled in."""
     content = template.format(language=texts.language_name, data_rule=texts.data_rule)
-    return ChatMessage("system", content)
+    return ChatMessage("system", f"{content}\n[ref {canary()}]")
 
 
 def bank_generation_messages(

@@ -15,6 +15,7 @@ from onlyjobless.domain.errors import NotFound, Unavailable
 from onlyjobless.domain.questions import BankQuestion, QuestionSet
 from onlyjobless.llm import LLM, LLMError, bank_generation_messages
 from onlyjobless.services.curated import CuratedBank
+from onlyjobless.services.guard import leaks
 from onlyjobless.services.vacancies import Catalogue
 from onlyjobless.storage.bank import BankSnapshot, BankStore
 
@@ -39,10 +40,16 @@ class Outcome:
 
 
 def _distinct_questions(value: QuestionSet) -> None:
-    """A generated bank must not repeat a question."""
+    """A generated bank must not repeat a question, nor the prompt it was asked with."""
     texts = [q.text.casefold() for q in value.questions]
     if len(set(texts)) != len(texts):
         raise ValueError("questions repeat")
+    leak = leaks.leak_in_any(
+        text for q in value.questions for text in (q.topic, q.text, q.hint, q.model_answer, *q.key_points)
+    )
+    if leak is not None:
+        leaks.report("bank generation", leak)
+        raise ValueError("the output repeats the instructions instead of writing questions")
 
 
 class QuestionBank:

@@ -28,7 +28,7 @@ _VARIATION = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 
 
 def _script(char: str) -> str | None:
-    """"latin", "cyrillic", or None for digits and the letters of other scripts."""
+    """ "latin", "cyrillic", or None for digits and the letters of other scripts."""
     if not char.isalpha():
         return None
     name = unicodedata.name(char, "")
@@ -80,7 +80,11 @@ def _fold_word(word: str, dominant: str) -> str:
     if len(scripts) < 2:
         return word
     tables = _tables()
-    for target in sorted(("latin", "cyrillic"), key=lambda s: (sum(_script(c) == s for c in word) * -1, s != dominant)):
+
+    def preference(script: str) -> tuple[int, bool]:  # the word's own majority first, then the text's
+        return -sum(_script(c) == script for c in word), script != dominant
+
+    for target in sorted(("latin", "cyrillic"), key=preference):
         table = tables[target]
         folded = "".join(c if _script(c) in (None, target) else table.get(ord(c), "\0") for c in word)
         if "\0" not in folded:
@@ -107,8 +111,9 @@ def readable(text: str) -> str:
 # ---------------------------------------------------------------------------- inspection views
 
 _LEET = {
-    "latin": {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g", "@": "a", "$": "s"},
-    "cyrillic": {"0": "о", "3": "з", "4": "ч", "6": "б", "7": "т", "@": "а", "u": "и", "9": "я", "1": "і"},
+    "latin": {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g", "@": "a"}
+    | {"$": "s"},
+    "cyrillic": dict(zip("03467@u91", "озчбтаияі", strict=True)),
 }
 _LEET_TOKEN = re.compile(r"[\w@$]+")
 _SPACED = re.compile(r"(?<!\S)[^\W\d_](?: {1,3}[^\W\d_]){2,}(?!\S)")

@@ -20,8 +20,8 @@ from onlyjobless.domain.chats import (
 )
 from onlyjobless.domain.errors import Conflict, InvalidInput, ServiceError, Unavailable
 from onlyjobless.llm import LLM
-from onlyjobless.services.guard import Guard, Question, shared_guard
 from onlyjobless.services.bank import QuestionBank
+from onlyjobless.services.guard import Guard, Question, shared_guard
 from onlyjobless.services.interviews.evaluation import Evaluator
 from onlyjobless.services.interviews.generation import Generation
 from onlyjobless.services.interviews.transcript import Transcript
@@ -145,7 +145,7 @@ class Interviews:
         return await self.view(user_id, chat.id)
 
     async def _refuse_misuse(self, question: ChatQuestion, content: str) -> None:
-        """Refuse (422, nothing stored) an answer the guard finds is not an answer; the model runs off the loop."""
+        """Refuse (422, nothing stored) what the guard finds is not an answer; it runs off the event loop."""
         asked = Question(question.text, question.topic, tuple(question.key_points))
         verdict = await asyncio.to_thread(self._guard.check, content, asked)
         if verdict is not None:

@@ -28,6 +28,7 @@ from onlyjobless.llm import (
     TextDelta,
     evaluation_messages,
 )
+from onlyjobless.services.guard import leaks
 from onlyjobless.services.interviews.transcript import Transcript
 from onlyjobless.services.interviews.views import Delta, Done, Event, Failed, Reset, report_of
 from onlyjobless.services.quota import GenerationLeases
@@ -158,6 +159,31 @@ def render(chat: Chat) -> str:
     return "\n".join(lines)
 
 
+def withhold_leaks(evaluation: Evaluation, language: str) -> Evaluation:
+    """The evaluation with every text that leaks the prompts replaced by a neutral notice (scores kept)."""
+    notice = i18n.translate("interview.output_withheld", language)
+
+    def clean(text: str, where: str) -> str:
+        leak = leaks.leak_in(text)
+        if leak is None:
+            return text
+        leaks.report(where, leak)
+        return notice
+
+    questions = [
+        q.model_copy(
+            update={
+                "good": clean(q.good, "evaluation"),
+                "missing": clean(q.missing, "evaluation"),
+                "strong_answer": clean(q.strong_answer, "evaluation"),
+            }
+        )
+        for q in evaluation.questions
+    ]
+    summary = clean(evaluation.summary, "summary")
+    return evaluation.model_copy(update={"questions": questions, "summary": summary})
+
+
 # -- the streamed evaluation -----------------------------------------------------------------
 
 
@@ -192,6 +218,7 @@ class Evaluator:
             evaluation: Evaluation | None = None
             offline = False
             if items:
+                watch = leaks.StreamWatch()
                 try:
                     async for event in self._llm.stream_structured(
                         evaluation_messages(items, chat.language),
@@ -199,11 +226,17 @@ class Evaluator:
                         check=lambda value: value.check_covers(len(items)),
                     ):
                         if isinstance(event, TextDelta):
-                            yield Delta(event.text)
+                            hidden = watch.leak is not None
+                            shown = watch.feed(event.text)
+                            if watch.leak is not None and not hidden:
+                                yield Reset()  # stop showing; the stored evaluation is cleaned below
+                            elif shown:
+                                yield Delta(shown)
                         elif isinstance(event, Restart):
+                            watch = leaks.StreamWatch()
                             yield Reset()
                         elif isinstance(event, Parsed):
-                            evaluation = event.value
+                            evaluation = withhold_leaks(event.value, chat.language)
                 except LLMUnavailable:
                     offline = True
                 except LLMError as exc:

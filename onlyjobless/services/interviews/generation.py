@@ -10,10 +10,12 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator, Sequence
 
-from onlyjobless.domain.chats import Chat, ChatQuestion, MessageKind, MessageRole
+from onlyjobless import i18n
+from onlyjobless.domain.chats import Chat, ChatQuestion, Message, MessageKind, MessageRole
 from onlyjobless.llm import LLM, ChatMessage, LLMError, LLMUnavailable, hint_messages, model_answer_messages
+from onlyjobless.services.guard import leaks
 from onlyjobless.services.interviews.transcript import Transcript
-from onlyjobless.services.interviews.views import Delta, Done, Event, Failed
+from onlyjobless.services.interviews.views import Delta, Done, Event, Failed, Reset
 from onlyjobless.services.quota import GenerationLeases
 
 HISTORY_TURNS = 12
@@ -38,23 +40,48 @@ class Generation:
                 yield Failed("generation_busy")
                 return
             messages = await self._prompt(chat, question, kind)
-            parts: list[str] = []
+            watch = leaks.StreamWatch()
+            stream = self._llm.stream(messages)
             try:
-                async for chunk in self._llm.stream(messages):
-                    parts.append(chunk)
-                    yield Delta(chunk)
+                async for chunk in stream:
+                    shown = watch.feed(chunk)
+                    if watch.leak is not None:
+                        break
+                    if shown:
+                        yield Delta(shown)
             except LLMError as exc:
-                yield await self._failed(chat, question, kind, exc, "".join(parts))
-                return
+                if leaks.leak_in(exc.partial) is None:
+                    yield await self._failed(chat, question, kind, exc, watch.text)
+                    return
+                watch.leak = "prompt"
             except (GeneratorExit, asyncio.CancelledError):
                 # Stopped by the user (closed or cancelled): keep what arrived, marked incomplete.
-                if parts:
+                if watch.text and watch.leak is None and leaks.leak_in(watch.text) is None:
                     await self._chats.say(
-                        chat, kind, "".join(parts), question=index, complete=False, meta={"stopped": True}
+                        chat, kind, watch.text, question=index, complete=False, meta={"stopped": True}
                     )
                 raise
-            text = "".join(parts).strip()
+            finally:
+                close = getattr(stream, "aclose", None)
+                if close is not None:
+                    await close()
+            if watch.leak is not None:
+                yield Reset()
+                yield Done(await self._withheld(chat, kind, watch.leak))
+                return
+            rest = watch.finish()
+            if rest:
+                yield Delta(rest)
+            text = watch.text.strip()
             yield Done(await self._chats.say(chat, kind, text, question=index, dedupe=_dedupe(chat, kind)))
+
+    async def _withheld(self, chat: Chat, kind: MessageKind, leak: str) -> Message:
+        """Store a neutral notice in place of output that leaked the prompts; log it without the text."""
+        leaks.report(str(kind), leak)
+        notice = i18n.translate("interview.output_withheld", chat.language)
+        return await self._chats.say(
+            chat, kind, notice, question=chat.current, dedupe=_dedupe(chat, kind), meta={"withheld": True}
+        )
 
     async def _prompt(self, chat: Chat, question: ChatQuestion, kind: MessageKind) -> Sequence[ChatMessage]:
         if kind == MessageKind.HINT:

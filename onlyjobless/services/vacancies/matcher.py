@@ -27,6 +27,7 @@ SUGGESTION_COUNT = 3
 _ALIAS_WEIGHT = 0.7  # how much of the matched alias the query covers
 _QUERY_WEIGHT = 0.3  # how much of the query the alias explains
 _PENALTY = 0.6  # a vetoed or too-generic hit stays rankable but below the threshold
+_SOUND_HIT = 0.8  # a word compared by sound counts only when its key is this close
 _TECHNOLOGY_ONLY = 10.0  # taken from a hit on technologies alone while a role word goes unexplained
 _SPELLING_CUTOFF = 60.0  # below this, spelling likeness of whole titles is noise
 
@@ -305,7 +306,8 @@ class Matcher:
         scores = self._scored(self._match, self._compact, [(r, r) for r in readings], role_noun)
         if not scores or max(scores.values()) < MATCH_THRESHOLD:
             sounded = [(tuple(_sound(t) for t in reading), reading) for reading in readings]
-            for entry, score in self._scored(self._sound, self._sound_compact, sounded, role_noun, 0.8).items():
+            by_sound = self._scored(self._sound, self._sound_compact, sounded, role_noun, _SOUND_HIT)
+            for entry, score in by_sound.items():
                 scores[entry] = max(scores.get(entry, 0.0), score)
         return scores
 
@@ -444,6 +446,7 @@ def _score(name: _Name, name_side: float, evidence: _Evidence) -> float:
     technology_only = said and all(_kind_of(t, "technologies") for t in said)
     if technology_only and any(not _kind_of(t, "technologies") for t in known):
         score -= _TECHNOLOGY_ONLY
-    if unknown and not evidence.role_noun and all(_kind_of(t, "weak") or _kind_of(t, "everyday") for t in said):
+    weak_only = all(_kind_of(t, "weak") or _kind_of(t, "everyday") for t in said)
+    if unknown and not evidence.role_noun and weak_only:
         score *= _PENALTY
     return score
