@@ -94,6 +94,7 @@ class MatcherWords(_LanguageFile):
     veto: Words  # non-IT qualifiers that refuse a partial hit ("sales")
     technologies: Words  # languages, frameworks, tools: they qualify a role ("Data engineer (Scala)")
     everyday: Words  # technology names that are everyday words too ("java" coffee, "ruby" gems)
+    management: Words  # management nouns every industry has ("manager"): not IT on their own
     phonetic: list[tuple[str, str]]  # rewrites of Latin spellings to a sound key ("ph" → "f")
     transliteration: dict[str, str]
     folding: dict[str, str]

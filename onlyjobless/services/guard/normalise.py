@@ -138,7 +138,7 @@ _CLAUSE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
 def _unleet_clause(clause: str) -> str:
     tokens = _LEET_TOKEN.findall(clause)
     changed = sum(_unleet_token(t) != t for t in tokens)
-    if changed < 2 and changed * 3 < len(tokens):
+    if changed < 2 or changed * 3 < len(tokens):
         return clause  # one "base64" or "p99" is a technical name, not a disguise
     return _LEET_TOKEN.sub(lambda m: _unleet_token(m.group()), clause)
 

@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from onlyjobless.semantic import Embedder, EmbedderUnavailable, shared_embedder
-from onlyjobless.services.vacancies.matcher import MAX_POSITION_LENGTH, Matcher, normalize
+from onlyjobless.services.vacancies.matcher import MATCH_THRESHOLD, MAX_POSITION_LENGTH, Matcher, normalize
 
 DEFAULT_LANGUAGE = "en"
 CATALOGUE_PATH = Path(__file__).resolve().parent.parent.parent / "data" / "vacancies.json"
@@ -46,6 +46,8 @@ FAMILIES = (
 POPULAR_SLUGS = ("backend-python", "frontend", "qa-manual")
 SUGGESTION_COUNT = 3
 _NEAR_MISS = 45.0  # a refused title's lexical score from which that role is offered first
+_NEAR_BONUS = 0.1
+_MEANINGFUL = 0.04  # how far the nearest role must stand above the average one to mean something
 
 
 @dataclass(frozen=True)
@@ -231,9 +233,16 @@ class Catalogue:
             similarity = roles @ embedder.embed([text])[0]
         except EmbedderUnavailable:
             return None
-        near = {i for i, score in scores.items() if score >= _NEAR_MISS}
-        ranked = sorted(range(len(self._vacancies)), key=lambda i: (i not in near, -similarity[i]))
-        return [(i, 100.0 * float(similarity[i])) for i in ranked[:SUGGESTION_COUNT]]
+        if float(similarity.max() - similarity.mean()) < _MEANINGFUL:
+            return None  # nothing in the catalogue is nearer than the rest ("повар"): spelling and rank
+        # A near lexical miss ("construction project manager") is offered first. Shown as a 0-100
+        # closeness that, like every refused title's, stays below the match threshold.
+        closeness = similarity + np.array(
+            [_NEAR_BONUS * (scores.get(i, 0.0) >= _NEAR_MISS) for i in range(len(similarity))]
+        )
+        ranked = sorted(range(len(self._vacancies)), key=lambda i: -closeness[i])
+        scale = (MATCH_THRESHOLD - 1.0) / (1.0 + _NEAR_BONUS)
+        return [(i, scale * float(closeness[i])) for i in ranked[:SUGGESTION_COUNT]]
 
     def search(self, query: str, language: str = DEFAULT_LANGUAGE, limit: int = 8) -> list[Suggestion]:
         """Roles for a partly typed title: every word must match a name's word or its start."""

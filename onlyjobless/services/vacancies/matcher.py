@@ -51,6 +51,7 @@ class _Words:
     veto: frozenset[str]
     technologies: frozenset[str]
     everyday: frozenset[str]
+    management: frozenset[str]
     phonetic: tuple[tuple[re.Pattern[str], str], ...]
     translit: dict[int, str]
     translit_letters: re.Pattern[str] | None
@@ -86,6 +87,7 @@ def _words() -> _Words:
         veto=listed("veto"),
         technologies=listed("technologies"),
         everyday=listed("everyday"),
+        management=listed("management"),
         phonetic=tuple((re.compile(p), r) for words in data for p, r in words.phonetic),
         translit=translit,
         translit_letters=pattern,
@@ -190,12 +192,13 @@ class _Index:
         self._lengths: list[int] = []
         self._cache: dict[tuple[str, bool], dict[str, float]] = {}
 
-    def add(self, entry: int, tokens: tuple[str, ...]) -> None:
-        """Register one name of entry number ``entry``."""
+    def add(self, entry: int, tokens: tuple[str, ...], spelled: tuple[str, ...] | None = None) -> None:
+        """Register one name of entry number ``entry`` (``spelled``: its words, when ``tokens`` are keys)."""
         if not tokens or (entry, tokens) in self._seen:
             return
         self._seen.add((entry, tokens))
-        generic = len(set(tokens)) == 1 and tokens[0] in _words().weak
+        words = spelled or tokens
+        generic = len(set(words)) == 1 and words[0] in _words().weak
         self.names.append(_Name(entry, tokens, generic))
         for token in set(tokens):
             self.by_token.setdefault(token, []).append(len(self.names) - 1)
@@ -287,7 +290,7 @@ class Matcher:
                 significant = _significant(tokens)
                 self._match.add(position, content)
                 sounded = tuple(_sound(t) for t in content)
-                self._sound.add(position, sounded)
+                self._sound.add(position, sounded, content)
                 if sounded:
                     self._sound_compact.setdefault("".join(sounded), position)
                 self._search.add(position, significant)
@@ -304,12 +307,27 @@ class Matcher:
         role_noun = any(_is_filler(t) for t in _significant(tokens))
         readings = _readings(tokens)
         scores = self._scored(self._match, self._compact, [(r, r) for r in readings], role_noun)
+        scores = _roles_over_technologies(scores, self._technology_only(readings))
         if not scores or max(scores.values()) < MATCH_THRESHOLD:
             sounded = [(tuple(_sound(t) for t in reading), reading) for reading in readings]
             by_sound = self._scored(self._sound, self._sound_compact, sounded, role_noun, _SOUND_HIT)
-            for entry, score in by_sound.items():
-                scores[entry] = max(scores.get(entry, 0.0), score)
+            for entry, score in by_sound.items():  # only a match: a partial likeness of sound is noise
+                if score >= MATCH_THRESHOLD:
+                    scores[entry] = max(scores.get(entry, 0.0), score)
         return scores
+
+    def _technology_only(self, readings: list[tuple[str, ...]]) -> set[int]:
+        """Entries whose names explain only the query's technologies ("Python" in "Python ML engineer")."""
+        found: set[int] = set()
+        for query in readings:
+            technologies = [t for t in query if _kind_of(t, "technologies")]
+            if not technologies or len(technologies) == len(query):
+                continue
+            hits = [self._match.hits(t) for t in technologies]
+            explained = {self._match.names[i].entry for i in self._match.candidates(hits)}
+            roles = [self._match.hits(t) for t in query if not _kind_of(t, "technologies")]
+            found |= explained - {self._match.names[i].entry for i in self._match.candidates(roles)}
+        return found
 
     def _scored(
         self,
@@ -414,6 +432,13 @@ def _kind_of(word: str, kind: str) -> bool:
     return not forms.isdisjoint(listed)
 
 
+def _roles_over_technologies(scores: dict[int, float], technology_only: set[int]) -> dict[int, float]:
+    """When a role is named ("Data engineer (Scala)"), a hit on its qualifying technology alone loses."""
+    if not any(score >= MATCH_THRESHOLD for entry, score in scores.items() if entry not in technology_only):
+        return scores
+    return {e: s - _TECHNOLOGY_ONLY if e in technology_only else s for e, s in scores.items()}
+
+
 @dataclass(frozen=True)
 class _Evidence:
     """What a query says beside one entry's names: which words they explain, which words are known."""
@@ -443,10 +468,8 @@ def _score(name: _Name, name_side: float, evidence: _Evidence) -> float:
     qualifiers_only = all(_kind_of(t, "technologies") for t in left)
     if any(t in words.veto for t in left) or (left and name.generic and not qualifiers_only):
         score *= _PENALTY
-    technology_only = said and all(_kind_of(t, "technologies") for t in said)
-    if technology_only and any(not _kind_of(t, "technologies") for t in known):
-        score -= _TECHNOLOGY_ONLY
-    weak_only = all(_kind_of(t, "weak") or _kind_of(t, "everyday") for t in said)
-    if unknown and not evidence.role_noun and weak_only:
+    everyday_only = all(_kind_of(t, "everyday") for t in said)
+    managing = all(_kind_of(t, "weak") for t in said) and any(_kind_of(t, "management") for t in said)
+    if unknown and not evidence.role_noun and said and (everyday_only or managing):
         score *= _PENALTY
     return score

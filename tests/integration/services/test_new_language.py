@@ -36,8 +36,9 @@ def xx_language(tmp_path: Path) -> Iterator[Path]:
         interview__greeting="Xx-greeting for {role}: {count} questions.",
     )
     _edit(folder / "xx" / "prompts.json", language_name="Xxish")
-    misuse = json.loads((folder / "xx" / "misuse.json").read_text(encoding="utf-8"))
-    _edit(folder / "xx" / "misuse.json", abuse=[*misuse["abuse"], r"\bxxcurse\b"])
+    guard = json.loads((folder / "xx" / "guard.json").read_text(encoding="utf-8"))
+    examples = {**guard["examples"], "abuse": [*guard["examples"]["abuse"], "you xxcurse"]}
+    _edit(folder / "xx" / "guard.json", abuse=[*guard["abuse"], "xxcurse"], examples=examples)
     with catalog.folder(folder):
         yield folder
 
@@ -67,7 +68,7 @@ async def test_a_copied_folder_is_a_language_of_the_app(
     [request] = fake_ollama.chat_requests
     assert "Write all text in Xxish." in request.prompt_text
 
-    # The xx misuse patterns guard the answers; an ordinary answer passes.
+    # The xx guard examples and words guard the answers; an ordinary answer passes.
     refused = await xavier.post(f"/api/chats/{chat['id']}/answer", json={"content": "you xxcurse"})
     assert refused.status_code == 422
     assert refused.json()["error"]["code"] == "answer_misuse_abuse"

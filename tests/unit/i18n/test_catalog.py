@@ -15,7 +15,8 @@ from onlyjobless.i18n import catalog
 from onlyjobless.i18n.catalog import LANG_DIR, LanguageDataError, UnsupportedLanguage, placeholders
 from onlyjobless.i18n.models import FILES, TEMPLATES, MatcherWords, PromptTexts
 from onlyjobless.llm import hint_messages
-from onlyjobless.services import misuse
+from onlyjobless.semantic import EmbedderUnavailable
+from onlyjobless.services.guard import Guard, Verdict
 from onlyjobless.services.interviews import evaluation
 from onlyjobless.services.vacancies.matcher import _significant, normalize
 
@@ -90,13 +91,22 @@ def copied(tmp_path: Path) -> Iterator[Path]:
     assert catalog.codes() == tuple(SHIPPED)
 
 
+class _NoModel:
+    """An embedder whose model cannot load here."""
+
+    dim = 384
+
+    def embed(self, texts: object, *, kind: str = "query") -> object:
+        raise EmbedderUnavailable("no model in this test")
+
+
 def _write(folder: Path, code: str, name: str, data: Any) -> None:
     (folder / code / name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
 def test_a_missing_file_is_refused(copied: Path) -> None:
-    (copied / "ru" / "misuse.json").unlink()
-    with catalog.folder(copied), pytest.raises(LanguageDataError, match=r"ru/misuse\.json is missing"):
+    (copied / "ru" / "guard.json").unlink()
+    with catalog.folder(copied), pytest.raises(LanguageDataError, match=r"ru/guard\.json is missing"):
         catalog.codes()
 
 
@@ -125,9 +135,9 @@ def test_a_file_of_the_wrong_shape_is_refused(copied: Path) -> None:
 
 
 def test_a_broken_pattern_is_refused(copied: Path) -> None:
-    patterns = _raw("ru", "misuse.json", copied)
-    patterns["abuse"].append("(unclosed")
-    _write(copied, "ru", "misuse.json", patterns)
+    words = _raw("ru", "matcher.json", copied)
+    words["symbols"].append(["(unclosed", " "])
+    _write(copied, "ru", "matcher.json", words)
     with catalog.folder(copied), pytest.raises(LanguageDataError, match="not a regular expression"):
         catalog.codes()
 
@@ -153,15 +163,16 @@ def test_a_copied_folder_is_a_new_language_everywhere(copied: Path) -> None:
     _write(copied, "xx", "ui.json", {**_raw("en", "ui.json", copied), "language.name": "Xxish"})
     prompts = {**_raw("en", "prompts.json", copied), "language_name": "Xxish"}
     _write(copied, "xx", "prompts.json", prompts)
-    patterns = _raw("en", "misuse.json", copied)
-    patterns["abuse"].append(r"\bxxcurse\b")
-    _write(copied, "xx", "misuse.json", patterns)
+    guard = _raw("en", "guard.json", copied)
+    guard["abuse"].append("xxcurse")
+    _write(copied, "xx", "guard.json", guard)
     words = _raw("en", "estimate.json", copied)
     _write(copied, "xx", "estimate.json", {"stop_words": [*words["stop_words"], "xxstop"]})
     matcher = _raw("en", "matcher.json", copied)
     _write(copied, "xx", "matcher.json", {**matcher, "folding": {"ø": "o"}})
 
-    assert misuse.detect("xxcurse") is None
+    offline_guard = Guard(embedder=_NoModel())  # structural checks only: the language's own words
+    assert offline_guard.check("you xxcurse") is None
     assert evaluation.estimate("xxstop", ["xxstop"]).covered == ["xxstop"]
     with catalog.folder(copied):
         assert i18n.languages() == {"en": "English", "ru": "Русский", "xx": "Xxish"}
@@ -169,11 +180,11 @@ def test_a_copied_folder_is_a_new_language_everywhere(copied: Path) -> None:
         assert i18n.translate("language.name", "xx") == "Xxish"
         system = hint_messages("What is a dict?", ["hash table"], [], "xx")[0].content
         assert "Xxish" in system
-        assert misuse.detect("you xxcurse") == "abuse"
+        assert offline_guard.check("you xxcurse, you") == Verdict("abuse", "you xxcurse, you")
         assert evaluation.estimate("xxstop", ["xxstop"]).missed == ["xxstop"]
         assert normalize("Døcker") == ["docker"]
     # Pointed back, the derived data is the shipped languages' again.
-    assert misuse.detect("you xxcurse") is None
+    assert offline_guard.check("you xxcurse, you") is None
     assert normalize("Døcker") == ["døcker"]
     with pytest.raises(ValueError, match="unsupported"):
         hint_messages("q", [], [], "xx")
