@@ -10,10 +10,9 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ROOT, RunningApp
 from tests.browser.helpers import answer, long_answer, register, start_interview
-from tests.integration.interviews.conftest import evaluation_json
-from tests.integration.test_bank import generated_bank
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
+from tests.support.llm_replies import evaluation_json, generated_bank
 
 pytestmark = pytest.mark.browser
 

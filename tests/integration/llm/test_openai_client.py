@@ -29,10 +29,10 @@ from onlyjobless.llm import (
     Restart,
     TextDelta,
 )
-from tests.integration.test_bank import generated_bank
 from tests.support.fake_ollama_script import RecordedRequest, Reply
 from tests.support.fake_openai import FakeOpenAI
 from tests.support.fixtures import FAKE_OPENAI_KEY
+from tests.support.llm_replies import generated_bank
 
 TEXT = "A dict is a hash table: keys are hashed, lookups take O(1) on average."
 MESSAGES = [ChatMessage("system", "You are an interviewer."), ChatMessage("user", "Ask me.")]
