@@ -19,14 +19,19 @@ from reflex.event import EventSpec
 
 T = TypeVar("T")
 
+# Chunks go into #oj-live. Its box is drawn a frame or two after the line turns on, so a chunk
+# that finds no box waits for it, on one timer at most and a bounded number of times: after
+# that (the page was left mid-stream) chunks are only kept until a box is there again.
 APPEND_SCRIPT = """
 window.ojLive = function (text) {
   window.ojPending = (window.ojPending || '') + text;
   var box = document.getElementById('oj-live');
-  if (box) { box.append(window.ojPending); window.ojPending = ''; }
-  else { setTimeout(function () { window.ojLive(''); }, 30); }
+  if (box) { box.append(window.ojPending); window.ojPending = ''; window.ojWaits = 0; return; }
+  if (window.ojTimer || (window.ojWaits || 0) >= 50) { return; }
+  window.ojWaits = (window.ojWaits || 0) + 1;
+  window.ojTimer = setTimeout(function () { window.ojTimer = null; window.ojLive(''); }, 30);
 };
-window.ojLiveReset = function () { window.ojPending = ''; };
+window.ojLiveReset = function () { window.ojPending = ''; window.ojWaits = 0; };
 """
 
 
