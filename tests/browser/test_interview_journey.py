@@ -17,10 +17,13 @@ from tests.support.fake_ollama_script import Reply
 
 pytestmark = pytest.mark.browser
 
-# Records, inside the page, that a running line was shown at some moment (however brief).
+# Records, inside the page, that a running line was shown at some moment (however brief): a
+# generation's, or the page typing out the interviewer's new messages.
 SAW_STREAMING = """
 new MutationObserver(function () {
-  if (document.querySelector('[data-testid=streaming]')) { window.__sawStreaming = true; }
+  if (document.querySelector('[data-testid=streaming], [data-testid=typing]:not(:empty)')) {
+    window.__sawStreaming = true;
+  }
 }).observe(document.body, {childList: true, subtree: true});
 """
 
