@@ -13,6 +13,7 @@ from onlyjobless.ui.markdown import safe_markdown
 from onlyjobless.ui.pages.chat.report import report
 from onlyjobless.ui.pages.chat.state import ChatState
 
+# The length counter under the answer box, shown near the limit.
 COUNTER_SCRIPT = """
 (function () {
   function bind() {
@@ -20,16 +21,9 @@ COUNTER_SCRIPT = """
     var out = document.getElementById('answer-count');
     if (!box || !out || box.dataset.counted) { return; }
     box.dataset.counted = '1';
-    var update = function () {
+    box.addEventListener('input', function () {
       var n = box.value.length, max = box.maxLength;
       out.textContent = n >= max - 500 ? (n + ' / ' + max) : '';
-    };
-    box.addEventListener('input', update);
-    box.addEventListener('keydown', function (e) {
-      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-        e.preventDefault();
-        if (box.form) { box.form.requestSubmit(); }
-      }
     });
   }
   new MutationObserver(bind).observe(document.body, {childList: true, subtree: true});
@@ -204,6 +198,7 @@ def _composer() -> rx.Component:
                 width="100%",
                 disabled=ChatState.status != "active",
                 aria_label=tr("chat.placeholder"),
+                enter_key_submit=True,  # Enter sends, Shift+Enter starts a new line
                 data_testid="answer",
             ),
             _actions(),
