@@ -168,3 +168,18 @@ async def test_a_stream_ending_while_another_chat_is_shown_leaves_that_chat_alon
     assert not (await tab.state(Live)).on
     hints = [m for m in (await services.interviews.view(user_id, first)).messages if m.kind == "hint"]
     assert len(hints) == 1  # stored in the chat it belongs to
+
+
+async def test_offline_the_banks_hint_is_shown_with_a_notice_that_another_chat_does_not_carry(
+    tab: Tab, services: Services, fake_ollama: FakeOllama
+) -> None:
+    user_id, _ = await _open_new_chat(tab, services)
+    fake_ollama.set_models([])
+
+    await (await tab.send(ChatState.run_hint)).wait_all()
+
+    page = await tab.state(ChatState)
+    assert page.offline and [(m.kind, m.offline) for m in page.recent] == [("hint", True)]
+    other = await services.interviews.start(user_id, "qa automation", "en")
+    await tab.load(f"/chat/{other.chat.id}")
+    assert not (await tab.state(ChatState)).offline

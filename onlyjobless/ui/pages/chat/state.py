@@ -121,7 +121,7 @@ class ChatState(rx.State):
     @rx.event
     async def open(self):  # type: ignore[no-untyped-def]
         """On load: the session check, the sidebar, and the chat exactly as it was left."""
-        self._assign(error="", not_found=False, loaded=False)
+        self._assign(error="", not_found=False, loaded=False, offline=False)
         who = await open_private_page(self)
         if who is None:
             return rx.redirect(routes.LOGIN, replace=True)
