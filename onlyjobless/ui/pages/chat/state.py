@@ -149,10 +149,10 @@ class ChatState(rx.State):
         """Store the answer; the next question is typed out, or the evaluation starts by itself."""
         if self.sending or (await self.get_state(Live)).on:
             return None
-        self.error, self.sending = "", True
         who = await identity_of(self)
         if who is None:
             return rx.redirect(routes.LOGIN, replace=True)
+        self.error, self.sending = "", True
         language = await language_of(self)
         try:
             view = await hub.get_services().interviews.answer(
