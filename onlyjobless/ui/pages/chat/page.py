@@ -51,7 +51,10 @@ REVEAL_SCRIPT = """
     var box = document.getElementById('oj-reveal');
     var copy = message.cloneNode(true);
     ['id', 'data-testid', 'data-reveal'].forEach(function (name) { copy.removeAttribute(name); });
-    var parts = pieces(copy.querySelector('.oj-content') || copy);
+    var parts = [];  // the text after the label row
+    Array.prototype.slice.call(copy.children, 1).forEach(function (child) {
+      parts = parts.concat(pieces(child));
+    });
     var total = parts.reduce(function (sum, part) { return sum + part.words.length; }, 0);
     var perWord = Math.min(WORD_MS, MAX_MS / Math.max(total, 1)), started = Date.now();
     if (box) { box.appendChild(copy); }
@@ -93,7 +96,7 @@ def _bubble(message: UiMessage) -> rx.Component:
             rx.cond(~message.complete, rx.badge(tr("chat.incomplete"), color_scheme="red", size="1")),
             spacing="2",
         ),
-        rx.box(safe_markdown(message.content), class_name="oj-content"),
+        safe_markdown(message.content),
         padding="0.75em 1em",
         border_radius="12px",
         max_width="85%",
