@@ -1,38 +1,65 @@
 # OnlyJobless: one container serving the production build on one port.
-FROM python:3.11-slim-bookworm
+# Build:  make image   (or: docker build --build-arg BASE=<image> -t onlyjobless .)
+# BASE is the official Python image; `make image` substitutes a local stand-in made from
+# Debian's packages when no image registry is reachable (deploy/base-image.sh).
+ARG BASE=python:3.11-slim-bookworm
 
-ENV PYTHONDONTWRITEBYTECODE=1 \
-    PYTHONUNBUFFERED=1 \
-    PIP_NO_CACHE_DIR=1 \
+# ---- build: Python packages in a virtualenv, and the frontend built once with bun ----
+FROM ${BASE} AS build
+
+ENV PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
     REFLEX_USE_SYSTEM_BUN=1 \
+    REFLEX_TELEMETRY_ENABLED=false
+
+# Reflex builds the frontend with bun, which comes from the npm registry; npm and Node stay here.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends npm \
+    && rm -rf /var/lib/apt/lists/*
+ARG BUN_VERSION=1.4.5
+RUN npm install --prefix /opt/bun --no-audit --no-fund --loglevel=error "bun@${BUN_VERSION}" \
+    && /opt/bun/node_modules/.bin/bun --version
+
+# The app's virtualenv gets no pip of its own: the base image's pip installs into it.
+RUN python -m venv --without-pip /venv
+COPY requirements.txt /app/requirements.txt
+RUN python -m pip --python /venv/bin/python install -r /app/requirements.txt
+ENV PATH="/opt/bun/node_modules/.bin:/venv/bin:${PATH}"
+
+WORKDIR /app
+COPY . .
+# Compile the pages and build the frontend into .web/build/client; only its output is kept.
+RUN reflex export --frontend-only --no-zip --loglevel warning \
+    && rm -rf .web/node_modules .web/bun.lock \
+    && python -m compileall -q onlyjobless alembic rxconfig.py
+
+# ---- run: the virtualenv, the code and the built frontend; no Node, npm or build tools ----
+FROM ${BASE}
+
+ENV PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PATH="/venv/bin:${PATH}" \
     REFLEX_USE_GRANIAN=1 \
     REFLEX_TELEMETRY_ENABLED=false \
-    PATH="/app/.tools/node_modules/.bin:${PATH}" \
+    REFLEX_STATES_WORKDIR=/tmp/reflex-states \
     HOST=0.0.0.0 \
     PORT=3000 \
     DATA_DIR=/data
 
-# npm brings bun (Reflex's JS runtime) from the npm registry; unzip is needed by Reflex's build.
-# hadolint ignore=DL3008
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends npm unzip \
-    && rm -rf /var/lib/apt/lists/*
+RUN groupadd --system --gid 10001 app \
+    && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home app \
+    && mkdir /data \
+    && chown app:app /data
 
-WORKDIR /app
-RUN useradd --create-home --uid 10001 app && mkdir -p /data && chown app:app /data /app
-
-COPY --chown=app:app requirements.txt ./
-RUN pip install --no-cache-dir -r requirements.txt
-
-USER 10001
-WORKDIR /app/.tools
-RUN npm install --no-audit --no-fund bun@1.4.5
+COPY --from=build /venv /venv
+# The code stays owned by root (read-only for the app); only /data is the app's.
+COPY --from=build /app /app
 WORKDIR /app
 
-COPY --chown=app:app . .
-RUN reflex export --frontend-only --no-zip --loglevel warning
-
+USER 10001:10001
 VOLUME ["/data"]
 EXPOSE 3000
-HEALTHCHECK --interval=30s --timeout=5s CMD ["python", "-m", "onlyjobless", "health"]
-CMD ["python", "-m", "onlyjobless", "serve"]
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-m", "onlyjobless", "health"]
+CMD ["python", "-m", "onlyjobless", "serve", "--prebuilt"]

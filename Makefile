@@ -7,6 +7,7 @@ MONGO_VENV := .venv-mongo
 TOOLS := .tools
 BUN_VERSION := 1.4.5
 COVERAGE_MIN := 90
+IMAGE ?= onlyjobless:latest
 
 # Reflex needs bun (Node 20 is too old for it): bun comes from the npm registry.
 export PATH := $(CURDIR)/$(TOOLS)/node_modules/.bin:$(PATH)
@@ -14,11 +15,12 @@ export REFLEX_USE_SYSTEM_BUN := 1
 export REFLEX_USE_GRANIAN := 1
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: run test lint typecheck migrate bench clean help
+.PHONY: run test lint typecheck migrate bench clean help image docker
 
 help:
 	@echo "make run   - install, migrate and serve the production build on http://127.0.0.1:$${PORT:-3000}"
 	@echo "make test  - install test tools, lint, type-check, run every test with the coverage gate"
+	@echo "make image - build the Docker image $(IMAGE) (starts dockerd; makes a local base if no registry)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,14 +54,24 @@ migrate: $(VENV)/.runtime
 run: $(VENV)/.runtime $(TOOLS)/node_modules/.bin/bun migrate
 	$(BIN)/reflex run --env prod --loglevel warning
 
+# Docker (for `make image` and the container tests): installed from Debian and started if needed.
+docker:
+	deploy/dockerd.sh
+
+image: docker
+	deploy/build-image.sh $(IMAGE)
+
 lint: $(VENV)/.dev
 	$(BIN)/ruff check onlyjobless tests alembic rxconfig.py $(wildcard benchmarks)
 	$(BIN)/ruff format --check onlyjobless tests alembic rxconfig.py $(wildcard benchmarks)
+	$(BIN)/hadolint Dockerfile deploy/base.Dockerfile
+	$(BIN)/actionlint
+	$(BIN)/shellcheck deploy/*.sh .ci/run
 
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy onlyjobless
 
-test: $(VENV)/.dev $(MONGO_VENV)/.installed $(TOOLS)/node_modules/.bin/bun chromium lint typecheck
+test: $(VENV)/.dev $(MONGO_VENV)/.installed $(TOOLS)/node_modules/.bin/bun chromium docker lint typecheck
 	$(BIN)/python -m pytest --cov=onlyjobless --cov-report=term:skip-covered \
 		--cov-fail-under=$(COVERAGE_MIN) $(PYTEST_ARGS)
 

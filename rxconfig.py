@@ -5,6 +5,8 @@ import os
 import reflex as rx
 from reflex.plugins.sitemap import SitemapPlugin
 
+from onlyjobless.ui.serving import SameOriginBackend
+
 PORT = int(os.environ.get("PORT", "3000"))
 
 config = rx.Config(
@@ -18,5 +20,8 @@ config = rx.Config(
     show_built_with_reflex=False,
     cors_allowed_origins=[os.environ.get("PUBLIC_URL", f"http://127.0.0.1:{PORT}")],
     disable_plugins=[SitemapPlugin],
-    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium"))],
+    plugins=[
+        rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium")),
+        SameOriginBackend(),  # the page talks to the server it came from: build once, serve anywhere
+    ],
 )

@@ -55,6 +55,8 @@ def _serve(args: argparse.Namespace) -> int:
     """Migrate, then become the Reflex production server (one port: frontend, websocket, API)."""
     _migrate(args)
     command = [sys.executable, "-m", "reflex", "run", "--env", "prod", "--loglevel", "warning"]
+    if args.prebuilt:  # the image's command: the frontend was built with the image
+        command = [sys.executable, "-m", "onlyjobless.ui.serving"]
     os.execv(command[0], command)  # noqa: S606 - replaces this process by design
     return 0  # pragma: no cover - execvp does not return
 
@@ -89,7 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m onlyjobless", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="apply the database migrations").set_defaults(run=_migrate)
-    commands.add_parser("serve", help="migrate and serve the production build").set_defaults(run=_serve)
+    serve = commands.add_parser("serve", help="migrate and serve the production build")
+    serve.add_argument(
+        "--prebuilt", action="store_true", help="serve the frontend `reflex export` built, no rebuild"
+    )
+    serve.set_defaults(run=_serve)
     health = commands.add_parser("health", help="check the local server's health")
     health.add_argument(
         "--direct", action="store_true", help="check the database, chat store and LLM from here"

@@ -1,13 +1,19 @@
-"""The Reflex app: wires the pages together and mounts the REST API under /api."""
+"""The Reflex app: wires the pages together, mounts the REST API under /api, adds security headers."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import reflex as rx
+from reflex.constants import Dirs
+from reflex.utils import prerequisites
+from starlette.types import ASGIApp
 
 from onlyjobless.api.app import create_api
+from onlyjobless.api.security import HeaderPolicy, SecurityHeaders
 from onlyjobless.services.hub import get_services
-from onlyjobless.ui import routes
+from onlyjobless.settings import get_settings
+from onlyjobless.ui import bridge, routes
 from onlyjobless.ui.pages.auth import AuthFormState, login_page, register_page
 from onlyjobless.ui.pages.chat.page import chat_page
 from onlyjobless.ui.pages.chat.state import ChatState
@@ -15,9 +21,29 @@ from onlyjobless.ui.pages.new_interview import NewInterviewState, new_interview_
 from onlyjobless.ui.pages.settings import SettingsState, settings_page
 from onlyjobless.ui.session import SessionState
 
-app = rx.App(
+
+def built_pages() -> Path:
+    """Where the production build's pages are, as Reflex serves them."""
+    frontend_path = rx.config.get_config().frontend_path.strip("/")
+    return prerequisites.get_web_dir() / Dirs.STATIC / frontend_path
+
+
+class App(rx.App):
+    """The Reflex app, wrapped whole in the security headers: outside it, only the server."""
+
+    def __call__(self) -> ASGIApp:
+        policy = HeaderPolicy.from_settings(
+            get_settings(), public_url=rx.config.get_config().api_url, pages=built_pages()
+        )
+        return SecurityHeaders(super().__call__(), policy)
+
+
+app = App(
     api_transformer=create_api(),
-    head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
+    head_components=[
+        rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
+        bridge.script(),
+    ],
 )
 
 

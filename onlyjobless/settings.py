@@ -8,10 +8,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_SECRET_BYTES = 32
+DEFAULT_OPENAI_URL = "http://localhost:8000/v1"  # vLLM's default address
 # Fixed values several layers share (not configurable): the API sets the cookie, the UI reads it.
 SESSION_COOKIE = "oj_session"
 MAX_ANSWER_LENGTH = 4000  # characters of one answer: the service, the REST schema and the UI
@@ -31,6 +32,11 @@ class Settings(BaseSettings):
     mongodb_url: SecretStr | None = Field(default=None, validation_alias="MONGODB_URL")
     mongodb_db: str = Field(default="onlyjobless", validation_alias="MONGODB_DB")
 
+    llm_backend: Literal["ollama", "openai"] = Field(default="ollama", validation_alias="LLM_BACKEND")
+    llm_base_url: str | None = Field(default=None, validation_alias="LLM_BASE_URL")
+    llm_model: str | None = Field(default=None, validation_alias="LLM_MODEL")
+    llm_api_key: SecretStr | None = Field(default=None, validation_alias="LLM_API_KEY")
+    # Ollama's own names, kept so existing configurations work: the defaults of the two above.
     ollama_host: str = Field(default="http://localhost:11434", validation_alias="OLLAMA_HOST")
     ollama_model: str = Field(default="mistral", validation_alias="OLLAMA_MODEL")
     llm_connect_timeout: float = Field(default=5.0, validation_alias="LLM_CONNECT_TIMEOUT")
@@ -58,6 +64,30 @@ class Settings(BaseSettings):
         if len(value.encode()) < MIN_SECRET_BYTES or value.lower() in _WEAK_SECRETS:
             raise ValueError(f"JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes of random data")
         return self
+
+    @field_validator("llm_base_url", "llm_model", "llm_api_key", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """`LLM_API_KEY=` (as compose writes an unset variable) means no key, not an empty one."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _openai_needs_a_model(self) -> Settings:
+        if self.llm_backend == "openai" and not self.llm_model:
+            raise ValueError("LLM_MODEL must name the served model when LLM_BACKEND=openai")
+        return self
+
+    @property
+    def llm_url(self) -> str:
+        """The LLM server: LLM_BASE_URL, else OLLAMA_HOST (ollama) or a local vLLM's address (openai)."""
+        if self.llm_base_url:
+            return self.llm_base_url
+        return self.ollama_host if self.llm_backend == "ollama" else DEFAULT_OPENAI_URL
+
+    @property
+    def llm_model_name(self) -> str:
+        """The model: LLM_MODEL, else OLLAMA_MODEL (the openai backend always names it)."""
+        return self.llm_model or self.ollama_model
 
     @property
     def sql_url(self) -> str:

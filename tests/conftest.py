@@ -17,8 +17,14 @@ from onlyjobless.api.app import create_api
 from onlyjobless.services.hub import Services, build_services
 from onlyjobless.settings import Settings
 from tests.support import databases
-from tests.support.fake_ollama import FakeOllama
-from tests.support.fixtures import fake_ollama, fake_ollama_server  # noqa: F401  (fixtures)
+from tests.support.fake_http import FakeLLMServer
+from tests.support.fixtures import (  # noqa: F401  (fixtures)
+    FAKE_OPENAI_KEY,
+    fake_ollama,
+    fake_ollama_server,
+    fake_openai,
+    fake_openai_server,
+)
 from tests.support.mongo_server import (  # noqa: F401  (fixtures)
     mongo_database,
     mongo_server,
@@ -51,18 +57,43 @@ def engine(request: pytest.FixtureRequest) -> Engine:
 
 
 @pytest.fixture
-def settings(engine: Engine, tmp_path: Path, fake_ollama: FakeOllama) -> Settings:  # noqa: F811
-    """Test settings: the chosen database and the fake Ollama server, with short LLM timeouts."""
+def llm_backend() -> str:
+    """The LLM backend of the `settings`: Ollama, unless a test parametrizes it ("openai")."""
+    return "ollama"
+
+
+@pytest.fixture
+def fake_llm(llm_backend: str, request: pytest.FixtureRequest) -> FakeLLMServer:
+    """The clean fake server of the chosen backend; both take the same scripts."""
+    fake: FakeLLMServer = request.getfixturevalue(f"fake_{llm_backend}")
+    return fake
+
+
+def _llm_settings(backend: str, fake: FakeLLMServer) -> dict[str, object]:
+    if backend == "openai":
+        model = fake.default_models[0]
+        return {
+            "LLM_BACKEND": "openai",
+            "LLM_BASE_URL": fake.url,
+            "LLM_MODEL": model,
+            "LLM_API_KEY": FAKE_OPENAI_KEY,
+        }
+    return {"OLLAMA_HOST": fake.url}
+
+
+@pytest.fixture
+def settings(engine: Engine, tmp_path: Path, llm_backend: str, fake_llm: FakeLLMServer) -> Settings:
+    """Test settings: the chosen database and the chosen backend's fake server, with short LLM timeouts."""
     return Settings(
         ONLYJOBLESS_ENV="test",
         DATA_DIR=tmp_path,
         DATABASE_URL=engine.url.render_as_string(hide_password=False),
         JWT_SECRET=TEST_SECRET,
         SCHEDULER_ENABLED=False,
-        OLLAMA_HOST=fake_ollama.url,
         LLM_CONNECT_TIMEOUT=2,
         LLM_FIRST_TOKEN_TIMEOUT=5,
         LLM_TOTAL_TIMEOUT=10,
+        **_llm_settings(llm_backend, fake_llm),
     )
 
 

@@ -1,10 +1,10 @@
-"""The FastAPI app that Reflex mounts; OpenAPI docs at /docs."""
+"""The FastAPI app that Reflex mounts; OpenAPI docs at /docs, served without a CDN."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
-from onlyjobless.api import errors
+from onlyjobless.api import docs, errors
 from onlyjobless.api.routes import auth, chats, health, me, vacancies
 from onlyjobless.services.hub import Services
 
@@ -15,7 +15,8 @@ def create_api(services: Services | None = None) -> FastAPI:
         title="OnlyJobless API",
         version=health.VERSION,
         description="Practise IT job interviews with an LLM.",
-        docs_url="/docs",
+        docs_url=None,  # docs.install serves /docs with the app's own copy of Swagger UI
+        redoc_url=None,  # ReDoc would come from a CDN too
         openapi_url="/openapi.json",
     )
     app.state.services = services
@@ -24,4 +25,5 @@ def create_api(services: Services | None = None) -> FastAPI:
         api.include_router(module.router)
     app.include_router(api)
     errors.install(app)
+    docs.install(app)
     return app

@@ -1,4 +1,5 @@
-"""The LLM layer: a small interface, the Ollama client behind it, prompts and output schemas."""
+"""The LLM layer: a small interface, two backends behind it (Ollama, OpenAI-compatible), prompts and
+output schemas."""
 
 from onlyjobless.llm.base import (
     LLM,
@@ -16,6 +17,7 @@ from onlyjobless.llm.base import (
     TextDelta,
 )
 from onlyjobless.llm.ollama_client import OllamaLLM
+from onlyjobless.llm.openai_client import OpenAILLM
 from onlyjobless.llm.prompts import (
     SUPPORTED_LANGUAGES,
     EvaluationItem,
@@ -40,6 +42,7 @@ __all__ = [
     "LLMTimeout",
     "LLMUnavailable",
     "OllamaLLM",
+    "OpenAILLM",
     "Parsed",
     "QuestionEvaluation",
     "QuestionSet",

@@ -9,7 +9,7 @@ from functools import lru_cache
 from sqlalchemy.engine import Engine
 
 from onlyjobless import i18n
-from onlyjobless.llm import LLM, OllamaLLM
+from onlyjobless.llm import LLM, OllamaLLM, OpenAILLM
 from onlyjobless.services.accounts import Accounts
 from onlyjobless.services.bank import QuestionBank
 from onlyjobless.services.curated import get_curated_bank
@@ -42,6 +42,24 @@ class Services:
         return await check_health(self.engine, self.interviews.store, self.llm)
 
 
+def build_llm(settings: Settings) -> LLM:
+    """The configured backend: Ollama's own API, or any OpenAI-compatible server."""
+    limits = {
+        "connect_timeout": settings.llm_connect_timeout,
+        "first_token_timeout": settings.llm_first_token_timeout,
+        "total_timeout": settings.llm_total_timeout,
+    }
+    if settings.llm_backend == "openai":
+        return OpenAILLM(
+            settings.llm_url,
+            settings.llm_model_name,
+            api_key=settings.llm_api_key,
+            max_tokens=settings.llm_max_tokens,
+            **limits,
+        )
+    return OllamaLLM(settings.llm_url, settings.llm_model_name, max_tokens=settings.llm_max_tokens, **limits)
+
+
 def build_services(settings: Settings) -> Services:
     """Wire the services for one configuration."""
     engine = get_engine(settings.sql_url)
@@ -52,14 +70,7 @@ def build_services(settings: Settings) -> Services:
         access_minutes=settings.access_token_minutes,
     )
     accounts = Accounts(engine, tokens, refresh_days=settings.refresh_token_days, languages=i18n.languages())
-    llm = OllamaLLM(
-        settings.ollama_host,
-        settings.ollama_model,
-        connect_timeout=settings.llm_connect_timeout,
-        first_token_timeout=settings.llm_first_token_timeout,
-        total_timeout=settings.llm_total_timeout,
-        max_tokens=settings.llm_max_tokens,
-    )
+    llm = build_llm(settings)
     catalogue = get_catalogue()
     bank = QuestionBank(engine, llm, catalogue, get_curated_bank())
     schedule = BankSchedule(engine, bank.scheduled_refresh)

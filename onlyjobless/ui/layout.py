@@ -4,26 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-from onlyjobless.ui import routes
+from onlyjobless.ui import bridge, routes
 from onlyjobless.ui.components import loading, tr
 from onlyjobless.ui.language import LanguageState
 from onlyjobless.ui.session import SessionState
 from onlyjobless.ui.sidebar import ChatItem, SidebarState
 
-LOAD_MORE_SCRIPT = """
-(function () {
-  function watch() {
-    var sentinel = document.getElementById('chats-more');
-    if (!sentinel || sentinel.dataset.watched) { return; }
-    sentinel.dataset.watched = '1';
-    new IntersectionObserver(function (entries) {
-      if (entries.some(function (e) { return e.isIntersecting; })) { sentinel.click(); }
-    }).observe(sentinel);
-  }
-  new MutationObserver(watch).observe(document.body, {childList: true, subtree: true});
-  watch();
-})();
-"""
+# Loads the next page of chats when the "load more" button scrolls into view.
+CHAT_LIST_SCRIPT = "/js/chat-list.js"
 
 
 def _chat_line(chat: ChatItem) -> rx.Component:
@@ -218,5 +206,6 @@ def shell(*content: rx.Component) -> rx.Component:
             ),
             loading(),
         ),
-        rx.script(LOAD_MORE_SCRIPT),
+        bridge.session_element(),
+        rx.script(src=CHAT_LIST_SCRIPT),
     )

@@ -1,4 +1,4 @@
-"""The running line's page side: chunks are appended by a one-line script.
+"""The running line's page side: chunks are appended to #oj-live in the page (ui/bridge.py).
 
 The text already shown is never sent again, so an answer costs its own size plus a small
 frame per flush; the evaluation preview, which is short, travels as one small var instead.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import time
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TypeVar
@@ -16,22 +15,9 @@ from typing import TypeVar
 import reflex as rx
 from reflex.event import EventSpec
 
-T = TypeVar("T")
+from onlyjobless.ui import bridge
 
-# Chunks go into #oj-live. Its box is drawn a frame or two after the line turns on, so a chunk
-# that finds no box waits for it, on one timer at most and a bounded number of times: after
-# that (the page was left mid-stream) chunks are only kept until a box is there again.
-APPEND_SCRIPT = """
-window.ojLive = function (text) {
-  window.ojPending = (window.ojPending || '') + text;
-  var box = document.getElementById('oj-live');
-  if (box) { box.append(window.ojPending); window.ojPending = ''; window.ojWaits = 0; return; }
-  if (window.ojTimer || (window.ojWaits || 0) >= 50) { return; }
-  window.ojWaits = (window.ojWaits || 0) + 1;
-  window.ojTimer = setTimeout(function () { window.ojTimer = null; window.ojLive(''); }, 30);
-};
-window.ojLiveReset = function () { window.ojPending = ''; window.ojWaits = 0; };
-"""
+T = TypeVar("T")
 
 
 class Live(rx.State):
@@ -60,11 +46,12 @@ class Live(rx.State):
 
 def append(chunk: str) -> EventSpec:
     """Add a chunk to the running line in the page."""
-    return rx.call_script(f"ojLive({json.dumps(chunk)})")
+    return bridge.live_append(chunk)
 
 
 def reset() -> EventSpec:
-    return rx.call_script("window.ojLiveReset && ojLiveReset()")
+    """Void the text shown so far (a new generation, or a retried one)."""
+    return bridge.live_reset()
 
 
 class Tick:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from http.cookies import CookieError, SimpleCookie
 
 import reflex as rx
@@ -11,25 +10,8 @@ from onlyjobless.domain.errors import ServiceError
 from onlyjobless.services import hub
 from onlyjobless.services.accounts import Identity
 from onlyjobless.settings import SESSION_COOKIE
-from onlyjobless.ui import routes
+from onlyjobless.ui import bridge, routes
 from onlyjobless.ui.language import LanguageState
-
-
-def session_script(ticket: str, then: str = routes.HOME) -> str:
-    """JavaScript that trades a one-time ticket for the HttpOnly cookie, then reloads."""
-    body = json.dumps(json.dumps({"ticket": ticket}))
-    return (
-        "fetch('/api/auth/session', {method: 'POST', credentials: 'same-origin', "
-        f"headers: {{'content-type': 'application/json'}}, body: {body}}})"
-        f".then(r => window.location.replace(r.ok ? {json.dumps(then)} : {json.dumps(routes.LOGIN)}))"
-    )
-
-
-END_SESSION_SCRIPT = (
-    "fetch('/api/auth/session/end', {method: 'POST', credentials: 'same-origin', "
-    "headers: {'content-type': 'application/json'}, body: '{}'})"
-    f".finally(() => window.location.replace({json.dumps(routes.LOGIN)}))"
-)
 
 
 def cookie_token(state: rx.State) -> str | None:
@@ -94,4 +76,4 @@ class SessionState(rx.State):
     def logout(self):  # type: ignore[no-untyped-def]
         """Forget the user here; the cookie route revokes the session and drops the cookie."""
         self.sign_out()
-        return rx.call_script(END_SESSION_SCRIPT)
+        return bridge.end_session()

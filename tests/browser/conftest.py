@@ -57,13 +57,33 @@ def frames() -> Frames:
     return Frames()
 
 
+# Reports every content-security-policy violation of every document the page loads.
+RECORD_VIOLATIONS = """
+document.addEventListener('securitypolicyviolation', function (e) {
+  window.ojReportViolation([e.effectiveDirective, e.blockedURI, e.sample, e.documentURI].join(' | '));
+});
+"""
+
+
+@pytest.fixture
+def violations() -> list[str]:
+    """The CSP violations the test's pages reported; a test may read it, teardown checks it is empty."""
+    return []
+
+
 @pytest.fixture
 def page(
-    browser: Browser, app_server: RunningApp, frames: Frames, request: pytest.FixtureRequest
+    browser: Browser,
+    app_server: RunningApp,
+    frames: Frames,
+    violations: list[str],
+    request: pytest.FixtureRequest,
 ) -> Iterator[Page]:
-    """A fresh browser context per test; its last screen is saved as an artifact."""
+    """A fresh browser context per test, which must end with no CSP violation; its last screen is saved."""
     context = browser.new_context(base_url=app_server.url, viewport={"width": 1280, "height": 800})
     context.set_default_timeout(20_000)
+    context.expose_function("ojReportViolation", lambda text: violations.append(str(text)))
+    context.add_init_script(RECORD_VIOLATIONS)
     new_page = context.new_page()
     new_page.on("websocket", frames.attach)
     yield new_page
@@ -72,3 +92,4 @@ def page(
         new_page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     finally:
         context.close()
+    assert violations == [], "the page broke the content security policy"

@@ -65,6 +65,14 @@ def test_serve_migrates_then_execs_reflex(configured: Settings, monkeypatch: pyt
     assert calls == [[python, python, "-m", "reflex", "run", "--env", "prod", "--loglevel", "warning"]]
 
 
+def test_serve_prebuilt_serves_the_image_build(configured: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[list[str]] = []
+    monkeypatch.setattr(cli.os, "execv", lambda file, args: calls.append([file, *args]))
+    cli.main(["serve", "--prebuilt"])
+    python = sys.executable
+    assert calls == [[python, python, "-m", "onlyjobless.ui.serving"]]
+
+
 def test_health_command(configured: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
     from http.server import BaseHTTPRequestHandler, HTTPServer

@@ -1,4 +1,5 @@
-"""Scripted replies for the fake Ollama server: what to say, how fast, and how to fail."""
+"""Scripted replies for the fake LLM servers (Ollama's protocol and the OpenAI API's): what to say,
+how fast, and how to fail. The replies know no protocol; each server frames them in its own."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+OLLAMA_CHAT = "/api/chat"
 
 DEFAULT_TEXT = "This is a scripted reply from the fake Ollama server."
 BUSY_ERROR = "server busy, please try again.  maximum pending requests exceeded"
@@ -24,6 +27,7 @@ class RecordedRequest:
     path: str
     body: dict[str, Any]
     received_at: float
+    headers: Mapping[str, str] = field(default_factory=dict)  # names in lower case
 
     @property
     def model(self) -> str | None:
@@ -52,19 +56,40 @@ class RecordedRequest:
 
     @property
     def format(self) -> Any:
-        """The `format` field (a JSON schema, "json", or None)."""
+        """The JSON schema asked for, "json" for any JSON object, or None for text.
+
+        Ollama's `format` field, or the OpenAI API's `response_format`.
+        """
+        response_format = self.body.get("response_format")
+        if isinstance(response_format, dict):
+            if response_format.get("type") == "json_schema":
+                spec = response_format.get("json_schema")
+                return (spec.get("schema") if isinstance(spec, dict) else None) or "json"
+            return "json" if response_format.get("type") == "json_object" else None
         return self.body.get("format") or None
 
     @property
     def options(self) -> dict[str, Any]:
-        """The `options` field as a dict."""
+        """The `options` field as a dict (Ollama)."""
         value = self.body.get("options")
         return dict(value) if isinstance(value, dict) else {}
 
     @property
+    def token_limit(self) -> int | None:
+        """The cap on generated tokens: Ollama's `num_predict`, the OpenAI API's `max_tokens`."""
+        for value in (
+            self.options.get("num_predict"),
+            self.body.get("max_completion_tokens"),
+            self.body.get("max_tokens"),
+        ):
+            if isinstance(value, int) and value > 0:
+                return value
+        return None
+
+    @property
     def stream(self) -> bool:
-        """Whether the client asked for streaming (Ollama's default is true)."""
-        return bool(self.body.get("stream", True))
+        """Whether the client asked for streaming: Ollama streams unless told not to, OpenAI if asked."""
+        return bool(self.body.get("stream", self.path == OLLAMA_CHAT))
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON form, served by GET /_fake/requests."""
@@ -73,6 +98,7 @@ class RecordedRequest:
             "path": self.path,
             "body": self.body,
             "received_at": self.received_at,
+            "headers": dict(self.headers),
         }
 
 
@@ -88,6 +114,7 @@ class Reply:
     slow_first_token: float = 0.0
     disconnect_after: int | None = None
     error_after: int | None = None
+    garbage_after: int | None = None  # a stream frame that is not JSON, at that chunk
     status: int = 200
     error: str | None = None
     invalid_json: bool | str = False
@@ -123,13 +150,17 @@ class Reply:
             return 1.0 / self.tokens_per_second
         return 0.0
 
+    def error_message(self) -> str:
+        """The error text for a non-200 status or an error mid-stream."""
+        if self.error:
+            return self.error
+        if self.status == 503:
+            return BUSY_ERROR
+        return f"fake error with status {self.status}"
+
     def error_body(self) -> dict[str, str]:
         """Ollama's error JSON for a non-200 status."""
-        if self.error:
-            return {"error": self.error}
-        if self.status == 503:
-            return {"error": BUSY_ERROR}
-        return {"error": f"fake error with status {self.status}"}
+        return {"error": self.error_message()}
 
     def content_for(self, request: RecordedRequest) -> str:
         """The full text this reply produces for the given request."""

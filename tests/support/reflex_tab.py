@@ -2,7 +2,7 @@
 
 Events go through Reflex's own event processor (on_load chains, background tasks, their
 cancellation) over an in-memory state manager, with the real services underneath. What the
-server sends to the tab (state deltas, scripts, redirects) is recorded instead of sent.
+server sends to the tab (state deltas, values set on elements, redirects) is recorded instead of sent.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from reflex.istate.manager.token import BaseStateToken
 from reflex.state import OnLoadInternalState, State
 from reflex_base.event.processor import BaseStateEventProcessor
 from reflex_base.event.processor.future import EventFuture
-from reflex_base.utils.format import format_event_handler
+from reflex_base.utils.format import format_event_handler, format_ref
 
 from onlyjobless.services import hub
 from onlyjobless.services.hub import Services
@@ -41,8 +41,14 @@ class Sent:
         self.deltas.append(dict(update.delta))
         self.events.extend(update.events)
 
-    def scripts(self) -> list[str]:
-        return [str(e.payload.get("javascript_code", "")) for e in self.events if e.name == "_call_script"]
+    def values(self, element_id: str) -> list[Any]:
+        """What rx.set_value gave the page element with this id (the bridge's elements, the answer box)."""
+        ref = format_ref(element_id)
+        return [
+            e.payload.get("value")
+            for e in self.events
+            if e.name == "_set_value" and e.payload.get("ref") == ref
+        ]
 
     def redirects(self) -> list[str]:
         return [str(e.payload.get("path", "")) for e in self.events if e.name == "_redirect"]

@@ -46,3 +46,42 @@ def test_environment_variables_configure(monkeypatch: pytest.MonkeyPatch, tmp_pa
         assert settings.ollama_model == "llama3"
     finally:
         get_settings.cache_clear()
+
+
+def test_ollama_is_the_default_backend_with_its_old_names(tmp_path: Path) -> None:
+    settings = Settings(DATA_DIR=tmp_path, OLLAMA_HOST="http://gpu:11434", OLLAMA_MODEL="qwen2.5:7b")
+    assert settings.llm_backend == "ollama"
+    assert (settings.llm_url, settings.llm_model_name) == ("http://gpu:11434", "qwen2.5:7b")
+    assert settings.llm_api_key is None
+    renamed = Settings(
+        DATA_DIR=tmp_path, LLM_BASE_URL="http://other:11434", LLM_MODEL="llama3.2", OLLAMA_MODEL="x"
+    )
+    assert (renamed.llm_url, renamed.llm_model_name) == ("http://other:11434", "llama3.2")
+
+
+def test_openai_backend_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("LLM_BACKEND", "openai")
+    monkeypatch.setenv("LLM_MODEL", "Qwen/Qwen2.5-7B-Instruct")
+    monkeypatch.setenv("LLM_API_KEY", "sk-from-env-0123")
+    settings = Settings(DATA_DIR=tmp_path)
+    assert settings.llm_url == "http://localhost:8000/v1"  # a local vLLM unless LLM_BASE_URL says
+    assert settings.llm_model_name == "Qwen/Qwen2.5-7B-Instruct"
+    assert settings.llm_api_key is not None and settings.llm_api_key.get_secret_value() == "sk-from-env-0123"
+    assert "sk-from-env-0123" not in repr(settings) and "sk-from-env-0123" not in str(settings.model_dump())
+    monkeypatch.setenv("LLM_BASE_URL", "https://api.example.com/v1")
+    assert Settings(DATA_DIR=tmp_path).llm_url == "https://api.example.com/v1"
+
+
+def test_openai_backend_needs_a_model_and_backends_are_checked(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="LLM_MODEL"):
+        Settings(DATA_DIR=tmp_path, LLM_BACKEND="openai", OLLAMA_MODEL="mistral")
+    with pytest.raises(ValidationError):
+        Settings(DATA_DIR=tmp_path, LLM_BACKEND="vllm")
+
+
+def test_empty_llm_variables_count_as_unset(tmp_path: Path) -> None:
+    settings = Settings(DATA_DIR=tmp_path, LLM_BASE_URL="", LLM_MODEL=" ", LLM_API_KEY="")
+    assert (settings.llm_base_url, settings.llm_model, settings.llm_api_key) == (None, None, None)
+    assert (settings.llm_url, settings.llm_model_name) == ("http://localhost:11434", "mistral")
+    with pytest.raises(ValidationError, match="LLM_MODEL"):
+        Settings(DATA_DIR=tmp_path, LLM_BACKEND="openai", LLM_MODEL="")

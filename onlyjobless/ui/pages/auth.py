@@ -9,10 +9,9 @@ import reflex as rx
 from onlyjobless import i18n
 from onlyjobless.domain.errors import ServiceError
 from onlyjobless.services import hub
-from onlyjobless.ui import routes
+from onlyjobless.ui import bridge, routes
 from onlyjobless.ui.components import error_callout, field, language_select, tr
 from onlyjobless.ui.language import LanguageState, language_of
-from onlyjobless.ui.session import session_script
 
 
 class AuthFormState(rx.State):
@@ -39,7 +38,7 @@ class AuthFormState(rx.State):
         except ServiceError as exc:
             await self._fail(exc)
             return
-        yield rx.call_script(session_script(ticket))
+        yield bridge.open_session(ticket)
 
     @rx.event
     async def register(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
@@ -55,7 +54,7 @@ class AuthFormState(rx.State):
             await self._fail(exc)
             return
         (await self.get_state(LanguageState)).use(user.preferred_language)
-        yield rx.call_script(session_script(ticket))
+        yield bridge.open_session(ticket)
 
     @rx.event
     def clear_error(self) -> None:
@@ -79,6 +78,7 @@ def _card(title_key: str, form: rx.Component, switch_key: str, switch_to: str) -
                 error_callout(AuthFormState.error),
                 form,
                 rx.link(tr(switch_key), href=switch_to, size="2", data_testid="auth-switch"),
+                bridge.session_element(),
                 spacing="3",
                 width="100%",
             ),

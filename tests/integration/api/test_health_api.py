@@ -9,9 +9,11 @@ from sqlalchemy import create_engine
 from onlyjobless.api.app import create_api
 from onlyjobless.services.hub import Services, build_services
 from onlyjobless.settings import Settings
-from tests.support.fake_ollama import FakeOllama
+from tests.support.fake_http import FakeLLMServer
+from tests.support.fixtures import BOTH_BACKENDS
 
 
+@BOTH_BACKENDS
 async def test_health_reports_every_part(api: httpx.AsyncClient) -> None:
     response = await api.get("/api/health")
     assert response.status_code == 200
@@ -28,8 +30,9 @@ async def test_health_reports_database_down(api: httpx.AsyncClient, services: Se
     assert response.json()["status"] == "degraded"
 
 
-async def test_without_the_llm_the_app_still_serves(api: httpx.AsyncClient, fake_ollama: FakeOllama) -> None:
-    fake_ollama.set_models([])  # the model is missing: hints and evaluations run offline
+@BOTH_BACKENDS
+async def test_without_the_llm_the_app_still_serves(api: httpx.AsyncClient, fake_llm: FakeLLMServer) -> None:
+    fake_llm.set_models([])  # the model is missing: hints and evaluations run offline
     response = await api.get("/api/health")
     assert response.status_code == 200
     assert response.json() | {"version": None} == {

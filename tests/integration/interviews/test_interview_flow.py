@@ -1,4 +1,4 @@
-"""A whole interview through the REST API against the Ollama-protocol test double."""
+"""A whole interview through the REST API, on each LLM backend against its protocol's test double."""
 
 from __future__ import annotations
 
@@ -7,14 +7,21 @@ import asyncio
 import httpx
 
 from onlyjobless.services.hub import Services
-from tests.integration.interviews.conftest import Client, evaluation_json, long_answer, sign_in
+from tests.integration.interviews.conftest import (
+    Client,
+    evaluation_json,
+    long_answer,
+    sign_in,
+)
 from tests.integration.test_bank import generated_bank
-from tests.support.fake_ollama import FakeOllama
+from tests.support.fake_http import FakeLLMServer
 from tests.support.fake_ollama_script import Reply
+from tests.support.fixtures import BOTH_BACKENDS
 
 
+@BOTH_BACKENDS
 async def test_full_interview_retry_quota_stale_clear(
-    alice: Client, api: httpx.AsyncClient, services: Services, fake_ollama: FakeOllama
+    alice: Client, api: httpx.AsyncClient, services: Services, fake_llm: FakeLLMServer
 ) -> None:
     assert (await alice.get("/api/quota")).json()["remaining"] == 3
 
@@ -27,23 +34,23 @@ async def test_full_interview_retry_quota_stale_clear(
     assert [m["kind"] for m in chat["messages"]] == ["greeting", "question"]
     assert "Python Backend Developer" in chat["messages"][0]["content"]
     assert chat["messages"][1]["content"] == chat["questions"][0]["text"]
-    assert fake_ollama.chat_requests == []  # starting calls no LLM
+    assert fake_llm.chat_requests == []  # starting calls no LLM
     assert (await alice.get("/api/quota")).json() == {**(await alice.get("/api/quota")).json(), "used": 1}
 
     # A hint and a model answer stream token by token and are stored.
-    fake_ollama.script(Reply(text="Think about what the interpreter does with threads."))
+    fake_llm.script(Reply(text="Think about what the interpreter does with threads."))
     status, events = await alice.events(f"/api/chats/{chat_id}/hint")
     assert status == 200
     assert [name for name, _ in events[:-1]] == ["delta"] * (len(events) - 1)
     assert "".join(e["text"] for _, e in events[:-1]) == "Think about what the interpreter does with threads."
     assert events[-1][0] == "done" and events[-1][1]["message"]["kind"] == "hint"
-    assert "<question>" in fake_ollama.chat_requests[-1].prompt_text
-    fake_ollama.script(Reply(text="A model answer."))
+    assert "<question>" in fake_llm.chat_requests[-1].prompt_text
+    fake_llm.script(Reply(text="A model answer."))
     status, events = await alice.events(f"/api/chats/{chat_id}/model-answer")
     assert events[-1][1]["message"]["kind"] == "model_answer"
 
     # Answering moves on without any LLM call.
-    calls = len(fake_ollama.chat_requests)
+    calls = len(fake_llm.chat_requests)
     for number in range(12):
         response = await alice.post(
             f"/api/chats/{chat_id}/answer", json={"content": long_answer(f"q{number}")}
@@ -54,13 +61,13 @@ async def test_full_interview_retry_quota_stale_clear(
         if number < 11:
             assert body["progress"]["position"] == number + 2
             assert body["messages"][-1]["kind"] == "question"
-    assert len(fake_ollama.chat_requests) == calls
+    assert len(fake_llm.chat_requests) == calls
     assert body["status"] == "evaluating" and body["evaluation_due"] is True
     late = await alice.post(f"/api/chats/{chat_id}/answer", json={"content": "one more"})
     assert late.status_code == 409
 
     scores = [10, 6, 10, 10, 3, 10, 10, 9, 10, 10, 10, 10]
-    fake_ollama.script(Reply(json=evaluation_json(12, scores), chunk_size=40))
+    fake_llm.script(Reply(json=evaluation_json(12, scores), chunk_size=40))
     status, events = await alice.events(f"/api/chats/{chat_id}/finish")
     assert status == 200
     assert sum(1 for name, _ in events if name == "delta") > 3  # it streamed
@@ -70,7 +77,8 @@ async def test_full_interview_retry_quota_stale_clear(
     assert [q["index"] for q in done["questions"] if q["mistakes"]] == [1, 4, 7]
     assert done["message"]["kind"] == "evaluation" and "6/10" in done["message"]["content"]
     assert done["overall_score"] == round(sum(scores) / 12, 1)
-    assert "<candidate_answer>" in fake_ollama.chat_requests[-1].prompt_text
+    assert "<candidate_answer>" in fake_llm.chat_requests[-1].prompt_text
+    assert fake_llm.chat_requests[-1].format["title"] == "Evaluation"  # the schema went along
 
     # Retry the mistakes: exactly the flagged questions are asked.
     retried = await alice.post(f"/api/chats/{chat_id}/retry", json={"mode": "mistakes"})
@@ -84,7 +92,7 @@ async def test_full_interview_retry_quota_stale_clear(
         asked.append(current)
         await alice.post(f"/api/chats/{chat_id}/answer", json={"content": long_answer("again")})
     assert asked == [1, 4, 7]
-    fake_ollama.script(Reply(json=evaluation_json(3, [10, 10, 8])))
+    fake_llm.script(Reply(json=evaluation_json(3, [10, 10, 8])))
     status, events = await alice.events(f"/api/chats/{chat_id}/finish")
     final = (await alice.get(f"/api/chats/{chat_id}")).json()
     assert [q["index"] for q in final["questions"] if q["mistakes"]] == [7]
@@ -104,7 +112,7 @@ async def test_full_interview_retry_quota_stale_clear(
 
     # A bank refresh makes the chat stale.
     assert (await alice.get(f"/api/chats/{chat_id}")).json()["stale"] is False
-    fake_ollama.script(Reply(json=generated_bank("fresh")))
+    fake_llm.script(Reply(json=generated_bank("fresh")))
     assert (await services.bank.regenerate("backend-python", "en")).ok
     assert (await alice.get(f"/api/chats/{chat_id}")).json()["stale"] is True
     listed = (await alice.get("/api/chats")).json()["items"]

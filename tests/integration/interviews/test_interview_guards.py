@@ -6,13 +6,22 @@ import asyncio
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
 from onlyjobless.api.app import create_api
 from onlyjobless.services.hub import Services, build_services
 from onlyjobless.settings import MAX_ANSWER_LENGTH, Settings
-from tests.integration.interviews.conftest import Client, evaluation_json, long_answer, sign_in
+from tests.integration.interviews.conftest import (
+    Client,
+    evaluation_json,
+    long_answer,
+    sign_in,
+)
+from tests.support.app_process import free_port
+from tests.support.fake_http import FakeLLMServer
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
+from tests.support.fixtures import BOTH_BACKENDS
 
 
 async def test_another_users_chat_is_not_found_on_every_route(alice: Client, bob: Client) -> None:
@@ -99,11 +108,12 @@ async def test_the_longest_allowed_answer_is_stored_whole(alice: Client) -> None
     assert stored["kind"] == "answer" and stored["content"] == text.strip()
 
 
+@BOTH_BACKENDS
 async def test_disconnect_mid_stream_keeps_partial_and_frees_the_user(
-    alice: Client, fake_ollama: FakeOllama
+    alice: Client, fake_llm: FakeLLMServer
 ) -> None:
     chat_id = (await alice.start("devops")).json()["id"]
-    fake_ollama.script(Reply(text="one two three four five six", disconnect_after=3))
+    fake_llm.script(Reply(text="one two three four five six", disconnect_after=3))
     status, events = await alice.events(f"/api/chats/{chat_id}/hint")
     assert status == 200
     assert [name for name, _ in events] == ["delta"] * 3 + ["error"]
@@ -111,7 +121,7 @@ async def test_disconnect_mid_stream_keeps_partial_and_frees_the_user(
     assert error["code"] == "llm_interrupted" and error["partial"]["complete"] is False
     assert error["partial"]["content"] == "one two three"
     # The user is not stuck: the next try works, creates one complete hint, costs no quota.
-    fake_ollama.script(Reply(text="A complete hint."))
+    fake_llm.script(Reply(text="A complete hint."))
     status, events = await alice.events(f"/api/chats/{chat_id}/hint")
     assert events[-1][0] == "done"
     hints = [m for m in (await alice.get(f"/api/chats/{chat_id}")).json()["messages"] if m["kind"] == "hint"]
@@ -120,7 +130,7 @@ async def test_disconnect_mid_stream_keeps_partial_and_frees_the_user(
         ("A complete hint.", True),
     ]
     # Asking again returns the stored hint without a duplicate.
-    fake_ollama.script(Reply(text="A different hint."))
+    fake_llm.script(Reply(text="A different hint."))
     await alice.events(f"/api/chats/{chat_id}/hint")
     hints = [m for m in (await alice.get(f"/api/chats/{chat_id}")).json()["messages"] if m["kind"] == "hint"]
     assert len(hints) == 2
@@ -138,26 +148,28 @@ async def test_one_generation_per_user_at_a_time(alice: Client, fake_ollama: Fak
     assert events[-1][0] == "done"
 
 
+@BOTH_BACKENDS
 @pytest.mark.parametrize(
     ("reply", "code"),
     [(Reply(status=503), "llm_busy"), (Reply(hang=True), "llm_timeout")],
 )
 async def test_llm_faults_are_clear_and_lose_nothing(
-    alice: Client, fake_ollama: FakeOllama, services: Services, reply: Reply, code: str
+    alice: Client, fake_llm: FakeLLMServer, services: Services, reply: Reply, code: str
 ) -> None:
     services.llm.first_token_timeout = 0.5  # type: ignore[attr-defined]
     chat_id = (await alice.start("devops")).json()["id"]
-    fake_ollama.script(reply)
+    fake_llm.script(reply)
     _status, events = await alice.events(f"/api/chats/{chat_id}/model-answer")
     assert events[-1][0] == "error" and events[-1][1]["code"] == code
     chat = (await alice.get(f"/api/chats/{chat_id}")).json()
     assert chat["status"] == "active" and [m["kind"] for m in chat["messages"]] == ["greeting", "question"]
 
 
-async def test_offline_hint_answer_and_evaluation(alice: Client, fake_ollama: FakeOllama) -> None:
+@BOTH_BACKENDS
+async def test_offline_hint_answer_and_evaluation(alice: Client, fake_llm: FakeLLMServer) -> None:
     chat = (await alice.start("devops")).json()
     chat_id = chat["id"]
-    fake_ollama.set_models([])  # the model is missing: the service runs offline
+    fake_llm.set_models([])  # the model is missing: the service runs offline
     _, events = await alice.events(f"/api/chats/{chat_id}/hint")
     done = events[-1][1]
     assert done["offline"] is True and done["message"]["content"] == chat["questions"][0]["hint"]
@@ -186,18 +198,19 @@ async def test_finish_with_nothing_answered_and_twice(alice: Client, fake_ollama
     assert status == 409 and events[0][1]["error"]["code"] == "chat_not_active"
 
 
+@BOTH_BACKENDS
 async def test_invalid_evaluation_twice_keeps_the_chat_evaluable(
-    alice: Client, fake_ollama: FakeOllama
+    alice: Client, fake_llm: FakeLLMServer
 ) -> None:
     chat_id = (await alice.start("devops")).json()["id"]
     await alice.post(f"/api/chats/{chat_id}/answer", json={"content": long_answer("one")})
-    fake_ollama.script(Reply(invalid_json=True), Reply(json=evaluation_json(5, [1, 2, 3, 4, 5])))
+    fake_llm.script(Reply(invalid_json=True), Reply(json=evaluation_json(5, [1, 2, 3, 4, 5])))
     _, events = await alice.events(f"/api/chats/{chat_id}/finish")
     assert "reset" in [name for name, _ in events]
     assert events[-1][1]["code"] == "llm_invalid_output"
     chat = (await alice.get(f"/api/chats/{chat_id}")).json()
     assert chat["status"] == "evaluating" and chat["evaluation_due"] is True
-    fake_ollama.script(Reply(json=evaluation_json(1, [7])))
+    fake_llm.script(Reply(json=evaluation_json(1, [7])))
     _status, events = await alice.events(f"/api/chats/{chat_id}/finish")
     assert events[-1][0] == "done" and events[-1][1]["questions"][0]["score"] == 7
 
@@ -283,3 +296,41 @@ async def test_stopping_a_generation_keeps_the_partial_text(
     fake_ollama.script(Reply(text="A full hint."))
     _, events_after = await alice.events(f"/api/chats/{chat_id}/hint")
     assert events_after[-1][0] == "done"
+
+
+@pytest.mark.parametrize(
+    ("llm_backend", "fault"),
+    [("ollama", "server down"), ("openai", "server down"), ("openai", "wrong API key")],
+)
+async def test_an_unreachable_llm_means_a_whole_offline_interview(
+    settings: Settings, fake_llm: FakeLLMServer, fault: str
+) -> None:
+    if fault == "server down":
+        url = f"http://127.0.0.1:{free_port()}" + ("/v1" if settings.llm_backend == "openai" else "")
+        broken = settings.model_copy(update={"llm_base_url": url})
+    else:
+        broken = settings.model_copy(update={"llm_api_key": SecretStr("sk-not-the-right-one")})
+    transport = httpx.ASGITransport(app=create_api(build_services(broken)))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as api:
+        frank = await sign_in(api, "frank")
+        chat = (await frank.start("devops")).json()
+        chat_id = chat["id"]
+        _, events = await frank.events(f"/api/chats/{chat_id}/hint")
+        assert events[-1][0] == "done" and events[-1][1]["offline"] is True
+        assert events[-1][1]["message"]["content"] == chat["questions"][0]["hint"]
+        _, events = await frank.events(f"/api/chats/{chat_id}/model-answer")
+        assert events[-1][1]["message"]["content"] == chat["questions"][0]["model_answer"]
+        answer = chat["questions"][0]["model_answer"]
+        assert (await frank.post(f"/api/chats/{chat_id}/answer", json={"content": answer})).status_code == 200
+        _, events = await frank.events(f"/api/chats/{chat_id}/finish")
+        name, done = events[-1]
+        assert name == "done" and done["offline"] is True
+        assert "Offline estimate" in done["message"]["content"]
+        assert done["questions"][0]["score"] >= 5
+    # Every call reached no server, or was refused by it without an answer.
+    assert all(r.path.endswith(("/api/tags", "/v1/models", "/chat/completions")) for r in fake_llm.requests)
+    if fault == "wrong API key":
+        assert {r.headers["authorization"] for r in fake_llm.requests} == {"Bearer sk-not-the-right-one"}
+        assert len(fake_llm.chat_requests) == 3  # hint, model answer, evaluation: each refused
+    else:
+        assert fake_llm.requests == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from onlyjobless.services.hub import Services
-from onlyjobless.ui import sidebar
+from onlyjobless.ui import bridge, sidebar
 from onlyjobless.ui.live import Live
 from onlyjobless.ui.pages.chat.state import ChatState
 from onlyjobless.ui.pages.new_interview import NewInterviewState
@@ -14,10 +14,6 @@ from onlyjobless.ui.sidebar import SidebarState
 from tests.integration.ui.conftest import LONG_ANSWER, chat_waiting_for_evaluation, evaluation_reply, user_of
 from tests.support.fake_ollama import FakeOllama
 from tests.support.reflex_tab import Tab
-
-
-def _set_values(tab: Tab) -> list[dict[str, object]]:
-    return [dict(e.payload) for e in tab.sent.events if e.name == "_set_value"]
 
 
 async def test_an_answer_is_stored_and_the_next_question_typed_out(tab: Tab, services: Services) -> None:
@@ -35,7 +31,7 @@ async def test_an_answer_is_stored_and_the_next_question_typed_out(tab: Tab, ser
         ("question", True),
     ]
     assert page.current_id == page.messages[-1].id and page.position == 2 and not page.sending
-    assert _set_values(tab)[-1]["value"] == ""  # the box is emptied
+    assert tab.sent.values("answer") == [""]  # the box is emptied
 
 
 async def test_a_refused_answer_stays_in_the_box_with_the_reason(tab: Tab, services: Services) -> None:
@@ -47,7 +43,7 @@ async def test_a_refused_answer_stays_in_the_box_with_the_reason(tab: Tab, servi
 
     page = await tab.state(ChatState)
     assert page.error != "" and not page.sending and [m.kind for m in page.messages][-1] == "question"
-    assert _set_values(tab) == []
+    assert tab.sent.values("answer") == []
 
 
 async def test_the_last_answer_starts_the_evaluation(
@@ -163,4 +159,4 @@ async def test_logout_forgets_the_user_in_the_page(tab: Tab) -> None:
     await tab.load("/")
     await (await tab.send(SessionState.logout)).wait_all()
     assert not (await tab.state(SessionState)).authenticated
-    assert any("/api/auth/session/end" in s for s in tab.sent.scripts())
+    assert tab.sent.values(bridge.SESSION_ID) == [""]  # the page ends the cookie session

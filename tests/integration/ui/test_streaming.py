@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from onlyjobless.services.hub import Services
+from onlyjobless.ui import bridge
 from onlyjobless.ui.live import Live
 from onlyjobless.ui.pages.chat.state import ChatState
 from tests.integration.ui.conftest import (
@@ -30,7 +31,12 @@ async def _open_new_chat(tab: Tab, services: Services) -> tuple[uuid.UUID, str]:
 
 async def _running(tab: Tab) -> bool:
     """The line is on and text has gone to the page."""
-    return (await tab.state(Live)).on and any(s.startswith("ojLive(") for s in tab.sent.scripts())
+    return (await tab.state(Live)).on and any(_fed(tab))
+
+
+def _fed(tab: Tab) -> list[str | None]:
+    """What the running line's element in the page was given: chunks, and None to void the line."""
+    return tab.sent.values(bridge.LIVE_FEED_ID)
 
 
 async def _line_off(tab: Tab) -> bool:
@@ -50,8 +56,9 @@ async def test_a_hint_is_streamed_and_its_stored_message_added_without_reading_t
     assert [(m.kind, m.complete) for m in page.recent] == [("hint", True)]
     assert "memory" in page.recent[0].content and page.error == ""
     assert not line.on and line.text == "" and line.chat == page.shown_chat
-    streamed = [s for s in tab.sent.scripts() if s.startswith("ojLive(")]
-    assert streamed[0] == 'ojLive("Think")'  # the first chunk at once; the stored message replaces the rest
+    fed = _fed(tab)
+    # The line voided, then the first chunk at once; the stored message replaces the rest.
+    assert fed[:2] == [None, "Think"]
     assert calls["view"] == 0
 
 

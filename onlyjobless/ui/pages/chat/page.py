@@ -5,85 +5,19 @@ from __future__ import annotations
 import reflex as rx
 
 from onlyjobless.settings import MAX_ANSWER_LENGTH
+from onlyjobless.ui import bridge
 from onlyjobless.ui.chat_display import UiMessage
 from onlyjobless.ui.components import error_callout, tr
 from onlyjobless.ui.layout import shell
-from onlyjobless.ui.live import APPEND_SCRIPT, Live
+from onlyjobless.ui.live import Live
 from onlyjobless.ui.markdown import safe_markdown
 from onlyjobless.ui.pages.chat.report import report
 from onlyjobless.ui.pages.chat.state import ChatState
 
-# The length counter under the answer box, shown near the limit.
-COUNTER_SCRIPT = """
-(function () {
-  function bind() {
-    var box = document.getElementById('answer');
-    var out = document.getElementById('answer-count');
-    if (!box || !out || box.dataset.counted) { return; }
-    box.dataset.counted = '1';
-    box.addEventListener('input', function () {
-      var n = box.value.length, max = box.maxLength;
-      out.textContent = n >= max - 500 ? (n + ' / ' + max) : '';
-    });
-  }
-  new MutationObserver(bind).observe(document.body, {childList: true, subtree: true});
-  bind();
-})();
-"""
-
-# New interviewer messages (data-reveal) stay hidden while a copy of each, one after the other,
-# is typed out word by word in #oj-reveal; then the message itself shows. The copy is the
-# script's own (React's nodes are never changed), a message takes at most MAX_MS, and a
-# copy whose page is gone stops at its next step.
-REVEAL_SCRIPT = """
-(function () {
-  if (window.ojReveal) { return; }
-  var WORD_MS = 12, MAX_MS = 2500, STEP_MS = 40, busy = false;
-  function pieces(root) {
-    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT), found = [], node;
-    while ((node = walker.nextNode())) {
-      found.push({node: node, words: node.nodeValue.split(/(?<=\\s)/)});
-      node.nodeValue = '';
-    }
-    return found;
-  }
-  function typeOut(message, next) {
-    var box = document.getElementById('oj-reveal');
-    var copy = message.cloneNode(true);
-    ['id', 'data-testid', 'data-reveal'].forEach(function (name) { copy.removeAttribute(name); });
-    var parts = [];  // the text after the label row
-    Array.prototype.slice.call(copy.children, 1).forEach(function (child) {
-      parts = parts.concat(pieces(child));
-    });
-    var total = parts.reduce(function (sum, part) { return sum + part.words.length; }, 0);
-    var perWord = Math.min(WORD_MS, MAX_MS / Math.max(total, 1)), started = Date.now();
-    if (box) { box.appendChild(copy); }
-    (function step() {
-      var left = Math.floor((Date.now() - started) / perWord);
-      var done = left >= total || !box || !copy.isConnected || !message.isConnected;
-      parts.forEach(function (part) {
-        var count = Math.max(0, Math.min(part.words.length, left));
-        part.node.nodeValue = part.words.slice(0, count).join('');
-        left -= count;
-      });
-      if (!done) { setTimeout(step, STEP_MS); return; }
-      copy.remove();
-      message.dataset.revealed = 'done';
-      next();
-    })();
-  }
-  window.ojReveal = function () {
-    if (busy) { return; }
-    var message = document.querySelector('[data-reveal=true]:not([data-revealed])');
-    if (!message) { return; }
-    busy = true;
-    message.dataset.revealed = 'typing';
-    typeOut(message, function () { busy = false; window.ojReveal(); });
-  };
-  new MutationObserver(window.ojReveal).observe(document.body, {childList: true, subtree: true});
-  window.ojReveal();
-})();
-"""
+# Page scripts are files in assets/js (the content security policy allows no inline script):
+# the answer box's length counter, and the typing-out of new interviewer messages.
+ANSWER_BOX_SCRIPT = "/js/answer-box.js"
+REVEAL_SCRIPT = "/js/reveal.js"
 
 
 def _bubble(message: UiMessage) -> rx.Component:
@@ -107,7 +41,7 @@ def _bubble(message: UiMessage) -> rx.Component:
         data_kind=message.kind,
         data_complete=rx.cond(message.complete, "true", "false"),
         data_reveal=rx.cond(message.reveal, "true", "false"),
-        # Hidden until the page has typed it out (REVEAL_SCRIPT).
+        # Hidden until the page has typed it out (assets/js/reveal.js).
         style={"&[data-reveal='true']:not([data-revealed='done'])": {"display": "none"}},
     )
 
@@ -131,7 +65,7 @@ def _running_line() -> rx.Component:
 
 
 def _typing_line() -> rx.Component:
-    """Where REVEAL_SCRIPT types out new messages; nothing while it is empty."""
+    """Where assets/js/reveal.js types out new messages; nothing while it is empty."""
     return rx.el.div(
         id="oj-reveal",
         data_testid="typing",
@@ -258,9 +192,9 @@ def _chat_body() -> rx.Component:
         error_callout(ChatState.error, "chat-error"),
         report(),
         rx.cond(ChatState.status != "finished", _composer()),
-        rx.script(COUNTER_SCRIPT),
-        rx.script(APPEND_SCRIPT),
-        rx.script(REVEAL_SCRIPT),
+        rx.script(src=ANSWER_BOX_SCRIPT),
+        rx.script(src=REVEAL_SCRIPT),
+        bridge.live_feed_element(),
         width="100%",
         spacing="4",
     )

@@ -143,7 +143,7 @@ async def _stop_requested(state: ChatState) -> bool:
 
 
 async def _flush(state: ChatState, run: Run) -> EventSpec | None:
-    """Chunks go to the page as a script; the evaluation's JSON is shown as a readable preview."""
+    """Chunks go to the page's feed element (ui/bridge.py); an evaluation's JSON is previewed."""
     run.flushed_at = time.monotonic()
     chunk = "".join(run.pending)
     run.pending.clear()

@@ -1,0 +1,80 @@
+// Custom elements the backend drives with rx.set_value (a property assignment, never eval):
+// see onlyjobless/ui/bridge.py.
+(function () {
+  'use strict';
+
+  function define(name, receive) {
+    if (window.customElements.get(name)) { return; }
+    window.customElements.define(name, class extends HTMLElement {
+      connectedCallback() {
+        // A value assigned before this definition ran sits on the element itself: replay it.
+        if (Object.prototype.hasOwnProperty.call(this, 'value')) {
+          var early = this.value;
+          delete this.value;
+          receive(this, early);
+        }
+      }
+
+      set value(data) { receive(this, data); }
+
+      get value() { return undefined; }
+    });
+  }
+
+  function postJson(url, body) {
+    return fetch(url, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: {'content-type': 'application/json'},
+      body: JSON.stringify(body),
+    });
+  }
+
+  define('oj-session', function (element, ticket) {
+    var home = element.dataset.home;
+    var login = element.dataset.login;
+    if (ticket) {
+      postJson('/api/auth/session', {ticket: ticket}).then(
+        function (response) { window.location.replace(response.ok ? home : login); },
+        function () { window.location.replace(login); }
+      );
+    } else {
+      postJson('/api/auth/session/end', {}).finally(function () { window.location.replace(login); });
+    }
+  });
+
+  // The running line: chunks go into #oj-live. Its box is drawn a frame or two after the line
+  // turns on, so chunks that find no box wait for it on one timer at most, and at most MAX_WAITS
+  // times in a row: after that (the page was left mid-stream) they are only kept until a later
+  // chunk finds a box again. A reset (a new or retried generation) starts the count afresh.
+  var WAIT_MS = 30;
+  var MAX_WAITS = 50;
+  var pending = '';
+  var timer = null;
+  var waits = 0;
+
+  function flush() {
+    timer = null;
+    var box = document.getElementById('oj-live');
+    if (box) {
+      if (pending) { box.append(pending); }
+      pending = '';
+      waits = 0;
+    } else if (pending && waits < MAX_WAITS) {
+      waits += 1;
+      timer = setTimeout(flush, WAIT_MS);
+    }
+  }
+
+  define('oj-live-feed', function (element, text) {
+    if (text === null || text === undefined) { // the text shown so far is void
+      pending = '';
+      waits = 0;
+      var box = document.getElementById('oj-live');
+      if (box) { box.textContent = ''; }
+      return;
+    }
+    pending += String(text);
+    if (timer === null) { flush(); }
+  });
+})();

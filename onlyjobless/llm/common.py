@@ -1,0 +1,257 @@
+"""What every LLM backend shares: deadlines, the structured-output retry, validation, per-loop clients.
+
+A backend only says how to open one streamed chat call on its protocol, how to list its models
+and how to map its client's errors; `ChatBackend` turns that into the `LLM` interface.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from abc import ABC, abstractmethod
+from collections.abc import AsyncGenerator, Sequence
+from contextlib import aclosing
+from dataclasses import dataclass
+from types import TracebackType
+from typing import ClassVar, Generic, Self, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from onlyjobless.llm.base import (
+    ChatMessage,
+    Check,
+    LLMError,
+    LLMInvalidOutput,
+    Parsed,
+    Restart,
+    StructuredEvent,
+    T,
+    TextDelta,
+)
+
+log = logging.getLogger(__name__)
+
+ClientT = TypeVar("ClientT")
+
+RETRY_NOTE = (
+    "Your previous reply could not be used ({problem}). "
+    "Reply again with only the JSON object that matches the schema."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class GenerationOptions:
+    """Per-call generation settings; each backend translates them into its own request fields."""
+
+    max_tokens: int
+
+
+def problem_of(exc: ValidationError | ValueError) -> str:
+    """A short description of why structured output was rejected, for the retry note."""
+    if isinstance(exc, ValidationError) and exc.errors():
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "reply"
+        return f"{where}: {first.get('msg', 'invalid')}"[:300]
+    return str(exc)[:300] or "invalid"
+
+
+class ChatBackend(ABC, Generic[ClientT]):
+    """The `LLM` interface over one protocol; one instance serves the whole app."""
+
+    # What the backend's client raises for a failed call; mapped to LLMError by `_map_error`.
+    client_errors: ClassVar[tuple[type[BaseException], ...]] = ()
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        connect_timeout: float = 5.0,
+        first_token_timeout: float = 60.0,
+        total_timeout: float = 300.0,
+        max_tokens: int = 2048,
+    ) -> None:
+        if min(connect_timeout, first_token_timeout, total_timeout) <= 0 or max_tokens <= 0:
+            raise ValueError("timeouts and max_tokens must be positive")
+        self.model = model
+        self.connect_timeout = connect_timeout
+        self.first_token_timeout = first_token_timeout
+        self.total_timeout = total_timeout
+        self.max_tokens = max_tokens
+        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, ClientT] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    # --- what a backend provides ---------------------------------------------------------
+
+    @abstractmethod
+    def _new_client(self) -> ClientT:
+        """A client for the running event loop."""
+
+    @abstractmethod
+    async def _close_client(self, client: ClientT) -> None:
+        """Close a client's connections."""
+
+    @abstractmethod
+    def _open_stream(
+        self,
+        client: ClientT,
+        messages: Sequence[ChatMessage],
+        schema: type[BaseModel] | None,
+        options: GenerationOptions,
+    ) -> AsyncGenerator[str, None]:
+        """One streamed chat call: yield each piece of text ("" for a sign of life without text)."""
+
+    @abstractmethod
+    async def _has_model(self, client: ClientT) -> bool:
+        """Whether the server lists the configured model."""
+
+    @abstractmethod
+    def _map_error(self, exc: BaseException, partial: str) -> LLMError:
+        """Translate one of `client_errors` (or TimeoutError) into an LLMError without secrets."""
+
+    # --- clients, one per event loop -----------------------------------------------------
+
+    def _client(self) -> ClientT:
+        """The client of the running event loop (HTTP connection pools cannot cross loops)."""
+        loop = asyncio.get_running_loop()
+        client = self._clients.get(loop)
+        if client is None:
+            client = self._clients[loop] = self._new_client()
+        return client
+
+    async def aclose(self) -> None:
+        """Close the running loop's HTTP connections (call it from each loop that used this)."""
+        client = self._clients.pop(asyncio.get_running_loop(), None)
+        if client is not None:
+            await self._close_client(client)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    # --- the LLM interface ---------------------------------------------------------------
+
+    async def is_available(self) -> bool:
+        """True when the server answers in time and lists the configured model."""
+        try:
+            async with asyncio.timeout(self.connect_timeout + self.first_token_timeout):
+                return await self._has_model(self._client())
+        except self._failures() as exc:
+            log.info("LLM availability check failed: %s", type(exc).__name__)
+            return False
+
+    def stream(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int | None = None,
+        total_timeout: float | None = None,
+    ) -> AsyncGenerator[str, None]:
+        """Yield text chunks as they arrive (close it with `aclosing` when stopping early)."""
+        return self._chunks(messages, None, self._options(max_tokens), total_timeout)
+
+    async def stream_structured(
+        self,
+        messages: Sequence[ChatMessage],
+        schema: type[T],
+        *,
+        max_tokens: int | None = None,
+        total_timeout: float | None = None,
+        check: Check[T] | None = None,
+    ) -> AsyncGenerator[StructuredEvent[T], None]:
+        """Stream JSON constrained by the schema, validate it, retry once when invalid."""
+        options = self._options(max_tokens)
+        attempt_messages = list(messages)
+        for attempt in (1, 2):
+            parts: list[str] = []
+            chunks = self._chunks(attempt_messages, schema, options, total_timeout)
+            async with aclosing(chunks):
+                async for chunk in chunks:
+                    parts.append(chunk)
+                    yield TextDelta(chunk)
+            try:
+                value = schema.model_validate_json("".join(parts))
+                if check is not None:
+                    check(value)
+            except (ValidationError, ValueError) as exc:
+                problem = problem_of(exc)
+                log.warning("LLM structured output invalid (attempt %d): %s", attempt, problem)
+                if attempt == 2:
+                    raise LLMInvalidOutput() from exc
+                yield Restart(problem)
+                note = ChatMessage("user", RETRY_NOTE.format(problem=problem))
+                attempt_messages = [*messages, note]
+                continue
+            yield Parsed(value)
+            return
+
+    async def complete_json(
+        self,
+        messages: Sequence[ChatMessage],
+        schema: type[T],
+        *,
+        max_tokens: int | None = None,
+        total_timeout: float | None = None,
+        check: Check[T] | None = None,
+    ) -> T:
+        """Return the validated structured answer."""
+        events = self.stream_structured(
+            messages, schema, max_tokens=max_tokens, total_timeout=total_timeout, check=check
+        )
+        async with aclosing(events):
+            async for event in events:
+                if isinstance(event, Parsed):
+                    result: T = event.value
+                    return result
+        raise LLMInvalidOutput()  # pragma: no cover - stream_structured always ends in Parsed
+
+    # --- the shared call loop ------------------------------------------------------------
+
+    def _failures(self) -> tuple[type[BaseException], ...]:
+        """Everything a failed call may raise: the client's errors and our own deadlines."""
+        return (TimeoutError, *self.client_errors)
+
+    def _options(self, max_tokens: int | None) -> GenerationOptions:
+        return GenerationOptions(max_tokens=max_tokens or self.max_tokens)
+
+    async def _chunks(
+        self,
+        messages: Sequence[ChatMessage],
+        schema: type[BaseModel] | None,
+        options: GenerationOptions,
+        total_timeout: float | None,
+    ) -> AsyncGenerator[str, None]:
+        """One streamed chat call with first-token and total deadlines, errors mapped."""
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        total_deadline = start + (total_timeout or self.total_timeout)
+        first_deadline = min(total_deadline, start + self.first_token_timeout)
+        received: list[str] = []
+        started = False
+        # The request is sent at the first anext(), so the first deadline covers connecting too.
+        pieces = self._open_stream(self._client(), messages, schema, options)
+        try:
+            while True:
+                try:
+                    async with asyncio.timeout_at(total_deadline if started else first_deadline):
+                        text = await anext(pieces)
+                except StopAsyncIteration:
+                    return
+                except self._failures() as exc:
+                    error = self._map_error(exc, "".join(received))
+                    log.warning("LLM call failed: %s -> %s", type(exc).__name__, error.code)
+                    raise error from exc
+                started = True
+                if text:
+                    received.append(text)
+                    yield text
+        finally:
+            await pieces.aclose()

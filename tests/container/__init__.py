@@ -1,0 +1,1 @@
+"""The Docker image, the compose file and the release workflow."""
