@@ -20,9 +20,10 @@ from benchmarks.sets import Figure, arguments, at_least, at_most, grouped, load_
 def score(answer: str, question: dict[str, Any]) -> float:
     """THE ADAPTER: the 0-10 score of ``answer`` to ``question`` (a bank question with key_points
     and model_answer). Swap in the new scorer here, and nowhere else."""
-    from onlyjobless.services.interviews.evaluation import estimate
+    from onlyjobless.semantic import Question, SemanticScorer
 
-    return estimate(answer, question["key_points"]).score
+    asked = Question(question["text"], question["key_points"], question["model_answer"], question["language"])
+    return SemanticScorer().score(asked, answer).score
 
 
 INTENDED = {"strong": 4, "paraphrase": 4, "partial": 3, "wrong": 2, "gibberish": 1}

@@ -1,0 +1,44 @@
+"""Per-language data for the scorer, read from onlyjobless/data/lang/<code>/scorer.json."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+LANG_DIR = Path(__file__).resolve().parent.parent / "data" / "lang"
+FALLBACK_LANGUAGE = "en"
+NOTE_KEYS = ("empty", "evasive", "echo", "salad", "off_topic")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Function words (to tell a sentence from a keyword list), evasive examples and the notes' texts."""
+
+    language: str
+    function_words: frozenset[str]
+    meta_words: frozenset[str]
+    """Words about the conversation itself ("question", "well"): an echo of the question may add them."""
+    evasive_examples: tuple[str, ...]
+    notes: dict[str, str]
+
+
+def available() -> list[str]:
+    """Language codes that have scorer data."""
+    return sorted(path.parent.name for path in LANG_DIR.glob("*/scorer.json"))
+
+
+@lru_cache(maxsize=16)
+def lexicon(language: str) -> Lexicon:
+    """The scorer data of a language; an unknown language gets the fallback language's data."""
+    code = language if language in available() else FALLBACK_LANGUAGE
+    raw = json.loads((LANG_DIR / code / "scorer.json").read_text(encoding="utf-8"))
+    notes = {key: str(raw["notes"][key]) for key in NOTE_KEYS}
+    return Lexicon(
+        language=code,
+        function_words=frozenset(word.lower() for word in raw["function_words"]),
+        meta_words=frozenset(word.lower() for word in raw["meta_words"]),
+        evasive_examples=tuple(raw["evasive_examples"]),
+        notes=notes,
+    )
