@@ -67,6 +67,8 @@ lint: $(VENV)/.dev
 	$(BIN)/hadolint Dockerfile deploy/base.Dockerfile
 	$(BIN)/actionlint
 	$(BIN)/shellcheck deploy/*.sh .ci/run
+	$(BIN)/codespell onlyjobless tests alembic benchmarks deploy assets .ci .github README.md Makefile \
+		Dockerfile docker-compose.yml rxconfig.py pyproject.toml .pre-commit-config.yaml
 
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy onlyjobless

@@ -18,6 +18,7 @@ import platform
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 SENTENCES = [
@@ -34,7 +35,7 @@ SENTENCES = [
 
 def rss_mb() -> float:
     """Resident memory of this process in MiB (Linux /proc)."""
-    with open("/proc/self/status", encoding="ascii") as status:
+    with Path("/proc/self/status").open(encoding="ascii") as status:
         for line in status:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024

@@ -31,7 +31,7 @@ def _bank_stats(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(stats))
     else:
-        curated = ", ".join(f"{lang}: {count}" for lang, count in stats["curated"].items())  # type: ignore[attr-defined]
+        curated = ", ".join(f"{lang}: {count}" for lang, count in stats["curated"].items())
         print(
             f"vacancies: {stats['vacancies']}\ncurated roles: {curated}\nbank versions: {stats['versions']}"
         )

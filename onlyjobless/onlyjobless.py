@@ -14,13 +14,12 @@ from onlyjobless.api.security import HeaderPolicy, SecurityHeaders
 from onlyjobless.services.hub import get_services
 from onlyjobless.settings import get_settings
 from onlyjobless.ui import bridge, routes
-from onlyjobless.ui.auth import AuthFormState, login_page, register_page
-from onlyjobless.ui.interview_page import interview_page
-from onlyjobless.ui.interview_state import InterviewState
-from onlyjobless.ui.new_interview import NewInterviewState, new_interview_page
+from onlyjobless.ui.pages.auth import AuthFormState, login_page, register_page
+from onlyjobless.ui.pages.chat.page import chat_page
+from onlyjobless.ui.pages.chat.state import ChatState
+from onlyjobless.ui.pages.new_interview import NewInterviewState, new_interview_page
+from onlyjobless.ui.pages.settings import SettingsState, settings_page
 from onlyjobless.ui.session import SessionState
-from onlyjobless.ui.settings_page import SettingsState, settings_page
-from onlyjobless.ui.sidebar import SidebarState
 
 
 def built_pages() -> Path:
@@ -64,19 +63,7 @@ app.register_lifespan_task(bank_schedule)
 public = [SessionState.skip_if_signed_in, AuthFormState.clear_error]
 app.add_page(login_page, route=routes.LOGIN, title="OnlyJobless", on_load=public)
 app.add_page(register_page, route=routes.REGISTER, title="OnlyJobless", on_load=public)
-private = [SessionState.require_login, SidebarState.load_chats]
-app.add_page(
-    new_interview_page,
-    route=routes.HOME,
-    title="OnlyJobless",
-    on_load=[*private, NewInterviewState.reset_form],
-)
-app.add_page(
-    interview_page, route=routes.CHAT, title="OnlyJobless", on_load=[*private, InterviewState.load_chat]
-)
-app.add_page(
-    settings_page,
-    route=routes.SETTINGS,
-    title="OnlyJobless",
-    on_load=[*private, SettingsState.reset_messages],
-)
+# A private page's one on_load handler checks the session once, then fills the sidebar and the page.
+app.add_page(new_interview_page, route=routes.HOME, title="OnlyJobless", on_load=NewInterviewState.open)
+app.add_page(chat_page, route=routes.CHAT, title="OnlyJobless", on_load=ChatState.open)
+app.add_page(settings_page, route=routes.SETTINGS, title="OnlyJobless", on_load=SettingsState.open)

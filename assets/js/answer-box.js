@@ -1,4 +1,5 @@
-// The answer box: a length counter near the limit, and Enter sends (Shift+Enter breaks the line).
+// The answer box's length counter, shown near the limit (the box's own maxLength).
+// Enter to send is Reflex's enter_key_submit on the box, not a key handler here.
 (function () {
   'use strict';
   function bind() {
@@ -6,16 +7,9 @@
     var out = document.getElementById('answer-count');
     if (!box || !out || box.dataset.counted) { return; }
     box.dataset.counted = '1';
-    var update = function () {
+    box.addEventListener('input', function () {
       var n = box.value.length, max = box.maxLength;
       out.textContent = n >= max - 500 ? (n + ' / ' + max) : '';
-    };
-    box.addEventListener('input', update);
-    box.addEventListener('keydown', function (e) {
-      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-        e.preventDefault();
-        if (box.form) { box.form.requestSubmit(); }
-      }
     });
   }
   new MutationObserver(bind).observe(document.body, {childList: true, subtree: true});

@@ -43,24 +43,33 @@
     }
   });
 
-  // The running line: chunks wait until React has rendered #oj-live.
+  // The running line: chunks go into #oj-live. Its box is drawn a frame or two after the line
+  // turns on, so chunks that find no box wait for it on one timer at most, and at most MAX_WAITS
+  // times in a row: after that (the page was left mid-stream) they are only kept until a later
+  // chunk finds a box again. A reset (a new or retried generation) starts the count afresh.
+  var WAIT_MS = 30;
+  var MAX_WAITS = 50;
   var pending = '';
   var timer = null;
+  var waits = 0;
 
   function flush() {
     timer = null;
     var box = document.getElementById('oj-live');
     if (box) {
-      box.append(pending);
+      if (pending) { box.append(pending); }
       pending = '';
-    } else if (pending) {
-      timer = setTimeout(flush, 30);
+      waits = 0;
+    } else if (pending && waits < MAX_WAITS) {
+      waits += 1;
+      timer = setTimeout(flush, WAIT_MS);
     }
   }
 
   define('oj-live-feed', function (element, text) {
     if (text === null || text === undefined) { // the text shown so far is void
       pending = '';
+      waits = 0;
       var box = document.getElementById('oj-live');
       if (box) { box.textContent = ''; }
       return;

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypedDict
 
 from sqlalchemy.engine import Engine
 
@@ -26,6 +27,14 @@ GENERATION_TOKENS = 12_000
 GENERATION_SECONDS = 900.0
 
 __all__ = ["BankSnapshot", "Outcome", "QuestionBank"]
+
+
+class BankStats(TypedDict):
+    """Operator figures (`onlyjobless bank stats`)."""
+
+    vacancies: int
+    curated: dict[str, int]  # roles with a curated bank, per language
+    versions: int
 
 
 @dataclass(frozen=True)
@@ -180,7 +189,7 @@ class QuestionBank:
             targets = [(s, lang) for s in slugs for lang in languages]
         return [await self.regenerate(s, lang) for s, lang in targets]
 
-    async def stats(self) -> dict[str, object]:
+    async def stats(self) -> BankStats:
         """Operator figures: catalogue size, curated roles per language, stored versions."""
         return {
             "vacancies": len(self._catalogue.all()),

@@ -26,7 +26,7 @@ _DUMMY_HASH = _context.hash("no-such-user: compare against this so timing reveal
 
 def hash_password(password: str) -> str:
     """A fresh Argon2id hash."""
-    return _context.hash(password)
+    return str(_context.hash(password))  # passlib is untyped: say what it returns
 
 
 def verify_password(password: str, password_hash: str | None) -> bool:
@@ -35,14 +35,14 @@ def verify_password(password: str, password_hash: str | None) -> bool:
         _context.verify(password, _DUMMY_HASH)
         return False
     try:
-        return _context.verify(password, password_hash)
+        return bool(_context.verify(password, password_hash))
     except (ValueError, TypeError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
     """True when the hash was made with weaker parameters than today's."""
-    return _context.needs_update(password_hash)
+    return bool(_context.needs_update(password_hash))
 
 
 @lru_cache(maxsize=1)

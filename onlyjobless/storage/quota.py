@@ -58,7 +58,7 @@ class CounterStore:
                     col(InterviewCounter.day) == day,
                     col(InterviewCounter.used) < limit,
                 )
-                .values(used=InterviewCounter.used + 1)  # type: ignore[operator]
+                .values(used=col(InterviewCounter.used) + 1)
             )
             if taken.rowcount != 1:  # type: ignore[attr-defined]
                 return None
@@ -77,7 +77,7 @@ class CounterStore:
                     col(InterviewCounter.day) == day,
                     col(InterviewCounter.used) > 0,
                 )
-                .values(used=InterviewCounter.used - 1)  # type: ignore[operator]
+                .values(used=col(InterviewCounter.used) - 1)
             )
 
 

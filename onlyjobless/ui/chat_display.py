@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from onlyjobless.domain.chats import Message
@@ -19,7 +20,7 @@ class UiMessage:
     content: str
     complete: bool
     offline: bool
-    current: bool
+    reveal: bool  # new from the interviewer: the page types it out
 
 
 @dataclass
@@ -42,7 +43,7 @@ def label(t: dict[str, str], message: Message) -> str:
     return t.get(f"message.{message.kind}", message.kind)
 
 
-def bubble(message: Message, t: dict[str, str], current: bool = False) -> UiMessage:
+def bubble(message: Message, t: dict[str, str], reveal: bool = False) -> UiMessage:
     return UiMessage(
         id=message.id,
         role=str(message.role),
@@ -51,11 +52,11 @@ def bubble(message: Message, t: dict[str, str], current: bool = False) -> UiMess
         content=message.content,
         complete=message.complete,
         offline=bool(message.meta.get("offline")),
-        current=current,
+        reveal=reveal,
     )
 
 
-def report_items(report: list[ReportRow], t: dict[str, str]) -> list[ReportItem]:
+def report_items(report: Sequence[ReportRow], t: dict[str, str]) -> list[ReportItem]:
     return [
         ReportItem(
             number=row.number,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from onlyjobless.ui.session import SessionState
+from onlyjobless import i18n
+from onlyjobless.ui.language import LanguageState
 
 
 def tr(key: str) -> rx.vars.StringVar:
     """A translated interface string."""
-    return SessionState.t[key].to(str)
+    return LanguageState.t[key].to(str)
 
 
 def error_callout(message: rx.Var | str, test_id: str = "form-error") -> rx.Component:
@@ -33,9 +34,7 @@ def language_select(
     """A picker of the supported languages, each shown in its own name."""
     return rx.select.root(
         rx.select.trigger(aria_label=tr("auth.language"), data_testid=test_id),
-        rx.select.content(
-            rx.foreach(SessionState.languages, lambda pair: rx.select.item(pair[1], value=pair[0]))
-        ),
+        rx.select.content(*[rx.select.item(name, value=code) for code, name in i18n.languages().items()]),
         value=value,
         on_change=on_change,
         name=name,

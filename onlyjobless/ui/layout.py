@@ -6,6 +6,7 @@ import reflex as rx
 
 from onlyjobless.ui import bridge, routes
 from onlyjobless.ui.components import loading, tr
+from onlyjobless.ui.language import LanguageState
 from onlyjobless.ui.session import SessionState
 from onlyjobless.ui.sidebar import ChatItem, SidebarState
 
@@ -15,7 +16,7 @@ CHAT_LIST_SCRIPT = "/js/chat-list.js"
 
 def _chat_line(chat: ChatItem) -> rx.Component:
     href = "/chat/" + chat.id
-    is_open = SessionState.router.url.path == href
+    is_open = SidebarState.router.url.path == href
     return rx.link(
         rx.box(
             rx.hstack(
@@ -110,7 +111,7 @@ def _nav() -> rx.Component:
     return rx.vstack(
         rx.heading(tr("app.name"), size="5"),
         rx.text(
-            SessionState.t["nav.signed_in_as"].to(str).replace("{name}", SessionState.username),
+            LanguageState.t["nav.signed_in_as"].to(str).replace("{name}", SessionState.username),
             size="2",
             color_scheme="gray",
             data_testid="signed-in-as",

@@ -1,8 +1,7 @@
 """The running line's page side: chunks are appended to #oj-live in the page (ui/bridge.py).
 
 The text already shown is never sent again, so an answer costs its own size plus a small
-frame per flush; the evaluation preview and typed-out interviewer messages, which are
-short, travel as one small var instead.
+frame per flush; the evaluation preview, which is short, travels as one small var instead.
 """
 
 from __future__ import annotations
@@ -25,9 +24,18 @@ class Live(rx.State):
     """The running line's own small state: a chunk re-renders only the line and the buttons."""
 
     on: rx.Field[bool] = rx.field(False)
+    chat: rx.Field[str] = rx.field("")  # the id of the chat being written in; its page alone shows the line
     label: rx.Field[str] = rx.field("")
     text: rx.Field[str] = rx.field("")
     stop_requested: rx.Field[bool] = rx.field(False)
+
+    def start(self, chat_id: str, label: str) -> None:
+        self.on, self.stop_requested = True, False
+        self.chat, self.label, self.text = chat_id, label, ""
+
+    def end(self) -> None:
+        """Whatever happened: the line goes, the buttons unlock."""
+        self.on, self.stop_requested, self.text = False, False, ""
 
     @rx.event
     def stop(self) -> None:

@@ -9,9 +9,12 @@ import reflex as rx
 
 from onlyjobless import i18n
 from onlyjobless.domain.errors import ServiceError
-from onlyjobless.services.hub import get_services
+from onlyjobless.services import hub
+from onlyjobless.services.accounts import Identity
+from onlyjobless.services.interviews import ChatLine
 from onlyjobless.ui import routes
-from onlyjobless.ui.session import SessionState
+from onlyjobless.ui.language import language_of
+from onlyjobless.ui.session import SessionState, identity_of
 
 PAGE_SIZE = 20
 
@@ -28,8 +31,19 @@ class ChatItem:
     score: str
 
 
-class SidebarState(SessionState):
-    """The user's chats as display values; identity re-checked on every load."""
+def chat_item(line: ChatLine, t: dict[str, str]) -> ChatItem:
+    return ChatItem(
+        id=line.id,
+        title=line.title,
+        date=line.created_at.strftime("%Y-%m-%d %H:%M"),
+        status=t.get(f"chat.status.{line.status}", str(line.status)),
+        stale=line.stale,
+        score="" if line.overall_score is None else f"{line.overall_score:g}/10",
+    )
+
+
+class SidebarState(rx.State):
+    """The user's chats and today's quota as display values."""
 
     chats: rx.Field[list[ChatItem]] = rx.field(default_factory=list)
     has_more: rx.Field[bool] = rx.field(False)
@@ -40,53 +54,44 @@ class SidebarState(SessionState):
     limit_message: rx.Field[str] = rx.field("")
     _cursor: str | None = None
 
-    async def _user(self) -> uuid.UUID | None:
-        who = await self._identity()
-        return who.user.id if who else None
-
-    async def _page(self, user_id: uuid.UUID, cursor: str | None) -> list[ChatItem]:
-        page = await get_services().interviews.list_chats(user_id, limit=PAGE_SIZE, cursor=cursor)
+    async def _page(self, user_id: uuid.UUID, cursor: str | None, language: str) -> list[ChatItem]:
+        page = await hub.get_services().interviews.list_chats(user_id, limit=PAGE_SIZE, cursor=cursor)
         self._cursor = page.next_cursor
         self.has_more = page.next_cursor is not None
-        t = i18n.strings(self.lang)
-        return [
-            ChatItem(
-                id=line.id,
-                title=line.title,
-                date=line.created_at.strftime("%Y-%m-%d %H:%M"),
-                status=t.get(f"chat.status.{line.status}", str(line.status)),
-                stale=line.stale,
-                score="" if line.overall_score is None else f"{line.overall_score:g}/10",
-            )
-            for line in page.items
-        ]
+        t = i18n.strings(language)
+        return [chat_item(line, t) for line in page.items]
 
-    async def _refresh_quota(self, user_id: uuid.UUID) -> None:
-        quota = await get_services().interviews.quota.status(user_id)
+    async def _refresh_quota(self, user_id: uuid.UUID, language: str) -> None:
+        quota = await hub.get_services().interviews.quota.status(user_id)
         self.remaining, self.limit = quota.remaining, quota.limit
         self.limit_message = (
             ""
             if quota.remaining
             else i18n.translate(
-                "new.limit_reached", self.lang, time=quota.resets_at.strftime("%Y-%m-%d %H:%M UTC")
+                "new.limit_reached", language, time=quota.resets_at.strftime("%Y-%m-%d %H:%M UTC")
             )
         )
 
-    @rx.event
-    async def load_chats(self):  # type: ignore[no-untyped-def]
-        """First page and today's quota, on every private page load."""
-        user_id = await self._user()
-        if user_id is None:
-            return rx.redirect(routes.LOGIN, replace=True)
+    async def fill(self, user_id: uuid.UUID) -> None:
+        """The first page and today's quota, for a user whose session was just checked."""
+        language = await language_of(self)
         self.loading_chats = True
         try:
-            self.chats = await self._page(user_id, None)
-            await self._refresh_quota(user_id)
+            self.chats = await self._page(user_id, None, language)
+            await self._refresh_quota(user_id, language)
             self.sidebar_error = ""
         except ServiceError as exc:
-            self.sidebar_error = i18n.error_message(exc, self.lang)
+            self.sidebar_error = i18n.error_message(exc, language)
         finally:
             self.loading_chats = False
+
+    @rx.event
+    async def refresh(self):  # type: ignore[no-untyped-def]
+        """Again from the first page, after something changed the list or the quota."""
+        who = await identity_of(self)
+        if who is None:
+            return rx.redirect(routes.LOGIN, replace=True)
+        await self.fill(who.user.id)
         return None
 
     @rx.event
@@ -94,14 +99,15 @@ class SidebarState(SessionState):
         """The next page, when the list is scrolled to its end."""
         if not self.has_more or self.loading_chats:
             return None
-        user_id = await self._user()
-        if user_id is None:
+        who = await identity_of(self)
+        if who is None:
             return rx.redirect(routes.LOGIN, replace=True)
+        language = await language_of(self)
         self.loading_chats = True
         try:
-            self.chats = self.chats + await self._page(user_id, self._cursor)
+            self.chats = self.chats + await self._page(who.user.id, self._cursor, language)
         except ServiceError as exc:
-            self.sidebar_error = i18n.error_message(exc, self.lang)
+            self.sidebar_error = i18n.error_message(exc, language)
         finally:
             self.loading_chats = False
         return None
@@ -109,13 +115,21 @@ class SidebarState(SessionState):
     @rx.event
     async def clear_history(self):  # type: ignore[no-untyped-def]
         """Delete every chat of the user (after the dialog's confirmation)."""
-        user_id = await self._user()
-        if user_id is None:
+        who = await identity_of(self)
+        if who is None:
             return rx.redirect(routes.LOGIN, replace=True)
         try:
-            await get_services().interviews.clear(user_id)
+            await hub.get_services().interviews.clear(who.user.id)
         except ServiceError as exc:
-            self.sidebar_error = i18n.error_message(exc, self.lang)
+            self.sidebar_error = i18n.error_message(exc, await language_of(self))
             return None
         self.chats, self.has_more, self._cursor = [], False, None
         return rx.redirect(routes.HOME)
+
+
+async def open_private_page(state: rx.State) -> Identity | None:
+    """A private page's load: the one session check, then the sidebar. None: off to the login page."""
+    who = await (await state.get_state(SessionState)).check()
+    if who is not None:
+        await (await state.get_state(SidebarState)).fill(who.user.id)
+    return who

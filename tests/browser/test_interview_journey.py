@@ -10,17 +10,19 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ROOT, RunningApp
 from tests.browser.helpers import answer, long_answer, register, start_interview
-from tests.integration.interviews.conftest import evaluation_json
-from tests.integration.test_bank import generated_bank
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
+from tests.support.llm_replies import evaluation_json, generated_bank
 
 pytestmark = pytest.mark.browser
 
-# Records, inside the page, that a running line was shown at some moment (however brief).
+# Records, inside the page, that a running line was shown at some moment (however brief): a
+# generation's, or the page typing out the interviewer's new messages.
 SAW_STREAMING = """
 new MutationObserver(function () {
-  if (document.querySelector('[data-testid=streaming]')) { window.__sawStreaming = true; }
+  if (document.querySelector('[data-testid=streaming], [data-testid=typing]:not(:empty)')) {
+    window.__sawStreaming = true;
+  }
 }).observe(document.body, {childList: true, subtree: true});
 """
 
@@ -39,7 +41,8 @@ def test_the_whole_journey(page: Page, fake_ollama: FakeOllama, app_server: Runn
     page.get_by_test_id("start").click()
     # The greeting and the first question run in as a running line, then settle.
     expect(page.get_by_test_id("current-question")).to_be_visible(timeout=20_000)
-    page.wait_for_function("window.__sawStreaming === true", timeout=20_000)
+    # A function, not an expression: Playwright evals an expression in the page, which the CSP refuses.
+    page.wait_for_function("() => window.__sawStreaming === true", timeout=20_000)
     expect(page.get_by_test_id("message-greeting")).to_contain_text("Python Backend Developer")
     expect(page.get_by_test_id("progress")).to_contain_text("1 / 12")
     chat_url = page.url

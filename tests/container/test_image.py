@@ -9,11 +9,12 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tests.browser.helpers import register
-from tests.integration.interviews.conftest import Client, evaluation_json, long_answer, sign_in
+from tests.support.api_client import Client, long_answer, sign_in
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.support.containers import docker, running_container
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
+from tests.support.llm_replies import evaluation_json
 
 pytestmark = pytest.mark.container
 

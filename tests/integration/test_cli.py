@@ -10,9 +10,9 @@ import pytest
 from onlyjobless import cli
 from onlyjobless.services import hub
 from onlyjobless.settings import Settings, get_settings
-from tests.integration.test_bank import generated_bank
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
+from tests.support.llm_replies import generated_bank
 
 
 @pytest.fixture

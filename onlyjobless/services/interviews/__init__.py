@@ -23,6 +23,7 @@ from onlyjobless.services.interviews.views import (
     Progress,
     ReportRow,
     Reset,
+    has_mistakes,
 )
 
 __all__ = [
@@ -37,4 +38,5 @@ __all__ = [
     "Progress",
     "ReportRow",
     "Reset",
+    "has_mistakes",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from onlyjobless.domain.chats import Chat, ChatStatus, Feedback, Message
+from onlyjobless.domain.chats import Chat, ChatStatus, Feedback, Message, MessageKind
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,16 @@ class ChatView:
     @property
     def has_mistakes(self) -> bool:
         """A retry of the mistakes alone is possible."""
-        return any(q.mistakes for q in self.chat.questions)
+        return has_mistakes(self.chat)
+
+    @property
+    def current_message_id(self) -> str | None:
+        """The message asking the current question (its latest asking), if a question is open."""
+        current = self.chat.current
+        if current is None:
+            return None
+        asking = [m for m in self.messages if m.kind == MessageKind.QUESTION and m.question_index == current]
+        return max(asking, key=lambda m: m.seq).id if asking else None
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,11 @@ class ChatList:
 
     items: list[ChatLine]
     next_cursor: str | None
+
+
+def has_mistakes(chat: Chat) -> bool:
+    """Some question of the chat was flagged as a mistake by its latest evaluation."""
+    return any(q.mistakes for q in chat.questions)
 
 
 def progress_of(chat: Chat) -> Progress:

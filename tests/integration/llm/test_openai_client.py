@@ -28,10 +28,10 @@ from onlyjobless.llm import (
     Restart,
     TextDelta,
 )
-from tests.integration.test_bank import generated_bank
 from tests.support.fake_ollama_script import RecordedRequest, Reply
 from tests.support.fake_openai import FakeOpenAI
 from tests.support.fixtures import FAKE_OPENAI_KEY
+from tests.support.llm_replies import generated_bank
 
 TEXT = "A dict is a hash table: keys are hashed, lookups take O(1) on average."
 MESSAGES = [ChatMessage("system", "You are an interviewer."), ChatMessage("user", "Ask me.")]
@@ -252,7 +252,7 @@ async def test_disconnect_mid_stream_keeps_partial(llm: OpenAILLM, fake_openai: 
 
     async def consume() -> None:
         async for chunk in llm.stream(MESSAGES):
-            received.append(chunk)
+            received.append(chunk)  # noqa: PERF401  (kept one by one: the stream raises midway)
 
     with pytest.raises(LLMInterrupted) as caught:
         await consume()

@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from onlyjobless import i18n
 from onlyjobless.i18n import catalog
 from onlyjobless.i18n.catalog import LANG_DIR, LanguageDataError, UnsupportedLanguage, placeholders
 from onlyjobless.i18n.models import FILES, TEMPLATES, MatcherWords, PromptTexts
-from onlyjobless.llm import hint_messages
+from onlyjobless.llm import SUPPORTED_LANGUAGES, hint_messages
+from onlyjobless.llm.prompts import PROMPTS
 from onlyjobless.semantic import EmbedderUnavailable
 from onlyjobless.services.guard import Guard, Verdict
 from onlyjobless.services.interviews import evaluation
@@ -126,6 +128,20 @@ def test_other_placeholders_are_refused(copied: Path) -> None:
         catalog.codes()
 
 
+def test_a_language_needs_its_own_name(copied: Path) -> None:
+    _write(copied, "ru", "ui.json", {**_raw("ru", "ui.json", copied), "language.name": " "})
+    with catalog.folder(copied), pytest.raises(LanguageDataError, match=r"'language\.name'"):
+        catalog.codes()
+
+
+def test_only_registered_models_are_language_files() -> None:
+    class Other(BaseModel):
+        value: str
+
+    with pytest.raises(LookupError, match="Other is not a language file"):
+        catalog.text(Other, "en")
+
+
 def test_a_file_of_the_wrong_shape_is_refused(copied: Path) -> None:
     words = _raw("en", "matcher.json", copied)
     words["fillers"] = "developer engineer"
@@ -180,11 +196,14 @@ def test_a_copied_folder_is_a_new_language_everywhere(copied: Path) -> None:
         assert i18n.translate("language.name", "xx") == "Xxish"
         system = hint_messages("What is a dict?", ["hash table"], [], "xx")[0].content
         assert "Xxish" in system
+        assert "xx" in SUPPORTED_LANGUAGES and len(SUPPORTED_LANGUAGES) == 3
+        assert PROMPTS["xx"].language_name == "Xxish" and len(PROMPTS) == 3 and "zz" not in PROMPTS
         assert offline_guard.check("you xxcurse, you") == Verdict("abuse", "you xxcurse, you")
         assert evaluation.estimate("xxstop", ["xxstop"]).missed == ["xxstop"]
         assert normalize("Døcker") == ["docker"]
     # Pointed back, the derived data is the shipped languages' again.
     assert offline_guard.check("you xxcurse, you") is None
     assert normalize("Døcker") == ["døcker"]
+    assert "xx" not in SUPPORTED_LANGUAGES and "xx" not in PROMPTS
     with pytest.raises(ValueError, match="unsupported"):
         hint_messages("q", [], [], "xx")

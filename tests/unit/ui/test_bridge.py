@@ -49,3 +49,19 @@ def test_the_ui_sends_no_code_for_the_page_to_eval() -> None:
         if re.search(r"\b(call_script|call_function|run_script)\(", line)
     ]
     assert offenders == []
+
+
+def test_page_scripts_are_files_named_by_src_never_inline() -> None:
+    # The policy hashes only the build's own inline scripts: a script the UI writes inline is refused.
+    sources = {path: path.read_text() for path in sorted(UI.rglob("*.py"))}
+    inline = [
+        f"{path.name}:{number}"
+        for path, text in sources.items()
+        for number, line in enumerate(text.splitlines(), 1)
+        if re.search(r"\brx\.(el\.)?script\((?!src=)", line)
+    ]
+    urls = {url for text in sources.values() for url in re.findall(r'"(/js/[\w.-]+\.js)"', text)}
+
+    assert inline == []
+    assert urls == {"/js/bridge.js", "/js/chat-list.js", "/js/answer-box.js", "/js/reveal.js"}
+    assert [url for url in sorted(urls) if not (SCRIPT.parents[1] / url.lstrip("/")).is_file()] == []

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from onlyjobless.domain.chats import Chat, ChatQuestion, ChatStatus, Feedback
-from onlyjobless.services.interviews.views import progress_of, report_of, view_of
+from onlyjobless.domain.chats import (
+    Chat,
+    ChatQuestion,
+    ChatStatus,
+    Feedback,
+    Message,
+    MessageKind,
+    MessageRole,
+)
+from onlyjobless.services.interviews.views import has_mistakes, progress_of, report_of, view_of
 
 NOW = datetime(2026, 1, 5, tzinfo=UTC)
 
@@ -63,3 +71,37 @@ def test_a_view_says_what_is_due_and_whether_mistakes_can_be_retried() -> None:
     finished.questions[2].mistakes = True
     view = view_of(finished, [], stale=False)
     assert not view.evaluation_due and view.has_mistakes and len(view.report) == 4
+
+
+def _message(seq: int, kind: MessageKind, question: int | None = None) -> Message:
+    return Message(
+        id=f"m{seq}",
+        chat_id="c1",
+        seq=seq,
+        created_at=NOW,
+        role=MessageRole.INTERVIEWER,
+        kind=kind,
+        content="...",
+        question_index=question,
+    )
+
+
+def test_the_current_question_is_its_latest_asking() -> None:
+    messages = [
+        _message(1, MessageKind.GREETING),
+        _message(2, MessageKind.QUESTION, 0),
+        _message(3, MessageKind.QUESTION, 1),
+        _message(4, MessageKind.NOTICE),
+        _message(5, MessageKind.QUESTION, 1),  # asked again in a retry
+    ]
+    assert view_of(_chat(current=1), messages, stale=False).current_message_id == "m5"
+    assert view_of(_chat(current=0), messages, stale=False).current_message_id == "m2"
+    assert view_of(_chat(current=2), messages, stale=False).current_message_id is None
+    assert view_of(_chat(current=None), messages, stale=False).current_message_id is None
+
+
+def test_mistakes_are_read_from_the_chat_alone() -> None:
+    chat = _chat(status=ChatStatus.FINISHED, current=None)
+    assert not has_mistakes(chat)
+    chat.questions[3].mistakes = True
+    assert has_mistakes(chat)

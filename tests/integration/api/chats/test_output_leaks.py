@@ -8,7 +8,7 @@ from typing import Any
 from onlyjobless.i18n import catalog
 from onlyjobless.i18n.models import PromptTexts
 from onlyjobless.llm import canary
-from tests.integration.interviews.conftest import Client, evaluation_json, long_answer
+from tests.integration.api.chats.conftest import Client, evaluation_json, long_answer
 from tests.support.fake_http import FakeLLMServer
 from tests.support.fake_ollama_script import Reply
 

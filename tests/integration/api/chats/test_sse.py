@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.integration.interviews.conftest import Client
+from tests.support.api_client import Client
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
 

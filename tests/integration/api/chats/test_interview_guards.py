@@ -11,17 +11,13 @@ from pydantic import SecretStr
 from onlyjobless.api.app import create_api
 from onlyjobless.services.hub import Services, build_services
 from onlyjobless.settings import MAX_ANSWER_LENGTH, Settings
-from tests.integration.interviews.conftest import (
-    Client,
-    evaluation_json,
-    long_answer,
-    sign_in,
-)
+from tests.support.api_client import Client, long_answer, sign_in
 from tests.support.app_process import free_port
 from tests.support.fake_http import FakeLLMServer
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
 from tests.support.fixtures import BOTH_BACKENDS
+from tests.support.llm_replies import evaluation_json
 
 
 async def test_another_users_chat_is_not_found_on_every_route(alice: Client, bob: Client) -> None:

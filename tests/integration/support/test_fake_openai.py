@@ -23,7 +23,7 @@ from tests.support.fake_ollama_script import Reply
 from tests.support.fake_openai import FakeOpenAI, main
 from tests.support.fixtures import FAKE_OPENAI_KEY
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 USER = [{"role": "user", "content": "hello"}]
 MODEL = "mistral"
 AUTH = {"Authorization": f"Bearer {FAKE_OPENAI_KEY}"}

@@ -15,6 +15,7 @@ from onlyjobless.services.hub import Services
 from onlyjobless.services.vacancies import Vacancy, get_catalogue
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
+from tests.support.llm_replies import generated_bank
 
 
 def _uncurated_vacancy() -> Vacancy:
@@ -29,18 +30,6 @@ def _uncurated_vacancy() -> Vacancy:
 
 NOT_CURATED_VACANCY = _uncurated_vacancy()
 NOT_CURATED = NOT_CURATED_VACANCY.slug
-
-
-def generated_bank(marker: str = "v1", count: int = 12) -> dict[str, object]:
-    """A valid QuestionSet as an LLM would return it (texts marked so versions can be told apart)."""
-    source = get_curated_bank().get("backend-python", "en")
-    assert source is not None
-    questions = []
-    for _index, question in enumerate(source[:count]):
-        item = question.model_dump()
-        item["text"] = f"[{marker}] {item['text']}"[:1000]
-        questions.append(item)
-    return {"questions": questions}
 
 
 async def test_first_use_serves_curated_bank_without_llm(services: Services, fake_ollama: FakeOllama) -> None:

@@ -18,9 +18,10 @@ from sqlalchemy import text
 from onlyjobless.services.hub import Services
 from onlyjobless.settings import Settings
 from onlyjobless.storage.chats.mongo import MongoChatStore
-from tests.integration.interviews.conftest import evaluation_json, long_answer, sign_in
+from tests.support.api_client import long_answer, sign_in
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
+from tests.support.llm_replies import evaluation_json
 from tests.support.mongo_server import connect
 
 

@@ -7,16 +7,11 @@ import asyncio
 import httpx
 
 from onlyjobless.services.hub import Services
-from tests.integration.interviews.conftest import (
-    Client,
-    evaluation_json,
-    long_answer,
-    sign_in,
-)
-from tests.integration.test_bank import generated_bank
+from tests.support.api_client import Client, long_answer, sign_in
 from tests.support.fake_http import FakeLLMServer
 from tests.support.fake_ollama_script import Reply
 from tests.support.fixtures import BOTH_BACKENDS
+from tests.support.llm_replies import evaluation_json, generated_bank
 
 
 @BOTH_BACKENDS

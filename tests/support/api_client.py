@@ -1,4 +1,4 @@
-"""Helpers for driving interviews through the REST API."""
+"""Driving the REST API as a signed-in user: requests with a Bearer token, SSE routes parsed."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import pytest
 
 PASSWORD = "correct horse battery"
 
@@ -57,16 +56,6 @@ async def sign_in(api: httpx.AsyncClient, name: str, language: str = "en") -> Cl
     return Client(api, {"Authorization": f"Bearer {tokens['access_token']}"})
 
 
-@pytest.fixture
-async def alice(api: httpx.AsyncClient) -> Client:
-    return await sign_in(api, "alice")
-
-
-@pytest.fixture
-async def bob(api: httpx.AsyncClient) -> Client:
-    return await sign_in(api, "bob")
-
-
 def long_answer(topic: str) -> str:
     """An answer long enough to be allowed any score."""
     return (
@@ -74,20 +63,3 @@ def long_answer(topic: str) -> str:
         "then a concrete example from a production system I worked on, including what went wrong, "
         "how we measured it, and what we changed afterwards to make it reliable and fast."
     )
-
-
-def evaluation_json(count: int, scores: list[int]) -> dict[str, Any]:
-    return {
-        "questions": [
-            {
-                "index": i + 1,
-                "score": scores[i],
-                "good": f"good {i + 1}",
-                "missing": f"missing {i + 1}",
-                "strong_answer": f"strong {i + 1}",
-            }
-            for i in range(count)
-        ],
-        "summary": "A solid interview with a few gaps.",
-        "overall_score": 7.5,
-    }

@@ -8,20 +8,20 @@ import reflex as rx
 
 from onlyjobless import i18n
 from onlyjobless.domain.errors import ServiceError
-from onlyjobless.services.hub import get_services
+from onlyjobless.services import hub
 from onlyjobless.ui import bridge, routes
 from onlyjobless.ui.components import error_callout, field, language_select, tr
-from onlyjobless.ui.session import SessionState
+from onlyjobless.ui.language import LanguageState, language_of
 
 
-class AuthFormState(SessionState):
+class AuthFormState(rx.State):
     """The login and register forms: errors to show and a busy flag, never a password."""
 
     error: rx.Field[str] = rx.field("")
     busy: rx.Field[bool] = rx.field(False)
 
-    def _fail(self, exc: ServiceError) -> None:
-        self.error = i18n.error_message(exc, self.lang)
+    async def _fail(self, exc: ServiceError) -> None:
+        self.error = i18n.error_message(exc, await language_of(self))
         self.busy = False
 
     def _address(self) -> str:
@@ -32,11 +32,11 @@ class AuthFormState(SessionState):
         """Check the credentials, then let the browser fetch its HttpOnly cookie."""
         self.error, self.busy = "", True
         yield
-        accounts = get_services().accounts
+        accounts = hub.get_services().accounts
         try:
             ticket = await accounts.login_ticket(form.get("username"), form.get("password"), self._address())
         except ServiceError as exc:
-            self._fail(exc)
+            await self._fail(exc)
             return
         yield bridge.open_session(ticket)
 
@@ -45,15 +45,15 @@ class AuthFormState(SessionState):
         """Create the account and sign straight in."""
         self.error, self.busy = "", True
         yield
-        accounts = get_services().accounts
-        language = form.get("preferred_language") or self.lang
+        accounts = hub.get_services().accounts
+        language = form.get("preferred_language") or await language_of(self)
         try:
             user = await accounts.register(form.get("username"), form.get("password"), language)
             ticket = await accounts.ticket_for_user(user.id)
         except ServiceError as exc:
-            self._fail(exc)
+            await self._fail(exc)
             return
-        self._set_language(user.preferred_language)
+        (await self.get_state(LanguageState)).use(user.preferred_language)
         yield bridge.open_session(ticket)
 
     @rx.event
@@ -69,7 +69,7 @@ def _card(title_key: str, form: rx.Component, switch_key: str, switch_to: str) -
                 rx.hstack(
                     rx.heading(tr("app.name"), size="6", as_="p"),
                     rx.spacer(),
-                    language_select(SessionState.lang, SessionState.pick_language, test_id="page-language"),
+                    language_select(LanguageState.lang, LanguageState.pick, test_id="page-language"),
                     width="100%",
                     align="center",
                 ),
@@ -133,7 +133,7 @@ def register_page() -> rx.Component:
             ),
             field(
                 tr("auth.language"),
-                language_select(SessionState.lang, SessionState.pick_language, name="preferred_language"),
+                language_select(LanguageState.lang, LanguageState.pick, name="preferred_language"),
             ),
             rx.button(
                 rx.cond(AuthFormState.busy, tr("auth.working"), tr("auth.register.submit")),

@@ -21,7 +21,7 @@ import pytest
 from tests.support.fake_ollama import FakeOllama, main
 from tests.support.fake_ollama_script import Reply, example_from_schema
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 USER = [{"role": "user", "content": "hello"}]
 
 

@@ -11,10 +11,10 @@ import httpx
 import pytest
 
 from onlyjobless.i18n import catalog
-from tests.integration.interviews.conftest import long_answer, sign_in
-from tests.integration.test_bank import generated_bank
+from tests.support.api_client import long_answer, sign_in
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
+from tests.support.llm_replies import generated_bank
 
 
 def _edit(path: Path, **changes: object) -> None:

@@ -9,14 +9,16 @@ import reflex as rx
 
 from onlyjobless import i18n
 from onlyjobless.domain.errors import ServiceError
-from onlyjobless.services.hub import get_services
+from onlyjobless.services import hub
 from onlyjobless.ui import routes
 from onlyjobless.ui.components import error_callout, field, language_select, success_callout, tr
+from onlyjobless.ui.language import LanguageState, language_of
 from onlyjobless.ui.layout import shell
-from onlyjobless.ui.session import SessionState
+from onlyjobless.ui.session import SessionState, identity_of
+from onlyjobless.ui.sidebar import open_private_page
 
 
-class SettingsState(SessionState):
+class SettingsState(rx.State):
     """Messages for the two settings forms; identity is re-checked on every save."""
 
     profile_error: rx.Field[str] = rx.field("")
@@ -28,12 +30,16 @@ class SettingsState(SessionState):
         self.profile_error = self.profile_saved = self.password_error = self.password_saved = ""
 
     @rx.event
-    def reset_messages(self) -> None:
-        """On load: no stale message from an earlier visit."""
+    async def open(self):  # type: ignore[no-untyped-def]
+        """On load: the session check, and no stale message from an earlier visit."""
         self._clear_messages()
+        if await open_private_page(self) is None:
+            return rx.redirect(routes.LOGIN, replace=True)
+        return None
 
-    def _message(self, exc: ServiceError) -> str:
-        return i18n.error_message(exc, self.lang)
+    async def _signed_out(self):  # type: ignore[no-untyped-def]
+        (await self.get_state(SessionState)).sign_out()
+        return rx.redirect(routes.LOGIN)
 
     @rx.event
     async def save_profile(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
@@ -41,24 +47,24 @@ class SettingsState(SessionState):
 
     async def _save(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
         self._clear_messages()
-        who = await self._identity()
+        who = await identity_of(self)
         if who is None:
-            self._sign_out()
-            return rx.redirect(routes.LOGIN)
+            return await self._signed_out()
         name = form.get("username")
         language = form.get("preferred_language") or None
         try:
-            user = await get_services().accounts.update_profile(
+            user = await hub.get_services().accounts.update_profile(
                 who.user.id,
                 username=name if name and name != who.user.username else None,
                 preferred_language=language,
             )
         except ServiceError as exc:
-            self.profile_error = self._message(exc)
+            self.profile_error = i18n.error_message(exc, await language_of(self))
             return None
-        self.username = user.username
-        self._set_language(user.preferred_language)
-        self.profile_saved = i18n.translate("settings.saved", self.lang)
+        (await self.get_state(SessionState)).username = user.username
+        speaking = await self.get_state(LanguageState)
+        speaking.use(user.preferred_language)
+        self.profile_saved = i18n.translate("settings.saved", speaking.lang)
         return None
 
     @rx.event
@@ -69,21 +75,21 @@ class SettingsState(SessionState):
     @rx.event
     async def change_password(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
         self._clear_messages()
-        who = await self._identity()
+        who = await identity_of(self)
         if who is None:
-            self._sign_out()
-            return rx.redirect(routes.LOGIN)
+            return await self._signed_out()
+        language = await language_of(self)
         try:
-            await get_services().accounts.change_password(
+            await hub.get_services().accounts.change_password(
                 who.user.id,
                 form.get("current_password"),
                 form.get("new_password"),
                 keep_session=uuid.UUID(str(who.session_id)),
             )
         except ServiceError as exc:
-            self.password_error = self._message(exc)
+            self.password_error = i18n.error_message(exc, language)
             return None
-        self.password_saved = i18n.translate("settings.password_changed", self.lang)
+        self.password_saved = i18n.translate("settings.password_changed", language)
         return rx.set_value("current_password", "")
 
 
@@ -106,7 +112,7 @@ def _profile_form() -> rx.Component:
             field(
                 tr("settings.language"),
                 language_select(
-                    SessionState.lang, SettingsState.change_language, test_id="settings-language"
+                    LanguageState.lang, SettingsState.change_language, test_id="settings-language"
                 ),
             ),
             rx.button(tr("settings.save_profile"), type="submit", data_testid="save-profile"),

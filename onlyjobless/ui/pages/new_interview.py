@@ -9,11 +9,13 @@ import reflex as rx
 
 from onlyjobless import i18n
 from onlyjobless.domain.errors import InvalidInput, ServiceError
-from onlyjobless.services.hub import get_services
+from onlyjobless.services import hub
 from onlyjobless.ui import routes
 from onlyjobless.ui.components import error_callout, tr
+from onlyjobless.ui.language import language_of
 from onlyjobless.ui.layout import shell
-from onlyjobless.ui.sidebar import SidebarState
+from onlyjobless.ui.session import identity_of
+from onlyjobless.ui.sidebar import SidebarState, open_private_page
 
 
 @dataclass
@@ -24,7 +26,7 @@ class Role:
     title: str
 
 
-class NewInterviewState(SidebarState):
+class NewInterviewState(rx.State):
     """Suggestions, refusals and the daily limit, as display values."""
 
     suggestions: rx.Field[list[Role]] = rx.field(default_factory=list)
@@ -34,14 +36,19 @@ class NewInterviewState(SidebarState):
     starting: rx.Field[bool] = rx.field(False)
 
     @rx.event
-    def reset_form(self) -> None:
+    async def open(self):  # type: ignore[no-untyped-def]
+        """On load: the session check, the sidebar and an empty form."""
         self.suggestions, self.refusal, self.refusal_roles, self.start_error = [], "", [], ""
         self.starting = False
+        if await open_private_page(self) is None:
+            return rx.redirect(routes.LOGIN, replace=True)
+        return None
 
     @rx.event
-    def suggest(self, text: str) -> None:
+    async def suggest(self, text: str) -> None:
         """Catalogue matches for what has been typed so far."""
-        found = get_services().catalogue.search(text if isinstance(text, str) else "", self.lang, limit=6)
+        typed = text if isinstance(text, str) else ""
+        found = hub.get_services().catalogue.search(typed, await language_of(self), limit=6)
         self.suggestions = [Role(s.slug, s.title) for s in found]
 
     @rx.event
@@ -55,21 +62,25 @@ class NewInterviewState(SidebarState):
 
     async def _start(self, position: object):  # type: ignore[no-untyped-def]
         self.refusal, self.refusal_roles, self.start_error = "", [], ""
-        who = await self._identity()
+        who = await identity_of(self)
         if who is None:
             return rx.redirect(routes.LOGIN, replace=True)
         self.starting = True
+        language = await language_of(self)
         try:
-            view = await get_services().interviews.start(who.user.id, position, who.user.preferred_language)
+            view = await hub.get_services().interviews.start(
+                who.user.id, position, who.user.preferred_language
+            )
         except InvalidInput as exc:
             self.starting = False
-            self.refusal = i18n.error_message(exc, self.lang)
+            self.refusal = i18n.error_message(exc, language)
             self.refusal_roles = [Role(s["slug"], s["title"]) for s in exc.params.get("suggestions", [])]
             return None
         except ServiceError as exc:  # over the limit, store down, no questions offline
             self.starting = False
-            self.start_error = i18n.error_message(exc, self.lang)
-            return SidebarState.load_chats
+            self.start_error = i18n.error_message(exc, language)
+            await (await self.get_state(SidebarState)).fill(who.user.id)
+            return None
         return rx.redirect(routes.chat(view.chat.id))
 
 

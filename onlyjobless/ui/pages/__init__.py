@@ -1,0 +1,1 @@
+"""One module (or folder) per page, each with its own state beside it."""

@@ -1,0 +1,224 @@
+"""The interview screen's state: display values only; every step goes through the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+import reflex as rx
+
+from onlyjobless import i18n
+from onlyjobless.domain.chats import Chat, Message, MessageKind, MessageRole
+from onlyjobless.domain.clock import utcnow
+from onlyjobless.domain.errors import NotFound, ServiceError
+from onlyjobless.services import hub
+from onlyjobless.services.interviews import ChatView, Done, ReportRow, has_mistakes
+from onlyjobless.ui import routes
+from onlyjobless.ui.chat_display import ReportItem, UiMessage, bubble, report_items
+from onlyjobless.ui.language import language_of
+from onlyjobless.ui.live import Live
+from onlyjobless.ui.pages.chat.streaming import generate
+from onlyjobless.ui.session import identity_of
+from onlyjobless.ui.sidebar import SidebarState, open_private_page
+
+FRESH_CHAT = timedelta(seconds=20)
+
+
+class ChatState(rx.State):
+    """What the chat page shows; the running line of what is being written is `Live`."""
+
+    shown_chat: rx.Field[str] = rx.field("")  # the id of the chat these values are of
+    title: rx.Field[str] = rx.field("")
+    vacancy: rx.Field[str] = rx.field("")
+    status: rx.Field[str] = rx.field("")
+    stale: rx.Field[bool] = rx.field(False)
+    not_found: rx.Field[bool] = rx.field(False)
+    loaded: rx.Field[bool] = rx.field(False)
+    position: rx.Field[int] = rx.field(0)
+    total: rx.Field[int] = rx.field(0)
+    current_id: rx.Field[str] = rx.field("")  # the message asking the question being answered now
+    messages: rx.Field[list[UiMessage]] = rx.field(default_factory=list)
+    recent: rx.Field[list[UiMessage]] = rx.field(default_factory=list)  # added since the last full load
+    error: rx.Field[str] = rx.field("")
+    offline: rx.Field[bool] = rx.field(False)
+    report: rx.Field[list[ReportItem]] = rx.field(default_factory=list)
+    chart: rx.Field[list[dict[str, int]]] = rx.field(default_factory=list)
+    overall: rx.Field[str] = rx.field("")
+    summary: rx.Field[str] = rx.field("")
+    evaluation_offline: rx.Field[bool] = rx.field(False)
+    has_mistakes: rx.Field[bool] = rx.field(False)
+    evaluation_due: rx.Field[bool] = rx.field(False)
+    sending: rx.Field[bool] = rx.field(False)
+
+    # -- display values -----------------------------------------------------------------
+
+    def _assign(self, **values: Any) -> None:
+        """Set only what changed: every assignment is resent to the page in full."""
+        for name, value in values.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
+
+    def show(self, view: ChatView, t: dict[str, str], reveal: set[str] | None = None) -> None:
+        """Copy a chat view into display vars; the messages named in `reveal` are typed out."""
+        chat, typed = view.chat, reveal or set()
+        self._assign(
+            shown_chat=chat.id,
+            title=chat.title,
+            vacancy=chat.vacancy,
+            stale=view.stale,
+            position=view.progress.position,
+            total=view.progress.total,
+            current_id=view.current_message_id or "",
+            messages=[bubble(m, t, reveal=m.id in typed) for m in view.messages],
+            recent=[],
+        )
+        self._show_results(chat, view.report, view.evaluation_due, t)
+
+    def _show_results(self, chat: Chat, rows: Sequence[ReportRow], due: bool, t: dict[str, str]) -> None:
+        """Status and the evaluation report, from a chat view or a finished evaluation."""
+        report = report_items(rows, t)
+        self._assign(
+            status=str(chat.status),
+            evaluation_due=due,
+            report=report,
+            chart=[{"number": item.number, "score": item.score} for item in report],
+            overall="" if chat.overall_score is None else f"{chat.overall_score:g}/10",
+            summary=chat.summary or "",
+            evaluation_offline=chat.evaluation_source == "offline",
+            has_mistakes=has_mistakes(chat),
+        )
+
+    def _shown_ids(self) -> set[str]:
+        return {m.id for m in self.messages} | {m.id for m in self.recent}
+
+    def _news(self, view: ChatView) -> set[str]:
+        """The interviewer's messages the page has not shown yet."""
+        shown = self._shown_ids()
+        return {m.id for m in view.messages if m.id not in shown and m.role != MessageRole.CANDIDATE}
+
+    def show_message(self, message: Message | None, t: dict[str, str]) -> None:
+        """Add one stored message under the others, unless the page shows it already."""
+        if message is not None and message.id not in self._shown_ids():
+            self.recent = [*self.recent, bubble(message, t)]
+
+    def show_evaluation(self, done: Done, t: dict[str, str]) -> None:
+        """The finished evaluation: its message, the report, and no question open any more."""
+        assert done.chat is not None
+        self._show_results(done.chat, done.report, False, t)
+        self._assign(current_id="")
+        self.show_message(done.message, t)
+
+    def chat_in_url(self) -> str:
+        """The chat id from the URL (/chat/[chat_id]); Reflex adds it as a var of the root state."""
+        return str(getattr(self, "chat_id", ""))
+
+    def _fail(self, exc: ServiceError, language: str) -> None:
+        self.error = i18n.error_message(exc, language)
+
+    # -- loading ----------------------------------------------------------------------
+
+    @rx.event
+    async def open(self):  # type: ignore[no-untyped-def]
+        """On load: the session check, the sidebar, and the chat exactly as it was left."""
+        self._assign(error="", not_found=False, loaded=False, offline=False)
+        who = await open_private_page(self)
+        if who is None:
+            return rx.redirect(routes.LOGIN, replace=True)
+        language = await language_of(self)
+        try:
+            view = await hub.get_services().interviews.view(who.user.id, self.chat_in_url())
+        except NotFound:
+            self.not_found, self.loaded = True, True
+            return None
+        except ServiceError as exc:
+            self._fail(exc, language)
+            return None
+        # A chat that has just started: its greeting and first question are typed out.
+        fresh = len(view.messages) == 2 and utcnow() - view.chat.created_at < FRESH_CHAT
+        self.show(view, i18n.strings(language), reveal=_interviewer_ids(view) if fresh else None)
+        self.loaded = True
+        if view.evaluation_due and not (await self.get_state(Live)).on:
+            return ChatState.run_finish
+        return None
+
+    # -- answering ----------------------------------------------------------------------
+
+    @rx.event
+    async def send_answer(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
+        """Store the answer; the next question is typed out, or the evaluation starts by itself."""
+        if self.sending or (await self.get_state(Live)).on:
+            return None
+        who = await identity_of(self)
+        if who is None:
+            return rx.redirect(routes.LOGIN, replace=True)
+        self.error, self.sending = "", True
+        language = await language_of(self)
+        try:
+            view = await hub.get_services().interviews.answer(
+                who.user.id, self.chat_in_url(), form.get("answer")
+            )
+        except ServiceError as exc:
+            self._fail(exc, language)  # the typed answer stays in the box
+            self.sending = False
+            return None
+        self.show(view, i18n.strings(language), reveal=self._news(view))
+        self.sending = False
+        events: list[Any] = [rx.set_value("answer", "")]
+        if view.evaluation_due:
+            events.append(ChatState.run_finish)
+        return events
+
+    # -- generations: streamed into the running line (see streaming.py) -----------------
+
+    @rx.event(background=True)
+    async def run_hint(self):  # type: ignore[no-untyped-def]
+        async for spec in generate(self, MessageKind.HINT):
+            yield spec
+
+    @rx.event(background=True)
+    async def run_model_answer(self):  # type: ignore[no-untyped-def]
+        async for spec in generate(self, MessageKind.MODEL_ANSWER):
+            yield spec
+
+    @rx.event(background=True)
+    async def run_finish(self):  # type: ignore[no-untyped-def]
+        async for spec in generate(self, MessageKind.EVALUATION):
+            yield spec
+
+    # -- after the evaluation -------------------------------------------------------------
+
+    @rx.event
+    async def retry(self, mode: str):  # type: ignore[no-untyped-def]
+        """Go again through all questions or only the mistakes (counts toward today's limit)."""
+        who = await identity_of(self)
+        if who is None:
+            return rx.redirect(routes.LOGIN, replace=True)
+        self.error = ""
+        language = await language_of(self)
+        try:
+            view = await hub.get_services().interviews.retry(who.user.id, self.chat_in_url(), mode)
+        except ServiceError as exc:
+            self._fail(exc, language)
+            return None
+        self.show(view, i18n.strings(language), reveal=self._news(view))
+        await (await self.get_state(SidebarState)).fill(who.user.id)  # one more interview today
+        return None
+
+    @rx.event
+    async def fresh_interview(self):  # type: ignore[no-untyped-def]
+        """From the stale banner: a new interview for the same role with today's questions."""
+        who = await identity_of(self)
+        if who is None:
+            return rx.redirect(routes.LOGIN, replace=True)
+        language = await language_of(self)
+        try:
+            view = await hub.get_services().interviews.start(who.user.id, self.title, language)
+        except ServiceError as exc:
+            self._fail(exc, language)
+            return None
+        return rx.redirect(routes.chat(view.chat.id))
+
+
+def _interviewer_ids(view: ChatView) -> set[str]:
+    return {m.id for m in view.messages if m.role != MessageRole.CANDIDATE}

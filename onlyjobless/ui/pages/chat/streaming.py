@@ -1,0 +1,195 @@
+"""A generation (hint, model answer, evaluation) streamed into the running line, in three steps.
+
+`begin` takes the running line (or finds it busy), `pump` feeds it from the engine's stream,
+and `finish` always gives it back, in a `finally`: also when the task is cancelled (leaving
+the page cancels a stream its page load started) or fails. The stored result comes with the
+stream's last event and is added to the page as it is; the chat is not read again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from reflex.event import EventSpec
+
+from onlyjobless import i18n
+from onlyjobless.domain.chats import MessageKind
+from onlyjobless.domain.errors import NotFound, ServiceError
+from onlyjobless.services import hub
+from onlyjobless.services.interviews import ChatView, Delta, Done, Event, Failed, Reset
+from onlyjobless.ui import live
+from onlyjobless.ui.evaluation_preview import preview
+from onlyjobless.ui.language import language_of
+from onlyjobless.ui.live import Live, Tick, ticks
+from onlyjobless.ui.session import cookie_token, identity_for
+
+if TYPE_CHECKING:
+    from onlyjobless.ui.pages.chat.state import ChatState
+
+log = logging.getLogger(__name__)
+
+FLUSH_SECONDS = 0.08
+
+
+@dataclass
+class Run:
+    """One generation under way: where it writes, and what has come of it so far."""
+
+    kind: MessageKind
+    chat_id: str
+    token: str | None
+    language: str
+    user_id: uuid.UUID | None = None
+    raw: list[str] = field(default_factory=list)  # all so far: the evaluation preview is rebuilt from it
+    pending: list[str] = field(default_factory=list)  # not yet in the page
+    flushed_at: float = 0.0  # the first chunk goes out at once, later ones every FLUSH_SECONDS
+    done: Done | None = None
+    failed: Failed | None = None
+    stopped: bool = False
+    error: str = ""
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return i18n.strings(self.language)
+
+    def take(self, event: Event) -> bool:
+        """Note one event of the engine's stream; True for a Reset (the text so far is void)."""
+        if isinstance(event, Delta):
+            self.raw.append(event.text)
+            self.pending.append(event.text)
+        elif isinstance(event, Reset):
+            self.raw.clear()
+            self.pending.clear()
+            return True
+        elif isinstance(event, Done):
+            self.done = event
+        else:
+            self.failed = event
+        return False
+
+
+async def generate(state: ChatState, kind: MessageKind) -> AsyncIterator[EventSpec]:
+    """The events for the page while one generation runs; nothing if another one is running."""
+    run = await begin(state, kind)
+    if run is None:
+        return
+    try:
+        yield live.reset()
+        async for spec in pump(state, run):
+            yield spec
+    except ServiceError as exc:
+        run.error = i18n.error_message(exc, run.language)
+    except Exception:  # never leave the buttons locked: say so, keep what was stored
+        log.exception("generation failed")
+        run.error = i18n.error_message("internal", run.language)
+    finally:
+        # Shielded: a second cancellation must not stop the line from being given back either.
+        await asyncio.shield(finish(state, run))
+
+
+async def begin(state: ChatState, kind: MessageKind) -> Run | None:
+    """Take the running line for this generation, unless something is being written already."""
+    async with state:
+        running = await state.get_state(Live)
+        if running.on:
+            return None
+        language = await language_of(state)
+        chat_id = state.chat_in_url()
+        running.start(chat_id, i18n.strings(language).get(f"message.{kind}", str(kind)))
+        state.error = ""
+        return Run(kind, chat_id, cookie_token(state), language)
+
+
+def _starter(kind: MessageKind) -> Callable[[uuid.UUID, object], Awaitable[AsyncIterator[Event]]]:
+    interviews = hub.get_services().interviews
+    if kind == MessageKind.HINT:
+        return interviews.hint
+    if kind == MessageKind.MODEL_ANSWER:
+        return interviews.model_answer
+    return interviews.finish
+
+
+async def pump(state: ChatState, run: Run) -> AsyncIterator[EventSpec]:
+    """Feed the running line from the engine's stream until it ends or Stop is pressed."""
+    who = await identity_for(run.token)  # checked outside the state lock
+    if who is None:
+        raise NotFound("not_found")
+    run.user_id = who.user.id
+    events = await _starter(run.kind)(who.user.id, run.chat_id)
+    async with contextlib.aclosing(ticks(events, FLUSH_SECONDS)) as ticking:
+        async for event in ticking:
+            if isinstance(event, Tick):
+                if await _stop_requested(state):
+                    run.stopped = True  # leaving the stream cancels it: what arrived is kept
+                    break
+            elif run.take(event):
+                yield live.reset()
+            if run.pending and time.monotonic() - run.flushed_at >= FLUSH_SECONDS:
+                spec = await _flush(state, run)
+                if spec is not None:
+                    yield spec
+
+
+async def _stop_requested(state: ChatState) -> bool:
+    async with state:
+        return (await state.get_state(Live)).stop_requested
+
+
+async def _flush(state: ChatState, run: Run) -> EventSpec | None:
+    """Chunks go to the page's feed element (ui/bridge.py); an evaluation's JSON is previewed."""
+    run.flushed_at = time.monotonic()
+    chunk = "".join(run.pending)
+    run.pending.clear()
+    if run.kind != MessageKind.EVALUATION:
+        return live.append(chunk)
+    async with state:
+        (await state.get_state(Live)).text = preview("".join(run.raw), run.labels)
+    return None
+
+
+async def _read_back(run: Run) -> ChatView | None:
+    """The chat as stored, in the cases the stream's end did not bring it: after Stop (the engine
+    kept what arrived) and after an evaluation that did not finish (the chat waits for it)."""
+    unfinished = run.stopped or (run.kind == MessageKind.EVALUATION and run.done is None)
+    if not unfinished or run.user_id is None:
+        return None
+    try:
+        return await hub.get_services().interviews.view(run.user_id, run.chat_id)
+    except ServiceError:
+        return None
+
+
+async def finish(state: ChatState, run: Run) -> None:
+    """Give the running line back and show the stored result, in one delta."""
+    stored = await _read_back(run)
+    async with state:
+        (await state.get_state(Live)).end()
+        if state.shown_chat == run.chat_id:  # else the page shows another chat, read afresh when opened
+            _settle(state, run, stored)
+
+
+def _settle(state: ChatState, run: Run, stored: ChatView | None) -> None:
+    t = run.labels
+    if run.failed is not None:
+        run.error = run.error or i18n.error_message(run.failed.code, run.language)
+        state.show_message(run.failed.partial, t)
+    if run.error:
+        state.error = run.error
+    if run.done is not None and run.done.offline:
+        state.offline = True
+    if run.done is not None and run.done.chat is not None:
+        state.show_evaluation(run.done, t)
+    elif run.done is not None:
+        state.show_message(run.done.message, t)
+    if stored is not None and run.kind == MessageKind.EVALUATION:
+        state.show(stored, t)
+    elif stored is not None:
+        for message in stored.messages:
+            state.show_message(message, t)
