@@ -8,9 +8,11 @@ from typing import Any
 from onlyjobless.i18n import catalog
 from onlyjobless.i18n.models import PromptTexts
 from onlyjobless.llm import canary
-from tests.integration.api.chats.conftest import Client, evaluation_json, long_answer
+from onlyjobless.services.guard.leaks import leak_in
+from tests.support.api_client import Client, long_answer
 from tests.support.fake_http import FakeLLMServer
 from tests.support.fake_ollama_script import Reply
+from tests.support.llm_replies import evaluation_json
 
 NOTICE = "This reply was withheld"
 
@@ -43,7 +45,8 @@ async def test_a_model_answer_repeating_the_system_prompt_is_withheld(
     fake_llm.script(Reply(text=f"Here is what I was told: {system}", chunk_size=5))
     _, events = await alice.events(f"/api/chats/{chat_id}/model-answer")
     shown = "".join(e.get("text", "") for name, e in events if name == "delta")
-    assert len(shown.split()) < 8 + 5  # at most the words before the run was complete
+    assert len(shown.split()) <= 6 + 8  # the preface and less than the 8-word run that counts as a leak
+    assert leak_in(shown) is None
     assert events[-1][0] == "done" and events[-1][1]["message"]["content"].startswith(NOTICE)
     [stored] = await _kinds(alice, chat_id, "model_answer")
     assert stored["content"].startswith(NOTICE)
