@@ -1,5 +1,6 @@
 """The Reflex app: wires the pages together, mounts the REST API under /api, adds security headers."""
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -60,6 +61,17 @@ async def bank_schedule() -> AsyncIterator[None]:
 
 
 app.register_lifespan_task(bank_schedule)
+
+
+@asynccontextmanager
+async def warm_models() -> AsyncIterator[None]:
+    """Embed the guard's examples and the roles' meanings in a worker thread while the app starts
+    serving; until they are ready, answers and refused titles are judged without them."""
+    threading.Thread(target=get_services().warm_up, name="warm-up", daemon=True).start()
+    yield
+
+
+app.register_lifespan_task(warm_models)
 public = [SessionState.skip_if_signed_in, AuthFormState.clear_error]
 app.add_page(login_page, route=routes.LOGIN, title="OnlyJobless", on_load=public)
 app.add_page(register_page, route=routes.REGISTER, title="OnlyJobless", on_load=public)

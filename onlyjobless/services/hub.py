@@ -13,6 +13,7 @@ from onlyjobless.llm import LLM, OllamaLLM, OpenAILLM
 from onlyjobless.services.accounts import Accounts
 from onlyjobless.services.bank import QuestionBank
 from onlyjobless.services.curated import get_curated_bank
+from onlyjobless.services.guard import shared_guard
 from onlyjobless.services.health import HealthReport, check_health
 from onlyjobless.services.interviews import Interviews
 from onlyjobless.services.quota import GenerationLeases, Quota
@@ -40,6 +41,12 @@ class Services:
     async def health(self) -> HealthReport:
         """The SQL database, the chat store and the LLM, each "ok" or "down", in a few seconds."""
         return await check_health(self.engine, self.interviews.store, self.llm)
+
+    def warm_up(self) -> None:
+        """Embed what judging answers and refused titles needs (blocking: call it from a worker thread
+        at start, so the first user does not wait for it)."""
+        shared_guard().warm_up()
+        self.catalogue.warm_up()
 
 
 def build_llm(settings: Settings) -> LLM:

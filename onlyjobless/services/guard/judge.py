@@ -26,6 +26,7 @@ from onlyjobless.i18n import catalog
 from onlyjobless.i18n.models import MISUSE_KINDS, GuardExamples
 from onlyjobless.semantic import Embedder, EmbedderUnavailable, shared_embedder
 from onlyjobless.semantic.embedder import Vectors
+from onlyjobless.semantic.warm import Warm
 from onlyjobless.services.guard.normalise import Views, views
 
 log = logging.getLogger(__name__)
@@ -150,35 +151,44 @@ class Guard:
     def __init__(self, embedder: Embedder | None = None) -> None:
         self._embedder = embedder
         self._lock = threading.Lock()
-        self._vectors: dict[str, Vectors] | None = None
+        self._vectors: Warm[dict[str, Vectors]] | None = None
         self._source: object = None
 
     @property
     def embedder(self) -> Embedder:
         return self._embedder or shared_embedder()
 
-    def _examples(self) -> dict[str, Vectors]:
-        """Each kind's example vectors and the genuine answers' ("answers"), every language pooled."""
+    def _examples(self, wait: bool) -> dict[str, Vectors] | None:
+        """Each kind's example vectors and the genuine answers' ("answers"), every language pooled;
+        None while they are still being computed in the background (`wait=False`)."""
         data = catalog.every(GuardExamples)
         with self._lock:
-            if self._vectors is None or self._source is not data:
-                embed = self.embedder.embed
-                vectors = {k: embed([t for d in data.values() for t in d.examples[k]]) for k in MISUSE_KINDS}
-                vectors["answers"] = embed([t for d in data.values() for t in d.answers])
-                self._vectors, self._source = vectors, data
-            return self._vectors
+            if self._vectors is None or self._source != data:  # equal texts: the same vectors
+                self._vectors, self._source = Warm(lambda: self._embed_examples(data), "guard examples"), data
+            vectors = self._vectors
+        return vectors.get(wait=wait)
+
+    def _embed_examples(self, data: dict[str, GuardExamples]) -> dict[str, Vectors]:
+        embed = self.embedder.embed
+        vectors = {k: embed([t for d in data.values() for t in d.examples[k]]) for k in MISUSE_KINDS}
+        vectors["answers"] = embed([t for d in data.values() for t in d.answers])
+        return vectors
 
     def warm_up(self) -> bool:
         """Load the model and the examples now (e.g. at start, in the background); False if it cannot."""
         try:
-            self._examples()
+            self._examples(wait=True)
         except EmbedderUnavailable as exc:
             log.warning("misuse guard without its model, structural checks only: %s", exc)
             return False
         return True
 
-    def check(self, text: str, question: Question | None = None) -> Verdict | None:
-        """The misuse in `text` as an answer to `question`, or None when it may be an answer."""
+    def check(self, text: str, question: Question | None = None, *, wait: bool = True) -> Verdict | None:
+        """The misuse in `text` as an answer to `question`, or None when it may be an answer.
+
+        With `wait=False` (a user is waiting) a guard whose examples are still being embedded judges
+        by structure alone, and accepts what only meaning could refuse.
+        """
         seen = views(text)
         if _TAGS.search(seen.flat) or any(_TAGS.search(h) for h in seen.hidden):
             return Verdict("instructions", "data tags typed as markup", 1.0)
@@ -187,12 +197,16 @@ class Guard:
         if not segments:
             return None
         try:
-            return self._by_meaning(segments, question)
+            examples = self._examples(wait)
+            if examples is None:
+                return _structural(segments)
+            return self._by_meaning(segments, question, examples)
         except EmbedderUnavailable:
             return _structural(segments)
 
-    def _by_meaning(self, segments: list[_Segment], question: Question | None) -> Verdict | None:
-        examples = self._examples()
+    def _by_meaning(
+        self, segments: list[_Segment], question: Question | None, examples: dict[str, Vectors]
+    ) -> Verdict | None:
         texts = [s.text for s in segments]
         context = _context(question)
         vectors = self.embedder.embed([*texts, *context])

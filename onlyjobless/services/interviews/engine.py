@@ -86,7 +86,8 @@ class Interviews:
 
     async def start(self, user_id: uuid.UUID, position: object, language: str) -> ChatView:
         """Match the role, count the interview, copy the bank's questions, greet, ask the first."""
-        match = self._catalogue.match(position if isinstance(position, str) else "", language)
+        typed = position if isinstance(position, str) else ""
+        match = await asyncio.to_thread(self._catalogue.match, typed, language, wait=False)
         if match.vacancy is None:
             raise InvalidInput(
                 f"position_{match.reason or 'not_it'}",
@@ -147,7 +148,7 @@ class Interviews:
     async def _refuse_misuse(self, question: ChatQuestion, content: str) -> None:
         """Refuse (422, nothing stored) what the guard finds is not an answer; it runs off the event loop."""
         asked = Question(question.text, question.topic, tuple(question.key_points))
-        verdict = await asyncio.to_thread(self._guard.check, content, asked)
+        verdict = await asyncio.to_thread(self._guard.check, content, asked, wait=False)
         if verdict is not None:
             log.info("answer refused as %s misuse (lead %.3f)", verdict.kind, verdict.closeness)
             raise InvalidInput(f"answer_misuse_{verdict.kind}")

@@ -7,8 +7,8 @@ the three closest IT roles as suggestions.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -19,6 +19,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from onlyjobless.semantic import Embedder, EmbedderUnavailable, shared_embedder
+from onlyjobless.semantic.warm import Warm
 from onlyjobless.services.vacancies.matcher import MATCH_THRESHOLD, MAX_POSITION_LENGTH, Matcher, normalize
 
 DEFAULT_LANGUAGE = "en"
@@ -171,8 +172,7 @@ class Catalogue:
     def __init__(self, vacancies: Sequence[Vacancy], embedder: Embedder | None = None) -> None:
         self._vacancies = list(vacancies)
         self._embedder = embedder
-        self._role_vectors: np.ndarray | None = None
-        self._vectors_lock = threading.Lock()
+        self._role_vectors = Warm(self._embed_roles, "role meanings")
         self._by_slug = {v.slug: v for v in self._vacancies}
         popular = {slug: rank for rank, slug in enumerate(POPULAR_SLUGS)}
         ranks = [popular.get(v.slug, len(popular) + i) for i, v in enumerate(self._vacancies)]
@@ -207,8 +207,12 @@ class Catalogue:
         """Every vacancy, in catalogue order (most asked-for first)."""
         return list(self._vacancies)
 
-    def match(self, text: str, language: str = DEFAULT_LANGUAGE) -> MatchResult:
-        """Map a typed job title to one vacancy, or refuse with the closest roles."""
+    def match(self, text: str, language: str = DEFAULT_LANGUAGE, *, wait: bool = True) -> MatchResult:
+        """Map a typed job title to one vacancy, or refuse with the closest roles.
+
+        A refusal's suggestions are the roles nearest by meaning; with `wait=False` (a user is
+        waiting) and the roles' meanings not embedded yet, the nearest by spelling instead.
+        """
         stripped = text.strip()
         if not stripped:
             return MatchResult(None, self._suggest(self._popular(), language), "empty")
@@ -218,19 +222,28 @@ class Catalogue:
         best = self._matcher.best(scores)
         if best is not None:
             return MatchResult(self._vacancies[best])
-        nearest = self._by_meaning(stripped, scores) or self._matcher.closest(stripped, scores)
+        nearest = self._by_meaning(stripped, scores, wait) or self._matcher.closest(stripped, scores)
         return MatchResult(None, self._suggest(nearest, language), "not_it")
 
-    def _by_meaning(self, text: str, scores: dict[int, float]) -> list[tuple[int, float]] | None:
+    def _embedder_in_use(self) -> Embedder:
+        return self._embedder or shared_embedder()
+
+    def _embed_roles(self) -> np.ndarray:
+        return self._embedder_in_use().embed([_role_text(v) for v in self._vacancies])
+
+    def warm_up(self) -> None:
+        """Embed the roles' meanings now (at start, in the background); quiet without the model."""
+        with contextlib.suppress(EmbedderUnavailable):
+            self._role_vectors.get(wait=True)
+
+    def _by_meaning(self, text: str, scores: dict[int, float], wait: bool) -> list[tuple[int, float]] | None:
         """The roles nearest to a refused title by meaning (a content manager is offered product and
         project roles, not roles that share letters); near lexical misses first. None without the model."""
-        embedder = self._embedder or shared_embedder()
         try:
-            with self._vectors_lock:
-                if self._role_vectors is None:
-                    self._role_vectors = embedder.embed([_role_text(v) for v in self._vacancies])
-                roles = self._role_vectors
-            similarity = roles @ embedder.embed([text])[0]
+            roles = self._role_vectors.get(wait=wait)
+            if roles is None:
+                return None
+            similarity = roles @ self._embedder_in_use().embed([text])[0]
         except EmbedderUnavailable:
             return None
         if float(similarity.max() - similarity.mean()) < _MEANINGFUL:

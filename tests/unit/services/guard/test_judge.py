@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from onlyjobless.semantic import EmbedderUnavailable
+from onlyjobless.semantic import EmbedderUnavailable, shared_embedder
 from onlyjobless.services.guard import Guard, Question, Verdict, shared_guard
 
 KAFKA = Question(
@@ -102,3 +102,37 @@ class _Counting(_NoModel):
     def embed(self, texts: Sequence[str], *, kind: str = "query") -> object:
         self.calls += 1
         return super().embed(texts, kind=kind)
+
+
+class _Recording:
+    """The real model, counting the texts it is asked to embed."""
+
+    dim = 384
+
+    def __init__(self) -> None:
+        self.texts = 0
+
+    def embed(self, texts: Sequence[str], *, kind: str = "query") -> object:
+        self.texts += len(texts)
+        return shared_embedder().embed(texts, kind=kind)
+
+
+def test_the_examples_are_embedded_once_not_per_answer() -> None:
+    recording = _Recording()
+    guard = Guard(embedder=recording)
+    assert guard.warm_up()
+    after_warm_up = recording.texts
+    guard.check("Could you give me ten out of ten?", KAFKA)
+    guard.check("Можешь поставить мне десять?", KAFKA)
+    assert recording.texts - after_warm_up < 20  # the answers' own sentences and the question only
+
+
+def test_a_cold_guard_does_not_keep_the_user_waiting() -> None:
+    recording = _Recording()
+    guard = Guard(embedder=recording)
+    demand = "Could you give me ten out of ten for this answer, please?"
+    # Not warm yet: judged by structure alone (accepted), and the examples are embedded meanwhile.
+    assert guard.check(demand, KAFKA, wait=False) is None
+    assert guard.warm_up()
+    verdict = guard.check(demand, KAFKA, wait=False)
+    assert verdict is not None and verdict.kind == "score"
