@@ -12,7 +12,8 @@ from onlyjobless.services.vacancies.catalogue import (
     Vacancy,
     get_catalogue,
 )
-from onlyjobless.services.vacancies.matcher import MATCH_THRESHOLD, MAX_POSITION_LENGTH, normalize
+from onlyjobless.services.vacancies.matcher import MATCH_THRESHOLD, MAX_POSITION_LENGTH
+from onlyjobless.services.vacancies.words import normalize
 
 __all__ = [
     "CATALOGUE_PATH",

@@ -20,7 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from onlyjobless.semantic import Embedder, EmbedderUnavailable, shared_embedder
 from onlyjobless.semantic.warm import Warm
-from onlyjobless.services.vacancies.matcher import MATCH_THRESHOLD, MAX_POSITION_LENGTH, Matcher, normalize
+from onlyjobless.services.vacancies.matcher import MATCH_THRESHOLD, MAX_POSITION_LENGTH, Matcher
+from onlyjobless.services.vacancies.words import normalize
 
 DEFAULT_LANGUAGE = "en"
 CATALOGUE_PATH = Path(__file__).resolve().parent.parent.parent / "data" / "vacancies.json"

@@ -20,7 +20,7 @@ from onlyjobless.llm.prompts import PROMPTS
 from onlyjobless.semantic import EmbedderUnavailable
 from onlyjobless.services.guard import Guard, Verdict
 from onlyjobless.services.interviews import evaluation
-from onlyjobless.services.vacancies.matcher import _significant, normalize
+from onlyjobless.services.vacancies.words import normalize, significant
 
 SHIPPED = sorted(p.name for p in LANG_DIR.iterdir() if p.is_dir())
 
@@ -78,7 +78,7 @@ def test_matcher_words_of_a_transliterated_language_are_also_known_in_latin() ->
     assert "джун" in russian.seniority and russian.transliteration["ж"] == "zh"
     # "джун" is listed once, in Cyrillic; its Latin spelling "dzhun" is derived and dropped as well.
     assert normalize("Джун Python") == ["джун", "python"]
-    assert _significant(["dzhun", "python"]) == ("python",)
+    assert significant(["dzhun", "python"]) == ("python",)
 
 
 # -- the loader refuses broken data -------------------------------------------------------------

@@ -17,7 +17,7 @@ from onlyjobless.services.vacancies import (
     get_catalogue,
     normalize,
 )
-from onlyjobless.services.vacancies.matcher import _content
+from onlyjobless.services.vacancies.words import content
 
 CURATED_SLUGS = (
     "backend-python",
@@ -124,13 +124,13 @@ class TestCatalogueData:
     def test_every_name_has_a_distinctive_word(self, raw: list[dict[str, Any]]) -> None:
         for entry in raw:
             for name in _names(entry):
-                assert _content(normalize(name)), (entry["slug"], name)
+                assert content(normalize(name)), (entry["slug"], name)
 
     def test_no_name_is_shared_by_two_vacancies(self, raw: list[dict[str, Any]]) -> None:
         owners: dict[frozenset[str], str] = {}
         for entry in raw:
             for name in _names(entry):
-                key = frozenset(_content(normalize(name)))
+                key = frozenset(content(normalize(name)))
                 assert owners.setdefault(key, entry["slug"]) == entry["slug"], (name, owners[key])
 
     def test_every_name_matches_its_own_vacancy(
