@@ -89,6 +89,8 @@ class MatcherWords(_LanguageFile):
     seniority: Words  # always dropped: a junior and a senior take the same interview
     leadership: Words  # dropped in one reading ("Lead Python Developer"), kept in the other ("Team Lead")
     fillers: Words  # role nouns that say nothing about which role ("developer")
+    broad_fillers: Words  # of those, the ones every industry uses too ("specialist"): no sign of IT
+    agent_suffixes: dict[str, str]  # a technology made a person ("питонист"): suffix → the role noun
     stop_words: Words
     weak: Words  # too common to name a role alone ("manager")
     veto: Words  # non-IT qualifiers that refuse a partial hit ("sales")

@@ -60,7 +60,7 @@ class Matcher:
         """The best score of every entry that shares a word with the query; names are also compared by
         sound (a technology spelled in another alphabet) when their spelling finds no role."""
         tokens = normalize(text)
-        role_noun = any(vocab.is_filler(t) for t in vocab.significant(tokens))
+        role_noun = any(vocab.names_it_role(t) for t in vocab.significant(tokens))
         readings = vocab.readings(tokens)
         scores = self._scored(self._match, self._compact, [(r, r) for r in readings], role_noun)
         scores = _roles_over_technologies(scores, self._technology_only(readings))

@@ -32,10 +32,14 @@ class Vocabulary:
     leadership: frozenset[str]
     fillers: frozenset[str]
     filler_list: tuple[str, ...]
+    filler_sounds: frozenset[str]  # "девелопер" sounds like "developer"
+    broad_fillers: frozenset[str]
+    agent_suffixes: tuple[tuple[str, str], ...]  # longest first
     stop_words: frozenset[str]
     weak: frozenset[str]
     veto: frozenset[str]
     technologies: frozenset[str]
+    technology_sounds: frozenset[str]
     everyday: frozenset[str]
     management: frozenset[str]
     phonetic: tuple[tuple[re.Pattern[str], str], ...]
@@ -63,18 +67,25 @@ def vocabulary() -> Vocabulary:
         return frozenset(out)
 
     fillers = listed("fillers")
+    technologies = listed("technologies")
+    phonetic = tuple((re.compile(p), r) for words in data for p, r in words.phonetic)
+    suffixes = {suffix: noun for words in data for suffix, noun in words.agent_suffixes.items()}
     return Vocabulary(
         seniority=listed("seniority"),
         leadership=listed("leadership"),
         fillers=fillers,
         filler_list=tuple(sorted(fillers)),
+        filler_sounds=frozenset(_key(word, translit, phonetic) for word in fillers),
+        broad_fillers=listed("broad_fillers"),
+        agent_suffixes=tuple(sorted(suffixes.items(), key=lambda pair: -len(pair[0]))),
         stop_words=listed("stop_words"),
         weak=listed("weak") | listed("leadership"),
         veto=listed("veto"),
-        technologies=listed("technologies"),
+        technologies=technologies,
+        technology_sounds=frozenset(_key(word, translit, phonetic) for word in technologies),
         everyday=listed("everyday"),
         management=listed("management"),
-        phonetic=tuple((re.compile(p), r) for words in data for p, r in words.phonetic),
+        phonetic=phonetic,
         translit=translit,
         translit_letters=pattern,
         folding=tuple((k, v) for words in data for k, v in words.folding.items()),
@@ -93,7 +104,24 @@ def normalize(text: str) -> list[str]:
         text = text.replace(letter, folded)
     for pattern, replacement in words.symbols:
         text = pattern.sub(replacement, text)
-    return _NON_WORD.sub(" ", text).split()
+    return [word for token in _NON_WORD.sub(" ", text).split() for word in _person(token, words)]
+
+
+def _person(token: str, words: Vocabulary) -> tuple[str, ...]:
+    """A technology made a person ("питонист", "сишарпер", "пхпшник") as the technology and a role
+    noun; any other token as itself."""
+    if token in words.technologies or token in words.fillers:
+        return (token,)
+    for suffix, noun in words.agent_suffixes:
+        stem = token[: -len(suffix)]
+        if token.endswith(suffix) and len(stem) >= 2:
+            for form in (stem, *(stem + vowel for vowel in _STEM_VOWELS)):
+                if form in words.technologies or sound(form) in words.technology_sounds:
+                    return form, noun
+    return (token,)
+
+
+_STEM_VOWELS = "аоиуы"  # a stem less its vowel: "джав-ист" is "джава", "руб-ист" is "руби"
 
 
 def allowed_edits(length: int) -> int:
@@ -111,7 +139,7 @@ def allowed_edits(length: int) -> int:
 def is_filler(token: str) -> bool:
     """A role noun, typos included ("develper")."""
     words = vocabulary()
-    if token in words.fillers:
+    if token in words.fillers or sound(token) in words.filler_sounds:
         return True
     if len(token) < 5:
         return False
@@ -144,10 +172,19 @@ def readings(tokens: Sequence[str]) -> list[tuple[str, ...]]:
 def sound(token: str) -> str:
     """A spelling-blind key: Latin letters, then the sound rules ("пайтон" and "python" both "piton")."""
     words = vocabulary()
-    key = token.translate(words.translit)
-    for pattern, replacement in words.phonetic:
+    return _key(token, words.translit, words.phonetic)
+
+
+def _key(token: str, translit: dict[int, str], phonetic: tuple[tuple[re.Pattern[str], str], ...]) -> str:
+    key = token.translate(translit)
+    for pattern, replacement in phonetic:
         key = pattern.sub(replacement, key)
     return key
+
+
+def names_it_role(token: str) -> bool:
+    """A role noun that only IT uses ("developer"), not one every industry has ("specialist")."""
+    return is_filler(token) and token not in vocabulary().broad_fillers
 
 
 catalog.on_reload(sound.cache_clear)

@@ -274,3 +274,62 @@ def test_search_handles_oversized_input(catalogue: Catalogue) -> None:
 )
 def test_normalize(text: str, tokens: list[str]) -> None:
     assert normalize(text) == tokens
+
+
+# ---------------------------------------------------------------------------- Russian word-building
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        # a technology made a person: the technology and a role noun
+        ("сишарпер", ["сишарп", "разработчик"]),
+        ("джавист", ["джава", "разработчик"]),
+        ("пхпшник", ["пхп", "разработчик"]),
+        ("гошница", ["гошница"]),  # not a listed suffix: left alone
+        # role nouns and technologies that end like a suffix stay whole
+        ("разработчик", ["разработчик"]),
+        ("тестировщик", ["тестировщик"]),
+        ("докер", ["докер"]),
+        ("менеджер", ["менеджер"]),
+    ],
+)
+def test_normalize_splits_a_technology_made_a_person(text: str, tokens: list[str]) -> None:
+    assert normalize(text) == tokens
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("сишарпер", "backend-csharp"),
+        ("рубист", "backend-ruby"),
+        # an English role noun in Russian letters is a role noun
+        ("питон девелопер", "backend-python"),
+        ("golang девелопер", "backend-go"),
+        ("джава программер", "backend-java"),
+        # "ай" is how Russian spells the English "i" / "y" sound
+        ("пайспарк разработчик", "data-engineer"),
+    ],
+)
+def test_russian_word_building_reaches_the_role(catalogue: Catalogue, text: str, slug: str) -> None:
+    result = catalogue.match(text, "ru")
+    assert result.vacancy is not None, text
+    assert result.vacancy.slug == slug
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "специалист по антикоррозийной обработке (rust)",
+        "эксперт по обжарке (java)",
+        "rust-proofing specialist",
+        "java coffee expert",
+    ],
+)
+def test_a_broad_role_noun_does_not_make_an_everyday_word_it(catalogue: Catalogue, text: str) -> None:
+    assert catalogue.match(text).vacancy is None, text
+
+
+@pytest.mark.parametrize("text", ["java specialist", "специалист python", "rust эксперт"])
+def test_a_broad_role_noun_with_a_technology_alone_still_matches(catalogue: Catalogue, text: str) -> None:
+    assert catalogue.match(text).vacancy is not None, text
