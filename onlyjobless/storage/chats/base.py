@@ -63,3 +63,7 @@ class ChatStore(Protocol):
     async def ping(self) -> None:
         """Raise ChatStoreDown if the store is unreachable."""
         ...
+
+    async def reencrypt(self) -> int:
+        """Seal every record's contents again under the current key; how many were rewritten."""
+        ...
