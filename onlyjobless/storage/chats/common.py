@@ -166,8 +166,8 @@ class ThreadedChatStore(ABC):
     async def reencrypt(self) -> int:
         """Seal again, under the current key, every record that is not (key rotation).
 
-        Returns how many records were rewritten; a chat updated meanwhile is left for the
-        next pass (its update sealed the changed fields under the current key already).
+        Returns how many records were found stale and sealed again; a chat updated meanwhile
+        is left for the next pass, so a pass that returns 0 leaves no value under another key.
         """
         return await self._run(self._reencrypt)
 

@@ -298,6 +298,6 @@ class MongoChatStore(common.ThreadedChatStore):
                 match["revision"] = document["revision"]
             values = {name: sealed[name] for name in names if name in sealed}
             with self._writes:
-                result = collection.update_one(match, {"$set": {**values, "key_id": self.cipher.key_id}})
-            rewritten += result.modified_count
+                collection.update_one(match, {"$set": {**values, "key_id": self.cipher.key_id}})
+            rewritten += 1
         return rewritten

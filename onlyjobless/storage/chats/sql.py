@@ -216,10 +216,10 @@ class SqlChatStore(common.ThreadedChatStore):
                     if kind == "chat":  # an update since the read wins; the next pass takes it
                         match.append(table.c.revision == row.revision)
                     values = {name: sealed[name] for name in names}
-                    result = connection.execute(
+                    connection.execute(
                         update(table).where(*match).values(**values, key_id=self.cipher.key_id)
                     )
-                    rewritten += int(result.rowcount)
+                    rewritten += 1
             if len(rows) < BATCH:
                 return rewritten
             last = rows[-1].id

@@ -77,7 +77,7 @@ async def test_no_plaintext_at_rest_and_metadata_stays_queryable(store: ChatStor
         dump = stored_text(record)
         for secret in SECRETS:
             assert secret not in dump
-        assert record["key_id"] == store.cipher.key_id  # type: ignore[attr-defined]
+        assert record["key_id"] == store.cipher.key_id
         assert record["user_id"] == ALICE  # metadata stays plain
     chat = next(record for record in records if "questions" in record)
     assert chat["status"] == "finished" and chat["vacancy"] == "python-developer"
@@ -115,14 +115,14 @@ async def test_a_tampered_value_does_not_open(store: ChatStore) -> None:
 
 async def test_rotation_seals_everything_under_the_new_key(store: ChatStore) -> None:
     old_id, old_key, new_id, new_key_ = "old", new_key(), "new", new_key()
-    store.cipher = ChatCipher(Keyring({old_id: old_key}, old_id))  # type: ignore[attr-defined]
+    store.cipher = ChatCipher(Keyring({old_id: old_key}, old_id))
     chat_id, _ = await fill(store)
     other_id, _ = await fill(store, BOB)
     # A record written before encryption: plain values, no key id.
     replace_raw(store, "chat", other_id, {"summary": "plain summary", "key_id": None})
 
     # The new key is current; the old one still opens until the rotation is through.
-    store.cipher = ChatCipher(Keyring({new_id: new_key_, old_id: old_key}, new_id))  # type: ignore[attr-defined]
+    store.cipher = ChatCipher(Keyring({new_id: new_key_, old_id: old_key}, new_id))
     assert (await store.get_chat(BOB, other_id)).summary == "plain summary"
     assert (await store.get_chat(ALICE, chat_id)).summary == SUMMARY
     assert await store.reencrypt() == 8
@@ -134,7 +134,7 @@ async def test_rotation_seals_everything_under_the_new_key(store: ChatStore) -> 
         for name in ("questions", "summary", "content"):
             if record.get(name) is not None:
                 assert record[name].startswith(f"oj1:{new_id}:")
-    store.cipher = ChatCipher(Keyring({new_id: new_key_}, new_id))  # type: ignore[attr-defined]
+    store.cipher = ChatCipher(Keyring({new_id: new_key_}, new_id))
     assert (await store.get_chat(BOB, other_id)).summary == "plain summary"
     assert (await store.get_chat(ALICE, chat_id)).questions[1].feedback is not None
     assert (await store.list_messages(ALICE, chat_id))[0].content == ANSWER
@@ -142,6 +142,6 @@ async def test_rotation_seals_everything_under_the_new_key(store: ChatStore) -> 
 
 async def test_an_unknown_key_is_an_error_not_garbage(store: ChatStore) -> None:
     chat_id, _ = await fill(store)
-    store.cipher = ChatCipher()  # type: ignore[attr-defined]
+    store.cipher = ChatCipher()
     with pytest.raises(ChatKeyError, match="no chat key"):
         await store.get_chat(ALICE, chat_id)
