@@ -12,6 +12,7 @@ import urllib.request
 from collections.abc import Callable, Sequence
 
 from onlyjobless.settings import get_settings
+from onlyjobless.storage.chats.factory import build_keyring
 from onlyjobless.storage.migrations import upgrade
 
 
@@ -19,6 +20,7 @@ def _migrate(_args: argparse.Namespace) -> int:
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.secret_key()  # generate the secret now, not on the first request
+    build_keyring(settings)  # and the chat keys (when CHAT_KEYS does not name them)
     upgrade(settings.sql_url)
     print("database is up to date")
     return 0

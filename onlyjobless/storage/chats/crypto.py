@@ -166,22 +166,25 @@ class FileKeyring(Keyring):
 
 
 def write_key_file(path: Path, keys: Mapping[str, bytes], current: str, *, create: bool = False) -> None:
-    """Write the key file owner-only, atomically (a temporary file renamed over the old one)."""
+    """Write the key file owner-only and atomically: other processes see the old file or the new.
+
+    With `create`, an existing file wins (another process generated it first) and is kept.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     body = json.dumps({"current": current, "keys": {key_id: _b64(key) for key_id, key in keys.items()}})
-    if create:
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return  # another process made it first: use theirs
-        with os.fdopen(fd, "w") as handle:
-            handle.write(body)
-        return
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(body)
-    temporary.replace(path)
+    if not create:
+        temporary.replace(path)
+        return
+    try:
+        os.link(temporary, path)  # fails when the file exists: never a half-written file
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink()
 
 
 class ChatCipher:
