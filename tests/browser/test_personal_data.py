@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -10,6 +11,14 @@ from playwright.sync_api import Page, expect
 from tests.browser.helpers import LOGIN_URL, PASSWORD, answer, long_answer, register, start_interview
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def _patient() -> Iterator[None]:
+    """Several steps hash a password (Argon2id) on a shared, busy machine: wait up to 30 s."""
+    expect.set_options(timeout=30_000)
+    yield
+    expect.set_options(timeout=5_000)
 
 
 def test_download_my_data_then_delete_my_account(page: Page) -> None:

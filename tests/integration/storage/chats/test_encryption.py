@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text, update
 
 from onlyjobless.domain.chats import NewMessage
-from onlyjobless.storage.chats import ChatStore
+from onlyjobless.storage.chats import ChatStore, sql
 from onlyjobless.storage.chats.crypto import ChatCipher, ChatKeyError, Keyring, new_key
 from onlyjobless.storage.chats.mongo import MongoChatStore
 from onlyjobless.storage.chats.sql import CHATS, MESSAGES, SqlChatStore
@@ -113,7 +113,10 @@ async def test_a_tampered_value_does_not_open(store: ChatStore) -> None:
         await store.get_chat(ALICE, chat_id)
 
 
-async def test_rotation_seals_everything_under_the_new_key(store: ChatStore) -> None:
+async def test_rotation_seals_everything_under_the_new_key(
+    store: ChatStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sql, "BATCH", 3)  # several batches in the SQL store's pass
     old_id, old_key, new_id, new_key_ = "old", new_key(), "new", new_key()
     store.cipher = ChatCipher(Keyring({old_id: old_key}, old_id))
     chat_id, _ = await fill(store)
