@@ -1,4 +1,4 @@
-"""Operator commands: `python -m onlyjobless migrate | serve | health | bank stats | bank refresh`."""
+"""Operator commands: `python -m onlyjobless migrate | serve | health | bank … | keys …`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import urllib.request
 from collections.abc import Callable, Sequence
 
 from onlyjobless.settings import get_settings
+from onlyjobless.storage.chats.factory import build_keyring
 from onlyjobless.storage.migrations import upgrade
 
 
@@ -19,6 +20,7 @@ def _migrate(_args: argparse.Namespace) -> int:
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.secret_key()  # generate the secret now, not on the first request
+    build_keyring(settings)  # and the chat keys (when CHAT_KEYS does not name them)
     upgrade(settings.sql_url)
     print("database is up to date")
     return 0
@@ -49,6 +51,34 @@ def _bank_refresh(args: argparse.Namespace) -> int:
     if not outcomes:
         print("no bank in use yet; name one with --vacancy")
     return 0 if all(outcome.ok for outcome in outcomes) else 1
+
+
+def _keys_rotate(_args: argparse.Namespace) -> int:
+    """A new chat key, every chat record sealed again under it, the old keys retired."""
+    from onlyjobless.storage.chats.rotation import rotate_keys
+    from onlyjobless.storage.db import get_engine
+
+    settings = get_settings()
+    upgrade(settings.sql_url)
+    rotation = asyncio.run(rotate_keys(settings, get_engine(settings.sql_url)))
+    print(f"current chat key: {rotation.key_id}; records sealed again: {rotation.resealed}")
+    if not rotation.complete:
+        print("records kept changing: the old keys are kept; run the rotation again")
+        return 1
+    if rotation.retired:
+        print(f"retired keys: {', '.join(rotation.retired)}")
+    elif settings.chat_keys is not None:
+        print("every record is sealed with the first key of CHAT_KEYS: the others can be removed")
+    return 0
+
+
+def _keys_new(_args: argparse.Namespace) -> int:
+    """Print a fresh CHAT_KEYS entry (to put first in CHAT_KEYS before `keys rotate`)."""
+    from onlyjobless.storage.chats.crypto import format_keys, new_key, new_key_id
+
+    key_id = new_key_id()
+    print(format_keys({key_id: new_key()}, key_id))
+    return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -111,6 +141,13 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("--vacancy", help="a vacancy slug, e.g. backend-python")
     refresh.add_argument("--language", help="a language code, e.g. en")
     refresh.set_defaults(run=_bank_refresh)
+    keys = commands.add_parser("keys", help="the keys that encrypt chat contents").add_subparsers(
+        dest="action", required=True
+    )
+    keys.add_parser("rotate", help="a new key; re-encrypt every chat; retire the old keys").set_defaults(
+        run=_keys_rotate
+    )
+    keys.add_parser("new", help="print a new CHAT_KEYS entry").set_defaults(run=_keys_new)
     return parser
 
 

@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(default=2048, validation_alias="LLM_MAX_TOKENS")
 
     jwt_secret: SecretStr | None = Field(default=None, validation_alias="JWT_SECRET")
+    # Chat contents at rest: "id:base64 of 32 bytes,..." (the first seals); unset = a key file.
+    chat_keys: SecretStr | None = Field(default=None, validation_alias="CHAT_KEYS")
     jwt_issuer: str = "onlyjobless"
     jwt_audience: str = "onlyjobless-api"
     access_token_minutes: int = Field(default=15, validation_alias="ACCESS_TOKEN_MINUTES")
@@ -65,7 +67,7 @@ class Settings(BaseSettings):
             raise ValueError(f"JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes of random data")
         return self
 
-    @field_validator("llm_base_url", "llm_model", "llm_api_key", mode="before")
+    @field_validator("llm_base_url", "llm_model", "llm_api_key", "chat_keys", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         """`LLM_API_KEY=` (as compose writes an unset variable) means no key, not an empty one."""
@@ -101,6 +103,11 @@ class Settings(BaseSettings):
         if self.jwt_secret is not None:
             return self.jwt_secret.get_secret_value()
         return _stored_secret(self.data_dir / "jwt_secret")
+
+    @property
+    def chat_key_file(self) -> Path:
+        """Where the generated chat keys live when CHAT_KEYS is not set."""
+        return self.data_dir / "chat_keys.json"
 
 
 def _stored_secret(path: Path) -> str:

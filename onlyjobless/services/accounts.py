@@ -228,6 +228,14 @@ class Accounts:
         user = await self._store.update_user(user_id, username=name, preferred_language=language)
         return UserPublic.of(user)
 
+    async def check_password(self, user_id: uuid.UUID, password: object) -> None:
+        """InvalidInput("password_wrong") unless `password` is the user's (re-authentication)."""
+        user = await self._store.user(user_id)
+        if user is None:
+            raise NotFound("user_not_found")
+        if not await asyncio.to_thread(passwords.verify_password, _given(password), user.password_hash):
+            raise InvalidInput("password_wrong")
+
     async def change_password(
         self, user_id: uuid.UUID, current: object, new: object, *, keep_session: uuid.UUID | None = None
     ) -> None:

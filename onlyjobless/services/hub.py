@@ -16,6 +16,7 @@ from onlyjobless.services.curated import get_curated_bank
 from onlyjobless.services.guard import shared_guard
 from onlyjobless.services.health import HealthReport, check_health
 from onlyjobless.services.interviews import Interviews
+from onlyjobless.services.personal_data import PersonalData
 from onlyjobless.services.quota import GenerationLeases, Quota
 from onlyjobless.services.schedule import BankSchedule
 from onlyjobless.services.tokens import TokenConfig
@@ -37,6 +38,7 @@ class Services:
     bank: QuestionBank
     schedule: BankSchedule
     interviews: Interviews
+    personal_data: PersonalData
 
     async def health(self) -> HealthReport:
         """The SQL database, the chat store and the LLM, each "ok" or "down", in a few seconds."""
@@ -82,8 +84,9 @@ def build_services(settings: Settings) -> Services:
     bank = QuestionBank(engine, llm, catalogue, get_curated_bank())
     schedule = BankSchedule(engine, bank.scheduled_refresh)
     lease_time = timedelta(seconds=settings.llm_total_timeout * 2 + 60)
+    chat_store = build_chat_store(settings, engine)
     interviews = Interviews(
-        build_chat_store(settings, engine),
+        chat_store,
         bank,
         catalogue,
         Quota(engine, settings.daily_interview_limit),
@@ -99,6 +102,7 @@ def build_services(settings: Settings) -> Services:
         bank=bank,
         schedule=schedule,
         interviews=interviews,
+        personal_data=PersonalData(engine, accounts, chat_store),
     )
 
 

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.container
 
 SECRETS = {
     "JWT_SECRET": "0f" * 32,
+    "CHAT_KEYS": "k1:" + "A" * 43 + "=",
     "POSTGRES_PASSWORD": "1e" * 32,
     "MONGO_PASSWORD": "2d" * 32,
     "REDIS_PASSWORD": "3c" * 32,
@@ -88,6 +89,7 @@ def test_two_identical_replicas_share_state_through_redis_and_wait_for_migration
     assert app1 == app2
     env = app1["environment"]
     assert env["JWT_SECRET"] == SECRETS["JWT_SECRET"]  # one secret: a token from one replica works on both
+    assert env["CHAT_KEYS"] == SECRETS["CHAT_KEYS"]  # one keyring: a chat one replica wrote, both read
     assert env["REFLEX_REDIS_URL"] == f"redis://:{SECRETS['REDIS_PASSWORD']}@redis:6379/0"
     assert env["DATABASE_URL"].startswith(
         f"postgresql://onlyjobless:{SECRETS['POSTGRES_PASSWORD']}@postgres:"

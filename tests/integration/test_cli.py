@@ -35,6 +35,8 @@ def configured(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
 def test_migrate_and_bank_stats(configured: Settings, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["migrate"]) == 0
     assert "up to date" in capsys.readouterr().out
+    keys = configured.data_dir / "chat_keys.json"  # generated with the JWT secret, owner-only
+    assert keys.stat().st_mode & 0o777 == 0o600 and len(json.loads(keys.read_text())["keys"]) == 1
     assert cli.main(["bank", "stats", "--json"]) == 0
     stats = json.loads(capsys.readouterr().out)
     assert stats["vacancies"] >= 40

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from onlyjobless.domain.chats import Chat, ChatPage, Message, NewChat, NewMessage
+from onlyjobless.storage.chats.crypto import ChatCipher
 
 
 class RevisionConflict(Exception):
@@ -18,7 +19,10 @@ class ChatStore(Protocol):
     Ids are opaque strings; an id that is not valid for the store, or not a string, is simply
     not found (NotFound from onlyjobless.domain.errors), never an error of the database.
     Every method may raise ChatStoreDown (domain.errors) when the backend is unreachable (within seconds).
+    Chat contents are sealed with `cipher` (crypto.py) before they reach the backend.
     """
+
+    cipher: ChatCipher
 
     async def create_chat(self, chat: NewChat) -> Chat:
         """Store a new chat (revision 0) and return it with its id and timestamps."""
@@ -62,4 +66,8 @@ class ChatStore(Protocol):
 
     async def ping(self) -> None:
         """Raise ChatStoreDown if the store is unreachable."""
+        ...
+
+    async def reencrypt(self) -> int:
+        """Seal every record's contents again under the current key; how many were rewritten."""
         ...

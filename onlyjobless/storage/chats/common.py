@@ -17,6 +17,7 @@ from pydantic import TypeAdapter
 from onlyjobless.domain.chats import Chat, ChatPage, Message, NewChat, NewMessage
 from onlyjobless.domain.clock import as_utc
 from onlyjobless.domain.errors import ChatStoreDown, InvalidInput, NotFound
+from onlyjobless.storage.chats.crypto import CHAT_SEALED, ChatCipher
 
 T = TypeVar("T")
 
@@ -107,6 +108,8 @@ class ThreadedChatStore(ABC):
     """
 
     id_pattern: re.Pattern[str]
+    # Seals the chat contents (crypto.CHAT_SEALED, MESSAGE_SEALED) before they are stored.
+    cipher: ChatCipher
     # Errors that mean "the backend is not there", as opposed to a refused operation.
     unreachable: tuple[type[BaseException], ...] = ()
 
@@ -140,8 +143,8 @@ class ThreadedChatStore(ABC):
         """Set fields if the revision still matches; bump revision and updated_at."""
         if not isinstance(revision, int) or isinstance(revision, bool):
             raise ValueError("revision must be an int")
-        values = clean_changes(changes)
         key = self._key(chat_id)
+        values = self.cipher.seal_fields("chat", str(key), clean_changes(changes), CHAT_SEALED)
         return await self._run(self._update_chat, owner(user_id), key, revision, values)
 
     async def add_message(self, user_id: str, chat_id: str, message: NewMessage) -> Message:
@@ -159,6 +162,14 @@ class ThreadedChatStore(ABC):
     async def ping(self) -> None:
         """Raise ChatStoreDown if the backend is unreachable."""
         await self._run(self._ping)
+
+    async def reencrypt(self) -> int:
+        """Seal again, under the current key, every record that is not (key rotation).
+
+        Returns how many records were found stale and sealed again; a chat updated meanwhile
+        is left for the next pass, so a pass that returns 0 leaves no value under another key.
+        """
+        return await self._run(self._reencrypt)
 
     @abstractmethod
     def _create_chat(self, chat: NewChat) -> Chat: ...
@@ -183,3 +194,6 @@ class ThreadedChatStore(ABC):
 
     @abstractmethod
     def _ping(self) -> None: ...
+
+    @abstractmethod
+    def _reencrypt(self) -> int: ...

@@ -27,6 +27,7 @@ from onlyjobless.domain.clock import as_utc
 from onlyjobless.domain.errors import NotFound
 from onlyjobless.storage.chats import common
 from onlyjobless.storage.chats.base import RevisionConflict
+from onlyjobless.storage.chats.crypto import CHAT_SEALED, MESSAGE_SEALED, ChatCipher
 
 Document = dict[str, Any]
 
@@ -44,14 +45,15 @@ def _object_id(value: object) -> ObjectId:
     raise NotFound("not_found")
 
 
-def _chat(document: Document) -> Chat:
-    """A chats document as the engine's Chat."""
+def _chat(cipher: ChatCipher, document: Document) -> Chat:
+    """A chats document as the engine's Chat, its contents opened."""
     fields = dict(document)
     fields["id"] = str(fields.pop("_id"))
     fields.pop("message_seq", None)
+    fields.pop("key_id", None)
     fields["created_at"] = as_utc(fields["created_at"])
     fields["updated_at"] = as_utc(fields["updated_at"])
-    return Chat.model_validate(fields)
+    return Chat.model_validate(cipher.open_fields("chat", fields["id"], fields, CHAT_SEALED))
 
 
 def _summary(document: Document) -> ChatSummary:
@@ -62,14 +64,15 @@ def _summary(document: Document) -> ChatSummary:
     return ChatSummary.model_validate(fields)
 
 
-def _message(document: Document) -> Message:
-    """A messages document as the engine's Message (the owner field stays inside the store)."""
+def _message(cipher: ChatCipher, document: Document) -> Message:
+    """A messages document as the engine's Message (owner and key id stay inside the store)."""
     fields = dict(document)
     fields["id"] = str(fields.pop("_id"))
     fields["chat_id"] = str(fields["chat_id"])
     fields.pop("user_id", None)
+    fields.pop("key_id", None)
     fields["created_at"] = as_utc(fields["created_at"])
-    return Message.model_validate(fields)
+    return Message.model_validate(cipher.open_fields("message", fields["id"], fields, MESSAGE_SEALED))
 
 
 class MongoChatStore(common.ThreadedChatStore):
@@ -82,8 +85,9 @@ class MongoChatStore(common.ThreadedChatStore):
     id_pattern = ID
     unreachable = UNREACHABLE
 
-    def __init__(self, database: Database[Document]) -> None:
+    def __init__(self, database: Database[Document], cipher: ChatCipher | None = None) -> None:
         self._database = database
+        self.cipher = cipher or ChatCipher()
         self._chats: Collection[Document] = database["chats"]
         self._messages: Collection[Document] = database["messages"]
         self._indexed = False
@@ -103,6 +107,7 @@ class MongoChatStore(common.ThreadedChatStore):
         *,
         client_class: Callable[..., Any] | None = None,
         timeout_ms: int = TIMEOUT_MS,
+        cipher: ChatCipher | None = None,
     ) -> MongoChatStore:
         """A store on `database` at `url`; the client connects lazily, in the background."""
         client: Any = (client_class or MongoClient)(
@@ -112,7 +117,7 @@ class MongoChatStore(common.ThreadedChatStore):
             tz_aware=True,
             uuidRepresentation="standard",
         )
-        return cls(client[database])
+        return cls(client[database], cipher)
 
     def ensure_indexes(self) -> None:
         """Create the indexes the queries and the uniqueness rules rely on (idempotent)."""
@@ -149,8 +154,15 @@ class MongoChatStore(common.ThreadedChatStore):
         self._ready()
         moment = common.now()
         stored = Chat(id=str(ObjectId()), created_at=moment, updated_at=moment, **chat.model_dump())
-        document = stored.model_dump(mode="json", exclude={"id", "created_at", "updated_at"})
-        document.update(_id=ObjectId(stored.id), created_at=moment, updated_at=moment, message_seq=0)
+        plain = stored.model_dump(mode="json", exclude={"id", "created_at", "updated_at"})
+        document = self.cipher.seal_fields("chat", stored.id, plain, CHAT_SEALED)
+        document.update(
+            _id=ObjectId(stored.id),
+            created_at=moment,
+            updated_at=moment,
+            message_seq=0,
+            key_id=self.cipher.key_id,
+        )
         with self._writes:
             self._chats.insert_one(document)
         return stored
@@ -160,7 +172,7 @@ class MongoChatStore(common.ThreadedChatStore):
         document = self._chats.find_one({"_id": chat_id, "user_id": user_id})
         if document is None:
             raise NotFound("not_found")
-        return _chat(document)
+        return _chat(self.cipher, document)
 
     def _list_chats(self, user_id: str, limit: int, after: tuple[datetime, str] | None) -> ChatPage:
         self._ready()
@@ -190,7 +202,7 @@ class MongoChatStore(common.ThreadedChatStore):
                 return_document=ReturnDocument.AFTER,
             )
         if document is not None:
-            return _chat(document)
+            return _chat(self.cipher, document)
         if self._chats.count_documents({"_id": chat_id, "user_id": user_id}, limit=1) == 0:
             raise NotFound("not_found")
         raise RevisionConflict(str(chat_id))
@@ -212,9 +224,12 @@ class MongoChatStore(common.ThreadedChatStore):
             )
             if chat is None:
                 raise NotFound("not_found")
-            document = message.model_dump(mode="json")
+            message_id = ObjectId()
+            plain = message.model_dump(mode="json")
+            document = self.cipher.seal_fields("message", str(message_id), plain, MESSAGE_SEALED)
             document.update(
-                _id=ObjectId(),
+                _id=message_id,
+                key_id=self.cipher.key_id,
                 chat_id=chat_id,
                 user_id=user_id,
                 seq=chat["message_seq"],
@@ -234,21 +249,21 @@ class MongoChatStore(common.ThreadedChatStore):
             # the two on a real server): take the message back so none outlives its chat.
             self._messages.delete_one({"_id": document["_id"]})
             raise NotFound("not_found")
-        return _message(document)
+        return _message(self.cipher, document)
 
     def _deduplicated(self, user_id: str, chat_id: ObjectId, key: str | None) -> Message | None:
         """The message already stored under this dedupe key, if any."""
         if key is None:
             return None
         document = self._messages.find_one({"chat_id": chat_id, "user_id": user_id, "dedupe_key": key})
-        return None if document is None else _message(document)
+        return None if document is None else _message(self.cipher, document)
 
     def _list_messages(self, user_id: str, chat_id: ObjectId) -> list[Message]:
         self._ready()
         if self._chats.count_documents({"_id": chat_id, "user_id": user_id}, limit=1) == 0:
             raise NotFound("not_found")
         cursor = self._messages.find({"chat_id": chat_id, "user_id": user_id}).sort("seq", ASCENDING)
-        return [_message(document) for document in cursor]
+        return [_message(self.cipher, document) for document in cursor]
 
     def _delete_all(self, user_id: str) -> int:
         self._ready()
@@ -262,3 +277,27 @@ class MongoChatStore(common.ThreadedChatStore):
 
     def _ping(self) -> None:
         self._database.command("ping")
+
+    def _reencrypt(self) -> int:
+        self._ready()
+        rewritten = self._reseal(self._chats, "chat", CHAT_SEALED)
+        return rewritten + self._reseal(self._messages, "message", MESSAGE_SEALED)
+
+    def _reseal(self, collection: Collection[Document], kind: str, names: tuple[str, ...]) -> int:
+        """Seal again every stale document of `collection`."""
+        projection = {"key_id": 1, "revision": 1, **dict.fromkeys(names, 1)}
+        rewritten = 0
+        for document in collection.find({}, projection).sort("_id", ASCENDING):
+            if not self.cipher.stale(document, names):
+                continue
+            record_id = str(document["_id"])
+            opened = self.cipher.open_fields(kind, record_id, document, names)
+            sealed = self.cipher.seal_fields(kind, record_id, opened, names)
+            match: Document = {"_id": document["_id"]}
+            if kind == "chat":  # an update since the read wins; the next pass takes it
+                match["revision"] = document["revision"]
+            values = {name: sealed[name] for name in names if name in sealed}
+            with self._writes:
+                collection.update_one(match, {"$set": {**values, "key_id": self.cipher.key_id}})
+            rewritten += 1
+        return rewritten

@@ -23,6 +23,7 @@ from onlyjobless.domain.chats import (
 from onlyjobless.domain.errors import NotFound
 from onlyjobless.storage.chats import common
 from onlyjobless.storage.chats.base import RevisionConflict
+from onlyjobless.storage.chats.crypto import CHAT_SEALED, MESSAGE_SEALED, ChatCipher
 from onlyjobless.storage.chats.sql_tables import ChatMessageRow, ChatRow
 
 ID = re.compile(r"[0-9a-f]{32}")
@@ -31,6 +32,7 @@ MESSAGES: Table = ChatMessageRow.metadata.tables["chat_messages"]
 SUMMARY_COLUMNS = [CHATS.c[name] for name in ChatSummary.model_fields]
 # Errors that mean "the database is not there", as opposed to a bug in a statement.
 UNREACHABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
+BATCH = 200  # records read at a time by a re-encryption pass
 
 
 def _valid_id(value: object) -> str:
@@ -47,28 +49,36 @@ def _row(document: Chat | Message) -> dict[str, Any]:
     return values
 
 
-def _chat(row: Row[Any]) -> Chat:
-    """A chats row as the document the engine works with."""
-    fields = dict(row._mapping)
-    fields.pop("message_seq", None)
-    return Chat.model_validate(fields)
-
-
-def _message(row: Row[Any]) -> Message:
-    """A chat_messages row as a message (the owner column stays inside the store)."""
-    fields = dict(row._mapping)
-    fields.pop("user_id", None)
-    return Message.model_validate(fields)
-
-
 class SqlChatStore(common.ThreadedChatStore):
     """ChatStore on SQLAlchemy; every call is one short transaction in a worker thread."""
 
     id_pattern = ID
     unreachable = UNREACHABLE
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, cipher: ChatCipher | None = None) -> None:
         self._engine = engine
+        self.cipher = cipher or ChatCipher()
+
+    def _chat(self, row: Row[Any]) -> Chat:
+        """A chats row as the document the engine works with, its contents opened."""
+        fields = dict(row._mapping)
+        fields.pop("message_seq", None)
+        fields.pop("key_id", None)
+        return Chat.model_validate(self.cipher.open_fields("chat", fields["id"], fields, CHAT_SEALED))
+
+    def _message(self, row: Row[Any]) -> Message:
+        """A chat_messages row as a message (the owner and key columns stay inside the store)."""
+        fields = dict(row._mapping)
+        fields.pop("user_id", None)
+        fields.pop("key_id", None)
+        return Message.model_validate(
+            self.cipher.open_fields("message", fields["id"], fields, MESSAGE_SEALED)
+        )
+
+    def _sealed(self, kind: str, document: Chat | Message, names: tuple[str, ...]) -> dict[str, Any]:
+        """The row of a new record, its contents sealed and its key id set."""
+        values = self.cipher.seal_fields(kind, document.id, _row(document), names)
+        return {**values, "key_id": self.cipher.key_id}
 
     def _key(self, chat_id: object) -> str:
         return _valid_id(chat_id)
@@ -79,7 +89,9 @@ class SqlChatStore(common.ThreadedChatStore):
         moment = common.now()
         stored = Chat(id=uuid.uuid4().hex, created_at=moment, updated_at=moment, **chat.model_dump())
         with self._engine.begin() as connection:
-            connection.execute(insert(CHATS).values(**_row(stored), message_seq=0))
+            connection.execute(
+                insert(CHATS).values(**self._sealed("chat", stored, CHAT_SEALED), message_seq=0)
+            )
         return stored
 
     def _get_chat(self, user_id: str, chat_id: str) -> Chat:
@@ -89,7 +101,7 @@ class SqlChatStore(common.ThreadedChatStore):
             ).first()
         if row is None:
             raise NotFound("not_found")
-        return _chat(row)
+        return self._chat(row)
 
     def _list_chats(self, user_id: str, limit: int, after: tuple[datetime, str] | None) -> ChatPage:
         query = select(*SUMMARY_COLUMNS).where(CHATS.c.user_id == user_id)
@@ -119,7 +131,7 @@ class SqlChatStore(common.ThreadedChatStore):
                 .returning(*CHATS.c)
             ).first()
             if row is not None:
-                return _chat(row)
+                return self._chat(row)
             if connection.execute(select(CHATS.c.id).where(owned)).first() is None:
                 raise NotFound("not_found")
         raise RevisionConflict(chat_id)
@@ -145,11 +157,13 @@ class SqlChatStore(common.ThreadedChatStore):
                 ).first()
                 if existing is not None:
                     connection.rollback()  # gives the number back
-                    return _message(existing)
+                    return self._message(existing)
             stored = Message(
                 id=uuid.uuid4().hex, chat_id=chat_id, seq=seq, created_at=common.now(), **message.model_dump()
             )
-            connection.execute(insert(MESSAGES).values(**_row(stored), user_id=user_id))
+            connection.execute(
+                insert(MESSAGES).values(**self._sealed("message", stored, MESSAGE_SEALED), user_id=user_id)
+            )
             connection.commit()
         return Message.model_validate(stored.model_dump(mode="json"))
 
@@ -165,7 +179,7 @@ class SqlChatStore(common.ThreadedChatStore):
                 .where(MESSAGES.c.chat_id == chat_id, MESSAGES.c.user_id == user_id)
                 .order_by(MESSAGES.c.seq)
             ).all()
-        return [_message(row) for row in rows]
+        return [self._message(row) for row in rows]
 
     def _delete_all(self, user_id: str) -> int:
         with self._engine.begin() as connection:
@@ -176,3 +190,36 @@ class SqlChatStore(common.ThreadedChatStore):
     def _ping(self) -> None:
         with self._engine.connect() as connection:
             connection.execute(text("SELECT 1"))
+
+    def _reencrypt(self) -> int:
+        rewritten = self._reseal(CHATS, "chat", CHAT_SEALED)
+        return rewritten + self._reseal(MESSAGES, "message", MESSAGE_SEALED)
+
+    def _reseal(self, table: Table, kind: str, names: tuple[str, ...]) -> int:
+        """Seal again every stale row of `table`, a batch at a time in id order."""
+        columns = [table.c.id, table.c.key_id, *(table.c[name] for name in names)]
+        if kind == "chat":
+            columns.append(table.c.revision)
+        rewritten, last = 0, ""
+        while True:
+            with self._engine.begin() as connection:
+                rows = connection.execute(
+                    select(*columns).where(table.c.id > last).order_by(table.c.id).limit(BATCH)
+                ).all()
+                for row in rows:
+                    fields = dict(row._mapping)
+                    if not self.cipher.stale(fields, names):
+                        continue
+                    opened = self.cipher.open_fields(kind, row.id, fields, names)
+                    sealed = self.cipher.seal_fields(kind, row.id, opened, names)
+                    match = [table.c.id == row.id]
+                    if kind == "chat":  # an update since the read wins; the next pass takes it
+                        match.append(table.c.revision == row.revision)
+                    values = {name: sealed[name] for name in names}
+                    connection.execute(
+                        update(table).where(*match).values(**values, key_id=self.cipher.key_id)
+                    )
+                    rewritten += 1
+            if len(rows) < BATCH:
+                return rewritten
+            last = rows[-1].id

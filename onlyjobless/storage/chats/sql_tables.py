@@ -34,6 +34,8 @@ class ChatRow(SQLModel, table=True):
     overall_score: float | None = None
     summary: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     evaluation_source: str | None = Field(default=None, max_length=16)
+    # The key the sealed fields were written with (storage/chats/crypto.py); NULL before encryption.
+    key_id: str | None = Field(default=None, max_length=32)
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 
@@ -60,4 +62,5 @@ class ChatMessageRow(SQLModel, table=True):
     attempt: int
     meta: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     dedupe_key: str | None = None
+    key_id: str | None = Field(default=None, max_length=32)
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

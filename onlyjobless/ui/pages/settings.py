@@ -1,4 +1,4 @@
-"""Settings: username, preferred language and password."""
+"""Settings: username, preferred language and password; the user's data (pages/personal_data.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from onlyjobless.ui import routes
 from onlyjobless.ui.components import error_callout, field, language_select, success_callout, tr
 from onlyjobless.ui.language import LanguageState, language_of
 from onlyjobless.ui.layout import shell
+from onlyjobless.ui.pages.personal_data import personal_data_card
 from onlyjobless.ui.session import SessionState, identity_of
 from onlyjobless.ui.sidebar import open_private_page
 
@@ -168,6 +169,7 @@ def settings_page() -> rx.Component:
             rx.heading(tr("settings.title"), size="7", as_="h1"),
             rx.card(_profile_form(), width="100%"),
             rx.card(_password_form(), width="100%"),
+            rx.card(personal_data_card(), width="100%"),
             spacing="5",
             width="100%",
         )
