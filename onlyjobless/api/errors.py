@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from onlyjobless import i18n
+from onlyjobless.api.request_id import request_id_of
 from onlyjobless.domain.errors import (
     Conflict,
     InvalidInput,
@@ -24,6 +25,9 @@ from onlyjobless.domain.errors import (
 )
 
 log = logging.getLogger(__name__)
+
+# How long a client should wait before trying again after a 503 (an outage, or the store busy).
+RETRY_AFTER_SECONDS = 5
 
 # The most specific class of an error decides (ChatStoreDown is an Unavailable: 503).
 STATUS: dict[type[ServiceError], int] = {
@@ -61,6 +65,9 @@ def install(app: FastAPI) -> None:
         headers = {}
         if isinstance(exc, TooManyRequests) and exc.retry_after:
             headers["Retry-After"] = str(exc.retry_after)
+        if isinstance(exc, Unavailable):
+            headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            _log_outage(request, exc)
         if isinstance(exc, Unauthorized):
             headers["WWW-Authenticate"] = "Bearer"
         return JSONResponse(
@@ -85,6 +92,22 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        rid = request_id_of(request.scope)
+        log.exception(
+            "unhandled %s on %s %s [request %s]", type(exc).__name__, request.method, request.url.path, rid
+        )
         text = i18n.error_message("internal", request_language(request))
-        return JSONResponse(error_body("internal", text), status_code=500)
+        return JSONResponse(error_body("internal", text), status_code=500, headers={"X-Request-ID": rid})
+
+
+def _log_outage(request: Request, exc: Unavailable) -> None:
+    """One line: what is down and why by class name, with the request id; never what was asked."""
+    cause = getattr(exc, "cause", "") or "-"
+    log.warning(
+        "%s on %s %s (%s) [request %s]",
+        exc.code,
+        request.method,
+        request.url.path,
+        cause,
+        request_id_of(request.scope),
+    )
