@@ -72,7 +72,8 @@ def _health(args: argparse.Namespace) -> int:
 
         report = asyncio.run(get_services().health())
         parts = {"database": report.database, "chat_store": report.chat_store, "llm": report.llm}
-        print(f"{report.status}: " + ", ".join(f"{name} {state}" for name, state in parts.items()))
+        line = ", ".join(f"{name} {state}" for name, state in parts.items())
+        print(f"{report.status}: {line}" + (f" (down: {', '.join(report.down)})" if report.down else ""))
         return 0 if report.serving else 1
     url = f"http://127.0.0.1:{get_settings().port}/api/health"
     try:
