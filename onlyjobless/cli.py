@@ -11,14 +11,21 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
 
+from onlyjobless.domain.errors import DatabaseDown
 from onlyjobless.settings import get_settings
+from onlyjobless.storage.db import wait_for_database
 from onlyjobless.storage.migrations import upgrade
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def _migrate(_args: argparse.Namespace) -> int:
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.secret_key()  # generate the secret now, not on the first request
+    wait_for_database(settings.sql_url, settings.db_startup_timeout, _say)
     upgrade(settings.sql_url)
     print("database is up to date")
     return 0
@@ -118,7 +125,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     runner: Callable[[argparse.Namespace], int] = args.run
-    return runner(args)
+    try:
+        return runner(args)
+    except DatabaseDown as exc:
+        # One line, no traceback: the attempts above said what was tried.
+        timeout = get_settings().db_startup_timeout
+        _say(
+            f"error: the SQL database cannot be reached ({exc.cause}); check DATABASE_URL and the "
+            f"server (waited up to DB_STARTUP_TIMEOUT={timeout:g} s at start)"
+        )
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

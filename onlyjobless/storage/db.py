@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import sqlite3
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -30,8 +32,15 @@ CONNECT_TIMEOUT_SECONDS = 5
 POOL_TIMEOUT_SECONDS = 10
 
 
+# SQLite calls a missing column an OperationalError too: only these messages mean its file is
+# out of reach (locked by another process, gone, unreadable, full).
+SQLITE_OUTAGES = ("locked", "unable to open", "disk i/o", "readonly", "disk is full", "busy")
+
+
 def is_outage(exc: BaseException) -> bool:
     """True when the error says the database is not there, not that a statement was refused."""
+    if isinstance(exc, DBAPIError) and isinstance(exc.orig, sqlite3.OperationalError):
+        return any(sign in str(exc.orig).lower() for sign in SQLITE_OUTAGES)
     if isinstance(exc, UNREACHABLE):
         return True
     return isinstance(exc, DBAPIError) and exc.connection_invalidated
@@ -96,6 +105,44 @@ def ping(engine: Engine) -> None:
     """Raise unless the database answers a trivial query."""
     with engine.connect() as connection:
         connection.execute(text("SELECT 1"))
+
+
+def wait_for_database(
+    url: str,
+    timeout: float,
+    report: Callable[[str], None],
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Ping the database until it answers, waiting 1, 2, 4 … (at most 10) s between attempts.
+
+    Each failed attempt is reported in one line (the error's class, never the URL's password);
+    after `timeout` seconds it raises DatabaseDown.
+    """
+    engine = get_engine(url)
+    where = engine.url.render_as_string(hide_password=True)
+    deadline = time.monotonic() + timeout
+    delay = 1.0
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            ping(engine)
+        except (DBAPIError, DisconnectionError, PoolTimeout) as exc:
+            if not is_outage(exc):
+                raise
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise DatabaseDown(type(exc).__name__) from None
+            pause = min(delay, left)
+            report(
+                f"database {where} not reachable (attempt {attempt}, {type(exc).__name__}); "
+                f"retrying in {pause:.1f} s"
+            )
+            sleep(pause)
+            delay = min(delay * 2, 10.0)
+        else:
+            return
 
 
 def upsert_insert(engine: Engine) -> Callable[..., Any]:
