@@ -63,3 +63,8 @@ class ChatStore(Protocol):
     async def ping(self) -> None:
         """Raise ChatStoreDown if the store is unreachable."""
         ...
+
+    async def prepare(self) -> None:
+        """Set the backend up (indexes) now rather than on first use; idempotent. ChatStoreDown
+        when unreachable."""
+        ...
