@@ -27,5 +27,5 @@ def create_api(services: Services | None = None) -> FastAPI:
     app.include_router(api)
     errors.install(app)
     docs.install(app)
-    app.add_middleware(RequestId)
+    app.add_middleware(RequestId, on_error=errors.unexpected)
     return app

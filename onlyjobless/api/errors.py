@@ -6,6 +6,7 @@ The services know no HTTP: the status of each kind of refusal is decided here, i
 from __future__ import annotations
 
 import logging
+import traceback
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -90,14 +91,36 @@ def install(app: FastAPI) -> None:
         text = i18n.error_message(ServiceError(code, detail=str(exc.detail)), request_language(request))
         return JSONResponse(error_body(code, text), status_code=exc.status_code, headers=exc.headers)
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        rid = request_id_of(request.scope)
-        log.exception(
-            "unhandled %s on %s %s [request %s]", type(exc).__name__, request.method, request.url.path, rid
-        )
-        text = i18n.error_message("internal", request_language(request))
-        return JSONResponse(error_body("internal", text), status_code=500, headers={"X-Request-ID": rid})
+
+async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    """A 500 for an error no handler expected (a bug), logged without the error's text.
+
+    Called by the request-id middleware, which catches the error before Starlette's outermost
+    middleware would hand it, message and all, to the server's log.
+    """
+    rid = request_id_of(request.scope)
+    # Where it failed, by class and code line: an error's text can quote what was sent
+    # (a database echoes the value it refused), so it stays out of the log.
+    log.error(
+        "unhandled %s on %s %s [request %s]\n%s",
+        _classes(exc),
+        request.method,
+        request.url.path,
+        rid,
+        "".join(traceback.format_tb(exc.__traceback__)).rstrip(),
+    )
+    text = i18n.error_message("internal", request_language(request))
+    return JSONResponse(error_body("internal", text), status_code=500)
+
+
+def _classes(exc: BaseException) -> str:
+    """The error's class and those of its causes: "DataError <- InvalidTextRepresentation"."""
+    names: list[str] = []
+    current: BaseException | None = exc
+    while current is not None and len(names) < 5:
+        names.append(type(current).__name__)
+        current = current.__cause__ or current.__context__
+    return " <- ".join(names)
 
 
 def _log_outage(request: Request, exc: Unavailable) -> None:

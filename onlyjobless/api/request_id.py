@@ -6,8 +6,13 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Awaitable, Callable
 
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+ErrorHandler = Callable[[Request, Exception], Awaitable[Response]]
 
 HEADER = "x-request-id"
 ACCEPTED = re.compile(r"[A-Za-z0-9._-]{8,64}")
@@ -28,10 +33,15 @@ def _chosen(scope: Scope) -> str:
 
 
 class RequestId:
-    """ASGI middleware: picks the id, keeps it in the request's state and sends it back."""
+    """ASGI middleware: picks the id, keeps it in the request's state and sends it back.
 
-    def __init__(self, app: ASGIApp) -> None:
+    An error that reaches it before the response began is answered by `on_error` (and goes no
+    further, so the server does not log it again with its message).
+    """
+
+    def __init__(self, app: ASGIApp, on_error: ErrorHandler) -> None:
         self.app = app
+        self.on_error = on_error
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -40,8 +50,12 @@ class RequestId:
         rid = _chosen(scope)
         scope.setdefault("state", {})["request_id"] = rid
 
+        started = False
+
         async def send_with_id(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = [
                     (name, value)
                     for name, value in message.get("headers", [])
@@ -50,4 +64,10 @@ class RequestId:
                 message = {**message, "headers": [*headers, (HEADER.encode(), rid.encode())]}
             await send(message)
 
-        await self.app(scope, receive, send_with_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception as exc:
+            if started:
+                raise
+            response = await self.on_error(Request(scope), exc)
+            await response(scope, receive, send_with_id)
