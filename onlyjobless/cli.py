@@ -11,15 +11,22 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
 
+from onlyjobless.domain.errors import DatabaseDown
 from onlyjobless.settings import get_settings
 from onlyjobless.storage.chats.factory import build_keyring
+from onlyjobless.storage.db import wait_for_database
 from onlyjobless.storage.migrations import upgrade
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def _migrate(_args: argparse.Namespace) -> int:
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.secret_key()  # generate the secret now, not on the first request
+    wait_for_database(settings.sql_url, settings.db_startup_timeout, _say)
     build_keyring(settings)  # and the chat keys (when CHAT_KEYS does not name them)
     upgrade(settings.sql_url)
     print("database is up to date")
@@ -102,7 +109,8 @@ def _health(args: argparse.Namespace) -> int:
 
         report = asyncio.run(get_services().health())
         parts = {"database": report.database, "chat_store": report.chat_store, "llm": report.llm}
-        print(f"{report.status}: " + ", ".join(f"{name} {state}" for name, state in parts.items()))
+        line = ", ".join(f"{name} {state}" for name, state in parts.items())
+        print(f"{report.status}: {line}" + (f" (down: {', '.join(report.down)})" if report.down else ""))
         return 0 if report.serving else 1
     url = f"http://127.0.0.1:{get_settings().port}/api/health"
     try:
@@ -154,7 +162,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     runner: Callable[[argparse.Namespace], int] = args.run
-    return runner(args)
+    try:
+        return runner(args)
+    except DatabaseDown as exc:
+        # One line, no traceback: the attempts above said what was tried.
+        timeout = get_settings().db_startup_timeout
+        _say(
+            f"error: the SQL database cannot be reached ({exc.cause}); check DATABASE_URL and the "
+            f"server (waited up to DB_STARTUP_TIMEOUT={timeout:g} s at start)"
+        )
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,5 +1,6 @@
 """The Reflex app: wires the pages together, mounts the REST API under /api, adds security headers."""
 
+import asyncio
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -61,6 +62,20 @@ async def bank_schedule() -> AsyncIterator[None]:
 
 
 app.register_lifespan_task(bank_schedule)
+
+
+@asynccontextmanager
+async def prepare_stores() -> AsyncIterator[None]:
+    """The chat store's indexes at start, in the background: a store that is down does not hold
+    the start up (its indexes are made on first use instead)."""
+    task = asyncio.create_task(get_services().prepare())
+    try:
+        yield
+    finally:
+        task.cancel()
+
+
+app.register_lifespan_task(prepare_stores)
 
 
 @asynccontextmanager

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
     mongodb_url: SecretStr | None = Field(default=None, validation_alias="MONGODB_URL")
     mongodb_db: str = Field(default="onlyjobless", validation_alias="MONGODB_DB")
+    # How long `migrate` and `serve` wait for an unreachable SQL database before giving up.
+    db_startup_timeout: float = Field(default=60.0, ge=0, validation_alias="DB_STARTUP_TIMEOUT")
 
     llm_backend: Literal["ollama", "openai"] = Field(default="ollama", validation_alias="LLM_BACKEND")
     llm_base_url: str | None = Field(default=None, validation_alias="LLM_BASE_URL")

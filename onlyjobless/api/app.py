@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from onlyjobless.api import docs, errors
+from onlyjobless.api.request_id import RequestId
 from onlyjobless.api.routes import auth, chats, health, me, personal_data, vacancies
 from onlyjobless.services.hub import Services
 
@@ -26,4 +27,5 @@ def create_api(services: Services | None = None) -> FastAPI:
     app.include_router(api)
     errors.install(app)
     docs.install(app)
+    app.add_middleware(RequestId, on_error=errors.unexpected)
     return app

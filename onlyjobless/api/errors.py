@@ -6,6 +6,7 @@ The services know no HTTP: the status of each kind of refusal is decided here, i
 from __future__ import annotations
 
 import logging
+import traceback
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -13,6 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from onlyjobless import i18n
+from onlyjobless.api.request_id import request_id_of
 from onlyjobless.domain.errors import (
     Conflict,
     InvalidInput,
@@ -24,6 +26,9 @@ from onlyjobless.domain.errors import (
 )
 
 log = logging.getLogger(__name__)
+
+# How long a client should wait before trying again after a 503 (an outage, or the store busy).
+RETRY_AFTER_SECONDS = 5
 
 # The most specific class of an error decides (ChatStoreDown is an Unavailable: 503).
 STATUS: dict[type[ServiceError], int] = {
@@ -61,6 +66,9 @@ def install(app: FastAPI) -> None:
         headers = {}
         if isinstance(exc, TooManyRequests) and exc.retry_after:
             headers["Retry-After"] = str(exc.retry_after)
+        if isinstance(exc, Unavailable):
+            headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            _log_outage(request, exc)
         if isinstance(exc, Unauthorized):
             headers["WWW-Authenticate"] = "Bearer"
         return JSONResponse(
@@ -83,8 +91,46 @@ def install(app: FastAPI) -> None:
         text = i18n.error_message(ServiceError(code, detail=str(exc.detail)), request_language(request))
         return JSONResponse(error_body(code, text), status_code=exc.status_code, headers=exc.headers)
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        text = i18n.error_message("internal", request_language(request))
-        return JSONResponse(error_body("internal", text), status_code=500)
+
+async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    """A 500 for an error no handler expected (a bug), logged without the error's text.
+
+    Called by the request-id middleware, which catches the error before Starlette's outermost
+    middleware would hand it, message and all, to the server's log.
+    """
+    rid = request_id_of(request.scope)
+    # Where it failed, by class and code line: an error's text can quote what was sent
+    # (a database echoes the value it refused), so it stays out of the log.
+    log.error(
+        "unhandled %s on %s %s [request %s]\n%s",
+        _classes(exc),
+        request.method,
+        request.url.path,
+        rid,
+        "".join(traceback.format_tb(exc.__traceback__)).rstrip(),
+    )
+    text = i18n.error_message("internal", request_language(request))
+    return JSONResponse(error_body("internal", text), status_code=500)
+
+
+def _classes(exc: BaseException) -> str:
+    """The error's class and those of its causes: "DataError <- InvalidTextRepresentation"."""
+    names: list[str] = []
+    current: BaseException | None = exc
+    while current is not None and len(names) < 5:
+        names.append(type(current).__name__)
+        current = current.__cause__ or current.__context__
+    return " <- ".join(names)
+
+
+def _log_outage(request: Request, exc: Unavailable) -> None:
+    """One line: what is down and why by class name, with the request id; never what was asked."""
+    cause = getattr(exc, "cause", "") or "-"
+    log.warning(
+        "%s on %s %s (%s) [request %s]",
+        exc.code,
+        request.method,
+        request.url.path,
+        cause,
+        request_id_of(request.scope),
+    )

@@ -75,6 +75,9 @@ class HealthOut(BaseModel):
     database: Literal["ok", "down"]
     chat_store: Literal["ok", "down"]
     llm: Literal["ok", "down"]
+    down: list[Literal["database", "chat_store", "llm"]] = Field(
+        default_factory=list, description="The parts that do not answer (empty when all are ok)."
+    )
     version: str
 
 

@@ -51,3 +51,14 @@ class ChatStoreDown(Unavailable):
     def __init__(self, cause: str = "") -> None:
         super().__init__("chat_store_down")
         self.cause = cause
+
+
+class DatabaseDown(Unavailable):
+    """The SQL database cannot be reached ("service_unavailable"), and nothing was written.
+
+    `cause` is the error's class name, for the log: never the statement or its parameters.
+    """
+
+    def __init__(self, cause: str = "") -> None:
+        super().__init__("service_unavailable")
+        self.cause = cause

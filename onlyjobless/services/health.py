@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 CHECK_SECONDS = 3.0
 State = Literal["ok", "down"]
+Part = Literal["database", "chat_store", "llm"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,12 @@ class HealthReport:
     @property
     def status(self) -> Literal["ok", "degraded"]:
         return "ok" if self.database == self.chat_store == self.llm == "ok" else "degraded"
+
+    @property
+    def down(self) -> list[Part]:
+        """The parts that do not answer, by name: what "degraded" is about."""
+        parts: dict[Part, State] = {"database": self.database, "chat_store": self.chat_store, "llm": self.llm}
+        return [name for name, state in parts.items() if state == "down"]
 
     @property
     def serving(self) -> bool:

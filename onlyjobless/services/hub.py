@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
@@ -9,6 +10,7 @@ from functools import lru_cache
 from sqlalchemy.engine import Engine
 
 from onlyjobless import i18n
+from onlyjobless.domain.errors import ChatStoreDown
 from onlyjobless.llm import LLM, OllamaLLM, OpenAILLM
 from onlyjobless.services.accounts import Accounts
 from onlyjobless.services.bank import QuestionBank
@@ -24,6 +26,8 @@ from onlyjobless.services.vacancies import Catalogue, get_catalogue
 from onlyjobless.settings import Settings, get_settings
 from onlyjobless.storage.chats.factory import build_chat_store
 from onlyjobless.storage.db import get_engine
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -43,6 +47,16 @@ class Services:
     async def health(self) -> HealthReport:
         """The SQL database, the chat store and the LLM, each "ok" or "down", in a few seconds."""
         return await check_health(self.engine, self.interviews.store, self.llm)
+
+    async def prepare(self) -> bool:
+        """Set the chat store up at start (MongoDB's indexes); False when it cannot be reached yet:
+        then it is set up on first use, as after any reconnect."""
+        try:
+            await self.interviews.store.prepare()
+        except ChatStoreDown as exc:
+            log.warning("chat store not reachable at start (%s): set up on first use", exc.cause)
+            return False
+        return True
 
     def warm_up(self) -> None:
         """Embed what judging answers and refused titles needs (blocking: call it from a worker thread

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from onlyjobless.ui import bridge, routes
-from onlyjobless.ui.components import loading, tr
+from onlyjobless.ui.components import error_callout, loading, tr
 from onlyjobless.ui.language import LanguageState
 from onlyjobless.ui.session import SessionState
 from onlyjobless.ui.sidebar import ChatItem, SidebarState
@@ -51,8 +51,24 @@ def _chat_list() -> rx.Component:
         rx.vstack(
             rx.foreach(SidebarState.chats, _chat_line),
             rx.cond(
-                SidebarState.chats.length() == 0,
-                rx.text(tr("nav.no_chats"), size="2", color_scheme="gray", data_testid="no-chats"),
+                SidebarState.sidebar_error != "",
+                rx.vstack(
+                    error_callout(SidebarState.sidebar_error, test_id="sidebar-error"),
+                    rx.button(
+                        tr("nav.retry"),
+                        variant="soft",
+                        size="1",
+                        on_click=SidebarState.refresh,
+                        loading=SidebarState.loading_chats,
+                        data_testid="sidebar-retry",
+                    ),
+                    spacing="2",
+                    width="100%",
+                ),
+                rx.cond(
+                    SidebarState.chats.length() == 0,
+                    rx.text(tr("nav.no_chats"), size="2", color_scheme="gray", data_testid="no-chats"),
+                ),
             ),
             rx.cond(
                 SidebarState.has_more,
@@ -121,10 +137,17 @@ def _nav() -> rx.Component:
             href=routes.HOME,
             width="100%",
         ),
-        rx.text(
-            tr("nav.left_today") + ": " + SidebarState.remaining.to(str) + " / " + SidebarState.limit.to(str),
-            size="2",
-            data_testid="remaining",
+        rx.cond(
+            SidebarState.quota_known,
+            rx.text(
+                tr("nav.left_today")
+                + ": "
+                + SidebarState.remaining.to(str)
+                + " / "
+                + SidebarState.limit.to(str),
+                size="2",
+                data_testid="remaining",
+            ),
         ),
         rx.text(tr("nav.chats"), size="2", weight="bold", margin_top="0.5em"),
         _chat_list(),

@@ -50,6 +50,7 @@ class SidebarState(rx.State):
     loading_chats: rx.Field[bool] = rx.field(False)
     remaining: rx.Field[int] = rx.field(0)
     limit: rx.Field[int] = rx.field(0)
+    quota_known: rx.Field[bool] = rx.field(False)
     sidebar_error: rx.Field[str] = rx.field("")
     limit_message: rx.Field[str] = rx.field("")
     _cursor: str | None = None
@@ -63,7 +64,7 @@ class SidebarState(rx.State):
 
     async def _refresh_quota(self, user_id: uuid.UUID, language: str) -> None:
         quota = await hub.get_services().interviews.quota.status(user_id)
-        self.remaining, self.limit = quota.remaining, quota.limit
+        self.remaining, self.limit, self.quota_known = quota.remaining, quota.limit, True
         self.limit_message = (
             ""
             if quota.remaining
@@ -73,17 +74,26 @@ class SidebarState(rx.State):
         )
 
     async def fill(self, user_id: uuid.UUID) -> None:
-        """The first page and today's quota, for a user whose session was just checked."""
+        """The first page and today's quota, for a user whose session was just checked.
+
+        Each is asked for on its own (the chats may be in a store that is down while the quota's
+        database answers); what could not be read is shown as an error, not as "none".
+        """
         language = await language_of(self)
         self.loading_chats = True
+        errors: list[str] = []
         try:
             self.chats = await self._page(user_id, None, language)
-            await self._refresh_quota(user_id, language)
-            self.sidebar_error = ""
         except ServiceError as exc:
-            self.sidebar_error = i18n.error_message(exc, language)
-        finally:
-            self.loading_chats = False
+            self.chats, self.has_more, self._cursor = [], False, None
+            errors.append(i18n.error_message(exc, language))
+        try:
+            await self._refresh_quota(user_id, language)
+        except ServiceError as exc:
+            self.quota_known = False
+            errors.append(i18n.error_message(exc, language))
+        self.sidebar_error = " ".join(dict.fromkeys(errors))
+        self.loading_chats = False
 
     @rx.event
     async def refresh(self):  # type: ignore[no-untyped-def]

@@ -142,9 +142,10 @@ def test_health_direct_checks_each_part_from_this_process(
     assert capsys.readouterr().out.strip() == "ok: database ok, chat_store ok, llm ok"
     fake_ollama.set_models([])  # no model: the app runs offline, and still serves
     assert cli.main(["health", "--direct"]) == 0
-    assert capsys.readouterr().out.strip() == "degraded: database ok, chat_store ok, llm down"
+    assert capsys.readouterr().out.strip() == "degraded: database ok, chat_store ok, llm down (down: llm)"
     monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
     get_settings.cache_clear()
     hub.get_services.cache_clear()
     assert cli.main(["health", "--direct"]) == 1
-    assert "database down" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "database down" in out and "(down: database" in out

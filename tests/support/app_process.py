@@ -36,9 +36,13 @@ def free_port() -> int:
 
 
 def app_env(data_dir: Path, port: int, overrides: Mapping[str, str]) -> dict[str, str]:
-    """Its own data, no scheduler, bun for Reflex; the embedded databases whatever the caller has set."""
+    """Its own data, no scheduler, bun for Reflex; the embedded databases unless the overrides name
+    others (whatever this process's environment says)."""
+    inherited = {
+        name: value for name, value in os.environ.items() if name not in ("DATABASE_URL", "MONGODB_URL")
+    }
     env = {
-        **os.environ,
+        **inherited,
         "DATA_DIR": str(data_dir),
         "PORT": str(port),
         "SCHEDULER_ENABLED": "false",
@@ -48,8 +52,6 @@ def app_env(data_dir: Path, port: int, overrides: Mapping[str, str]) -> dict[str
         "PATH": f"{ROOT / '.tools' / 'node_modules' / '.bin'}:{os.environ.get('PATH', '')}",
         **overrides,
     }
-    env.pop("DATABASE_URL", None)
-    env.pop("MONGODB_URL", None)
     return env
 
 

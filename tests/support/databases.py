@@ -47,3 +47,36 @@ def wipe(engine: Engine) -> None:
     with engine.begin() as connection:
         for table in reversed(SQLModel.metadata.sorted_tables):
             connection.execute(text(f'DELETE FROM "{table.name}"'))
+
+
+class PostgresOutage:
+    """A PostgreSQL database of one test's own that can be taken away and given back.
+
+    `down()` makes the server refuse new connections to it (ALLOW_CONNECTIONS false, which binds
+    superusers too) and terminates the open ones, as a crashed or unreachable database looks to
+    the app: every pooled connection dies, every new one is refused. `up()` lets them in again.
+    """
+
+    def __init__(self, name: str | None = None) -> None:
+        self.name = name or f"onlyjobless_outage_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        self.url = postgres_url(self.name)
+        upgrade(self.url)
+
+    def _admin(self, *statements: str) -> None:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+            for statement in statements:
+                admin.execute(statement)
+
+    def down(self) -> None:
+        self._admin(
+            f'ALTER DATABASE "{self.name}" WITH ALLOW_CONNECTIONS false',
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE datname = '{self.name}' AND pid <> pg_backend_pid()",
+        )
+
+    def up(self) -> None:
+        self._admin(f'ALTER DATABASE "{self.name}" WITH ALLOW_CONNECTIONS true')
+
+    def close(self) -> None:
+        get_engine(self.url).dispose()
+        drop_postgres(self.name)

@@ -22,6 +22,7 @@ async def health(svc: ServicesDep) -> JSONResponse:
         database=report.database,
         chat_store=report.chat_store,
         llm=report.llm,
+        down=report.down,
         version=VERSION,
     )
     return JSONResponse(body.model_dump(), status_code=200 if report.serving else 503)

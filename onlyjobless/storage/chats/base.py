@@ -71,3 +71,8 @@ class ChatStore(Protocol):
     async def reencrypt(self) -> int:
         """Seal every record's contents again under the current key; how many were rewritten."""
         ...
+
+    async def prepare(self) -> None:
+        """Set the backend up (indexes) now rather than on first use; idempotent. ChatStoreDown
+        when unreachable."""
+        ...

@@ -118,7 +118,20 @@ class ThreadedChatStore(ABC):
         try:
             return await asyncio.to_thread(fn, *args)
         except self.unreachable as exc:
+            self._lost()
             raise ChatStoreDown(exc.__class__.__name__) from exc
+
+    def _lost(self) -> None:
+        """The backend was out of reach (a store that prepares its backend prepares it again)."""
+        return
+
+    def _prepare(self) -> None:
+        """Blocking set-up before first use (indexes); nothing by default."""
+        return
+
+    async def prepare(self) -> None:
+        """Set the backend up now rather than on first use; ChatStoreDown when unreachable."""
+        await self._run(self._prepare)
 
     @abstractmethod
     def _key(self, chat_id: object) -> Any:

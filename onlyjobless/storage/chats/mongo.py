@@ -14,6 +14,7 @@ from pymongo import ASCENDING, DESCENDING, MongoClient, ReturnDocument
 from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import AutoReconnect, ConnectionFailure, DuplicateKeyError, ServerSelectionTimeoutError
+from pymongo.monitoring import ServerDescriptionChangedEvent, ServerListener
 
 from onlyjobless.domain.chats import (
     Chat,
@@ -75,11 +76,32 @@ def _message(cipher: ChatCipher, document: Document) -> Message:
     return Message.model_validate(cipher.open_fields("message", fields["id"], fields, MESSAGE_SEALED))
 
 
+class _Reconnects(ServerListener):
+    """Tells the store when its server comes back after being out of reach (pymongo's monitor)."""
+
+    def __init__(self) -> None:
+        self.store: MongoChatStore | None = None
+
+    def opened(self, event: object) -> None:
+        return None
+
+    def closed(self, event: object) -> None:
+        return None
+
+    def description_changed(self, event: ServerDescriptionChangedEvent) -> None:
+        back = (
+            event.new_description.is_server_type_known and not event.previous_description.is_server_type_known
+        )
+        if back and self.store is not None:
+            self.store.forget_indexes()
+
+
 class MongoChatStore(common.ThreadedChatStore):
     """ChatStore on synchronous pymongo, each call run in a worker thread.
 
-    Indexes are created on first use, not at import or construction, so building the
-    store never needs the server.
+    Indexes are created at start (`prepare`) or on first use, never at import or construction,
+    so building the store never needs the server. They are ensured again after the server was
+    out of reach (it may come back as a new, empty database): creating them is idempotent.
     """
 
     id_pattern = ID
@@ -110,14 +132,18 @@ class MongoChatStore(common.ThreadedChatStore):
         cipher: ChatCipher | None = None,
     ) -> MongoChatStore:
         """A store on `database` at `url`; the client connects lazily, in the background."""
+        reconnects = _Reconnects()
         client: Any = (client_class or MongoClient)(
             url,
             serverSelectionTimeoutMS=timeout_ms,
             connectTimeoutMS=timeout_ms,
             tz_aware=True,
             uuidRepresentation="standard",
+            event_listeners=[reconnects],
         )
-        return cls(client[database], cipher)
+        store = cls(client[database], cipher)
+        reconnects.store = store
+        return store
 
     def ensure_indexes(self) -> None:
         """Create the indexes the queries and the uniqueness rules rely on (idempotent)."""
@@ -136,8 +162,18 @@ class MongoChatStore(common.ThreadedChatStore):
         )
         self._messages.create_index([("user_id", ASCENDING)], name="user")
 
+    def forget_indexes(self) -> None:
+        """The server was out of reach: ensure the indexes again before the next operation."""
+        self._indexed = False
+
+    def _lost(self) -> None:
+        self.forget_indexes()
+
+    def _prepare(self) -> None:
+        self._ready()
+
     def _ready(self) -> None:
-        """Ensure the indexes once per store; a failure (server down) is retried next call."""
+        """Ensure the indexes once per connection; a failure (server down) is retried next call."""
         if self._indexed:
             return
         with self._index_lock:

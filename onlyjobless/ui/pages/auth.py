@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import logging
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 import reflex as rx
 
 from onlyjobless import i18n
-from onlyjobless.domain.errors import ServiceError
+from onlyjobless.domain.errors import ServiceError, Unavailable
 from onlyjobless.services import hub
 from onlyjobless.ui import bridge, routes
 from onlyjobless.ui.components import error_callout, field, language_select, tr
 from onlyjobless.ui.language import LanguageState, language_of
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+# However the server fares, the button comes back within this many seconds (the stores give up
+# sooner: a few seconds for an unreachable database).
+WAIT_SECONDS = 30.0
 
 
 class AuthFormState(rx.State):
@@ -24,6 +33,20 @@ class AuthFormState(rx.State):
         self.error = i18n.error_message(exc, await language_of(self))
         self.busy = False
 
+    async def _ask(self, work: Awaitable[T]) -> T | None:
+        """The answer of the services, or None with the error shown and the button free again."""
+        try:
+            async with asyncio.timeout(WAIT_SECONDS):
+                return await work
+        except ServiceError as exc:
+            await self._fail(exc)
+        except TimeoutError:
+            await self._fail(Unavailable("service_unavailable"))
+        except Exception as exc:  # noqa: BLE001 - a bug must not leave the form waiting forever
+            log.error("auth form failed: %s", type(exc).__name__)
+            await self._fail(ServiceError("internal"))
+        return None
+
     def _address(self) -> str:
         return self.router.session.client_ip or "unknown"
 
@@ -33,10 +56,10 @@ class AuthFormState(rx.State):
         self.error, self.busy = "", True
         yield
         accounts = hub.get_services().accounts
-        try:
-            ticket = await accounts.login_ticket(form.get("username"), form.get("password"), self._address())
-        except ServiceError as exc:
-            await self._fail(exc)
+        ticket = await self._ask(
+            accounts.login_ticket(form.get("username"), form.get("password"), self._address())
+        )
+        if ticket is None:
             return
         yield bridge.open_session(ticket)
 
@@ -47,11 +70,11 @@ class AuthFormState(rx.State):
         yield
         accounts = hub.get_services().accounts
         language = form.get("preferred_language") or await language_of(self)
-        try:
-            user = await accounts.register(form.get("username"), form.get("password"), language)
-            ticket = await accounts.ticket_for_user(user.id)
-        except ServiceError as exc:
-            await self._fail(exc)
+        user = await self._ask(accounts.register(form.get("username"), form.get("password"), language))
+        if user is None:
+            return
+        ticket = await self._ask(accounts.ticket_for_user(user.id))
+        if ticket is None:
             return
         (await self.get_state(LanguageState)).use(user.preferred_language)
         yield bridge.open_session(ticket)

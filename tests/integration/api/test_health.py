@@ -20,6 +20,7 @@ async def test_health_reports_every_part(api: httpx.AsyncClient) -> None:
     body = response.json()
     assert body["status"] == "ok"
     assert (body["database"], body["chat_store"], body["llm"]) == ("ok", "ok", "ok")
+    assert body["down"] == []
 
 
 async def test_health_reports_database_down(api: httpx.AsyncClient, services: Services) -> None:
@@ -28,6 +29,7 @@ async def test_health_reports_database_down(api: httpx.AsyncClient, services: Se
     assert response.status_code == 503
     assert response.json()["database"] == "down"
     assert response.json()["status"] == "degraded"
+    assert response.json()["down"] == ["database"]
 
 
 @BOTH_BACKENDS
@@ -40,6 +42,7 @@ async def test_without_the_llm_the_app_still_serves(api: httpx.AsyncClient, fake
         "database": "ok",
         "chat_store": "ok",
         "llm": "down",
+        "down": ["llm"],
         "version": None,
     }
 
@@ -54,3 +57,4 @@ async def test_chat_store_down_is_a_503(settings: Settings) -> None:
     assert response.status_code == 503
     body = response.json()
     assert (body["status"], body["database"], body["chat_store"]) == ("degraded", "ok", "down")
+    assert body["down"] == ["chat_store"]

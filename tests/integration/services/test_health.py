@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import socket
 
+from pydantic import SecretStr
 from sqlalchemy import create_engine
 
 from onlyjobless.llm import OllamaLLM
 from onlyjobless.services.health import check_health
-from onlyjobless.services.hub import Services
+from onlyjobless.services.hub import Services, build_services
+from onlyjobless.settings import Settings
+from onlyjobless.storage.chats.mongo import MongoChatStore
 from tests.support.fake_ollama import FakeOllama
 
 
@@ -41,3 +44,19 @@ async def test_a_silent_llm_is_down_after_the_bound(services: Services) -> None:
         async with asyncio.timeout(60):  # a guard against hanging, not a measurement
             report = await check_health(services.engine, services.interviews.store, patient, seconds=0.5)
     assert report.llm == "down" and report.database == "ok" and report.serving
+
+
+async def test_prepare_sets_the_chat_store_up_or_says_it_cannot_yet(
+    services: Services, settings: Settings
+) -> None:
+    assert await services.prepare()  # the SQL chat store: nothing to do, and it answers
+    down = settings.model_copy(
+        update={"mongodb_url": SecretStr("mongodb://127.0.0.1:1/?connectTimeoutMS=300")}
+    )
+    unreachable = build_services(down)
+    store = unreachable.interviews.store
+    assert isinstance(store, MongoChatStore)
+    try:
+        assert not await unreachable.prepare()  # logged; the indexes are made on first use
+    finally:
+        store._database.client.close()

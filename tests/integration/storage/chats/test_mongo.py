@@ -206,3 +206,55 @@ def held_inserts(store: MongoChatStore) -> Iterator[HeldInserts]:
     finally:
         held.release.set()
         store._messages = held.collection
+
+
+INDEXES = {"user_created", "chat_seq", "chat_dedupe", "user"}
+
+
+def index_names(server: MongoServer, database: str) -> set[str]:
+    with server.client() as client:
+        found = set(client[database]["chats"].index_information())
+        found |= set(client[database]["messages"].index_information())
+    return found - {"_id_"}
+
+
+async def test_indexes_are_made_at_start_and_again_when_the_database_was_replaced(
+    own_mongo_server: MongoServer,
+) -> None:
+    store = MongoChatStore.from_url(own_mongo_server.url, "chats", timeout_ms=1000)
+    await store.prepare()
+    await store.prepare()  # idempotent: a second start, or two workers, change nothing
+    assert index_names(own_mongo_server, "chats") == INDEXES
+
+    # The database is replaced under the running app, without any request in between.
+    own_mongo_server.stop()
+    own_mongo_server.wipe()
+    own_mongo_server.start()
+    assert index_names(own_mongo_server, "chats") == set()
+    with contextlib.suppress(ChatStoreDown):  # the first call may meet a connection of the old server
+        await store.create_chat(chat())
+    created = await store.create_chat(chat())
+    assert index_names(own_mongo_server, "chats") == INDEXES
+    # ... and they hold: a second message with a used seq is refused by the unique index again.
+    first = await store.add_message(
+        OWNER, created.id, NewMessage(role="interviewer", kind="greeting", content="Hi")
+    )
+    with pytest.raises(DuplicateKeyError):
+        store._messages.insert_one({**mongo_document(first), "_id": ObjectId()})
+    store._database.client.close()
+
+
+async def test_a_store_down_at_start_is_set_up_on_first_use(own_mongo_server: MongoServer) -> None:
+    store = MongoChatStore.from_url(own_mongo_server.url, "chats", timeout_ms=500)
+    own_mongo_server.stop()
+    with pytest.raises(ChatStoreDown):
+        await store.prepare()
+    own_mongo_server.start()
+    await store.list_chats(OWNER)
+    assert index_names(own_mongo_server, "chats") == INDEXES
+    store._database.client.close()
+
+
+def mongo_document(message: Any) -> dict[str, Any]:
+    """A message as the store keeps it (chat id as ObjectId, same seq)."""
+    return {"chat_id": ObjectId(message.chat_id), "seq": message.seq, "user_id": OWNER}
