@@ -17,6 +17,7 @@ from onlyjobless.services.guard import shared_guard
 from onlyjobless.services.health import HealthReport, check_health
 from onlyjobless.services.interviews import Interviews
 from onlyjobless.services.quota import GenerationLeases, Quota
+from onlyjobless.services.reports import Reports
 from onlyjobless.services.schedule import BankSchedule
 from onlyjobless.services.tokens import TokenConfig
 from onlyjobless.services.vacancies import Catalogue, get_catalogue
@@ -37,6 +38,7 @@ class Services:
     bank: QuestionBank
     schedule: BankSchedule
     interviews: Interviews
+    reports: Reports
 
     async def health(self) -> HealthReport:
         """The SQL database, the chat store and the LLM, each "ok" or "down", in a few seconds."""
@@ -99,6 +101,7 @@ def build_services(settings: Settings) -> Services:
         bank=bank,
         schedule=schedule,
         interviews=interviews,
+        reports=Reports(interviews),
     )
 
 
