@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from onlyjobless.api import docs, errors
-from onlyjobless.api.routes import auth, chats, health, me, vacancies
+from onlyjobless.api.routes import auth, chats, health, me, progress, vacancies
 from onlyjobless.services.hub import Services
 
 
@@ -21,7 +21,7 @@ def create_api(services: Services | None = None) -> FastAPI:
     )
     app.state.services = services
     api = APIRouter(prefix="/api")
-    for module in (auth, me, vacancies, chats, health):
+    for module in (auth, me, vacancies, chats, progress, health):
         api.include_router(module.router)
     app.include_router(api)
     errors.install(app)

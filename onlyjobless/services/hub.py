@@ -16,6 +16,7 @@ from onlyjobless.services.curated import get_curated_bank
 from onlyjobless.services.guard import shared_guard
 from onlyjobless.services.health import HealthReport, check_health
 from onlyjobless.services.interviews import Interviews
+from onlyjobless.services.progress import Progress
 from onlyjobless.services.quota import GenerationLeases, Quota
 from onlyjobless.services.reports import Reports
 from onlyjobless.services.schedule import BankSchedule
@@ -39,6 +40,7 @@ class Services:
     schedule: BankSchedule
     interviews: Interviews
     reports: Reports
+    progress: Progress
 
     async def health(self) -> HealthReport:
         """The SQL database, the chat store and the LLM, each "ok" or "down", in a few seconds."""
@@ -102,6 +104,7 @@ def build_services(settings: Settings) -> Services:
         schedule=schedule,
         interviews=interviews,
         reports=Reports(interviews),
+        progress=Progress(interviews.store, interviews),
     )
 
 
