@@ -19,6 +19,7 @@ from onlyjobless.ui.pages.auth import AuthFormState, login_page, register_page
 from onlyjobless.ui.pages.chat.page import chat_page
 from onlyjobless.ui.pages.chat.state import ChatState
 from onlyjobless.ui.pages.new_interview import NewInterviewState, new_interview_page
+from onlyjobless.ui.pages.progress import ProgressState, progress_page
 from onlyjobless.ui.pages.report.page import report_page
 from onlyjobless.ui.pages.report.state import ReportState
 from onlyjobless.ui.pages.settings import SettingsState, settings_page
@@ -81,4 +82,5 @@ app.add_page(register_page, route=routes.REGISTER, title="OnlyJobless", on_load=
 app.add_page(new_interview_page, route=routes.HOME, title="OnlyJobless", on_load=NewInterviewState.open)
 app.add_page(chat_page, route=routes.CHAT, title="OnlyJobless", on_load=ChatState.open)
 app.add_page(report_page, route=routes.REPORT, title="OnlyJobless", on_load=ReportState.open)
+app.add_page(progress_page, route=routes.PROGRESS, title="OnlyJobless", on_load=ProgressState.open)
 app.add_page(settings_page, route=routes.SETTINGS, title="OnlyJobless", on_load=SettingsState.open)
