@@ -160,3 +160,9 @@ def test_without_the_font_the_pdf_is_unavailable(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(Unavailable) as raised:
         render_pdf(_report())
     assert raised.value.code == "report_font_missing"
+
+
+def test_an_offline_estimate_says_so_in_the_pdf() -> None:
+    text = " ".join(_pdf_text(render_pdf(_report(source="offline"))).split())
+    assert "Офлайн-оценка: модель интервьюера недоступна" in text
+    assert "Офлайн-оценка" not in _pdf_text(render_pdf(_report()))
