@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.helpers import answer, long_answer, register, start_interview
+from tests.browser.helpers import long_answer, register, start_interview
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
 from tests.support.llm_replies import evaluation_json
@@ -36,11 +36,19 @@ WIDE = {"width": 1280, "height": 800}
 NARROW = {"width": 390, "height": 844}
 
 
+def _answer(page: Page, text: str) -> None:
+    """Send an answer and wait until it is taken (the box empties); judging it can be slow here."""
+    box = page.get_by_test_id("answer")
+    box.fill(text)
+    page.get_by_test_id("send").click()
+    expect(box).to_have_value("", timeout=40_000)
+
+
 def _finish_interview(page: Page, fake_ollama: FakeOllama, scores: list[int]) -> None:
     """Start a DevOps interview, answer as many questions as there are scores, finish it."""
     start_interview(page, "devops")
     for number in range(len(scores)):
-        answer(page, long_answer(f"question {number + 1}"))
+        _answer(page, long_answer(f"question {number + 1}"))
     fake_ollama.script(Reply(json=evaluation_json(len(scores), scores), chunk_size=40))
     page.get_by_test_id("finish").click()
     expect(page.get_by_test_id("open-report")).to_be_visible(timeout=30_000)
