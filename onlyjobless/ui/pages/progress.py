@@ -119,7 +119,7 @@ def _chart(role: Any) -> rx.Component:
                 dot=True,
                 is_animation_active=False,
             ),
-            rx.recharts.x_axis(data_key="label"),
+            rx.recharts.x_axis(data_key="label", interval=0, padding={"left": 24, "right": 24}),
             rx.recharts.y_axis(domain=[0, 10], allow_decimals=False, width=30),
             rx.recharts.graphing_tooltip(),
             data=role.points,
