@@ -47,6 +47,12 @@ ENV PYTHONUNBUFFERED=1 \
     PORT=3000 \
     DATA_DIR=/data
 
+# DejaVu Sans sets the PDF reports (every script the app speaks, Cyrillic included).
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home app \
     && mkdir /data \

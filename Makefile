@@ -15,7 +15,7 @@ export REFLEX_USE_SYSTEM_BUN := 1
 export REFLEX_USE_GRANIAN := 1
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: run test lint typecheck migrate bench clean help image docker
+.PHONY: run test lint typecheck migrate bench clean help image docker fonts chromium
 
 help:
 	@echo "make run   - install, migrate and serve the production build on http://127.0.0.1:$${PORT:-3000}"
@@ -48,10 +48,16 @@ chromium:
 		echo "Installing Debian's Chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# The PDF reports are set in DejaVu Sans (Cyrillic included), from Debian's fonts-dejavu-core.
+fonts:
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { \
+		echo "Installing Debian's DejaVu fonts for the PDF reports"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null; }
+
 migrate: $(VENV)/.runtime
 	$(BIN)/python -m onlyjobless migrate
 
-run: $(VENV)/.runtime $(TOOLS)/node_modules/.bin/bun migrate
+run: $(VENV)/.runtime $(TOOLS)/node_modules/.bin/bun fonts migrate
 	$(BIN)/reflex run --env prod --loglevel warning
 
 # Docker (for `make image` and the container tests): installed from Debian and started if needed.
@@ -73,7 +79,7 @@ lint: $(VENV)/.dev
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy onlyjobless
 
-test: $(VENV)/.dev $(MONGO_VENV)/.installed $(TOOLS)/node_modules/.bin/bun chromium docker lint typecheck
+test: $(VENV)/.dev $(MONGO_VENV)/.installed $(TOOLS)/node_modules/.bin/bun chromium fonts docker lint typecheck
 	$(BIN)/python -m pytest --cov=onlyjobless --cov-report=term:skip-covered \
 		--cov-fail-under=$(COVERAGE_MIN) $(PYTEST_ARGS)
 

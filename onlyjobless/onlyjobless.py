@@ -20,6 +20,9 @@ from onlyjobless.ui.pages.auth import AuthFormState, login_page, register_page
 from onlyjobless.ui.pages.chat.page import chat_page
 from onlyjobless.ui.pages.chat.state import ChatState
 from onlyjobless.ui.pages.new_interview import NewInterviewState, new_interview_page
+from onlyjobless.ui.pages.progress import ProgressState, progress_page
+from onlyjobless.ui.pages.report.page import report_page
+from onlyjobless.ui.pages.report.state import ReportState
 from onlyjobless.ui.pages.settings import SettingsState, settings_page
 from onlyjobless.ui.session import SessionState
 
@@ -93,4 +96,6 @@ app.add_page(register_page, route=routes.REGISTER, title="OnlyJobless", on_load=
 # A private page's one on_load handler checks the session once, then fills the sidebar and the page.
 app.add_page(new_interview_page, route=routes.HOME, title="OnlyJobless", on_load=NewInterviewState.open)
 app.add_page(chat_page, route=routes.CHAT, title="OnlyJobless", on_load=ChatState.open)
+app.add_page(report_page, route=routes.REPORT, title="OnlyJobless", on_load=ReportState.open)
+app.add_page(progress_page, route=routes.PROGRESS, title="OnlyJobless", on_load=ProgressState.open)
 app.add_page(settings_page, route=routes.SETTINGS, title="OnlyJobless", on_load=SettingsState.open)

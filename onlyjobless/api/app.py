@@ -6,7 +6,7 @@ from fastapi import APIRouter, FastAPI
 
 from onlyjobless.api import docs, errors
 from onlyjobless.api.request_id import RequestId
-from onlyjobless.api.routes import auth, chats, health, me, personal_data, vacancies
+from onlyjobless.api.routes import auth, chats, health, me, personal_data, progress, vacancies
 from onlyjobless.services.hub import Services
 
 
@@ -22,7 +22,7 @@ def create_api(services: Services | None = None) -> FastAPI:
     )
     app.state.services = services
     api = APIRouter(prefix="/api")
-    for module in (auth, me, personal_data, vacancies, chats, health):
+    for module in (auth, me, personal_data, vacancies, chats, progress, health):
         api.include_router(module.router)
     app.include_router(api)
     errors.install(app)

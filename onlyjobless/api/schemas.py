@@ -209,3 +209,30 @@ class ChatOut(BaseModel):
             messages=[MessageOut.model_validate(m) for m in view.messages],
             created_at=chat.created_at,
         )
+
+
+class AttemptScoreOut(Out):
+    chat_id: str
+    attempt: int
+    score: float
+    finished_at: datetime
+
+
+class TopicScoreOut(Out):
+    topic: str
+    average: float
+    questions: int
+
+
+class RoleProgressOut(Out):
+    vacancy: str
+    title: str
+    language: str
+    attempts: list[AttemptScoreOut]
+    weakest: list[TopicScoreOut]
+    answered: int
+    average: float | None
+
+
+class ProgressReportOut(Out):
+    roles: list[RoleProgressOut]

@@ -19,7 +19,9 @@ from onlyjobless.services.guard import shared_guard
 from onlyjobless.services.health import HealthReport, check_health
 from onlyjobless.services.interviews import Interviews
 from onlyjobless.services.personal_data import PersonalData
+from onlyjobless.services.progress import Progress
 from onlyjobless.services.quota import GenerationLeases, Quota
+from onlyjobless.services.reports import Reports
 from onlyjobless.services.schedule import BankSchedule
 from onlyjobless.services.tokens import TokenConfig
 from onlyjobless.services.vacancies import Catalogue, get_catalogue
@@ -43,6 +45,8 @@ class Services:
     schedule: BankSchedule
     interviews: Interviews
     personal_data: PersonalData
+    reports: Reports
+    progress: Progress
 
     async def health(self) -> HealthReport:
         """The SQL database, the chat store and the LLM, each "ok" or "down", in a few seconds."""
@@ -117,6 +121,8 @@ def build_services(settings: Settings) -> Services:
         schedule=schedule,
         interviews=interviews,
         personal_data=PersonalData(engine, accounts, chat_store),
+        reports=Reports(interviews),
+        progress=Progress(interviews.store, interviews),
     )
 
 

@@ -149,6 +149,11 @@ def _nav() -> rx.Component:
                 data_testid="remaining",
             ),
         ),
+        rx.link(
+            rx.hstack(rx.icon("chart_line", size=16, aria_hidden="true"), tr("nav.progress"), align="center"),
+            href=routes.PROGRESS,
+            data_testid="nav-progress",
+        ),
         rx.text(tr("nav.chats"), size="2", weight="bold", margin_top="0.5em"),
         _chat_list(),
         _clear_history(),

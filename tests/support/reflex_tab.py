@@ -84,7 +84,8 @@ class Tab:
     def _route(self, path: str) -> None:
         route, query = path, {}
         if path.startswith("/chat/"):
-            route, query = routes.CHAT, {"chat_id": path.removeprefix("/chat/")}
+            chat_id, _, rest = path.removeprefix("/chat/").partition("/")
+            route, query = (routes.REPORT if rest == "report" else routes.CHAT), {"chat_id": chat_id}
         self.router_data = {
             "pathname": route,
             "asPath": path,

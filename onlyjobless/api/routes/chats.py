@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
@@ -21,8 +22,17 @@ from onlyjobless.api.schemas import (
 )
 from onlyjobless.api.sse import relay
 from onlyjobless.services.interviews import Done, Event
+from onlyjobless.services.reports import Download
 
 router = APIRouter(tags=["interviews"])
+
+
+def _download_responses(media_type: str) -> dict[int | str, dict[str, Any]]:
+    return {
+        200: {"content": {media_type: {}}},
+        404: {"description": "Not found"},
+        409: {"description": "Not evaluated yet"},
+    }
 
 
 @router.get("/quota", response_model=QuotaOut)
@@ -57,6 +67,36 @@ async def clear_history(who: IdentityDep, svc: ServicesDep) -> Response:
 @router.get("/chats/{chat_id}", response_model=ChatOut)
 async def read_chat(chat_id: str, who: IdentityDep, svc: ServicesDep) -> ChatOut:
     return ChatOut.of(await svc.interviews.view(who.user.id, chat_id))
+
+
+def _attachment(name: str) -> dict[str, str]:
+    """A download's file name; the ASCII fallback and the UTF-8 form (RFC 6266) for any title."""
+    fallback = name.encode("ascii", "ignore").decode() or "report"
+    return {"Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"}
+
+
+def _file(download: Download) -> Response:
+    """A download, with its file name in ASCII and in UTF-8 (RFC 6266) for any title."""
+    fallback = download.filename.encode("ascii", "ignore").decode().lstrip("-") or "report"
+    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(download.filename)}"
+    media_type = download.media_type + ("; charset=utf-8" if download.media_type.startswith("text/") else "")
+    return Response(download.data, media_type=media_type, headers={"Content-Disposition": disposition})
+
+
+@router.get(
+    "/chats/{chat_id}/report.md", response_class=Response, responses=_download_responses("text/markdown")
+)
+async def report_markdown(chat_id: str, who: IdentityDep, svc: ServicesDep) -> Response:
+    """The evaluation report as Markdown, in the chat's language; 409 before the evaluation."""
+    return _file(await svc.reports.markdown(who.user.id, chat_id))
+
+
+@router.get(
+    "/chats/{chat_id}/report.pdf", response_class=Response, responses=_download_responses("application/pdf")
+)
+async def report_pdf(chat_id: str, who: IdentityDep, svc: ServicesDep) -> Response:
+    """The evaluation report as PDF, in the chat's language; 409 before the evaluation."""
+    return _file(await svc.reports.pdf(who.user.id, chat_id))
 
 
 @router.post("/chats/{chat_id}/answer", response_model=ChatOut)

@@ -63,6 +63,11 @@ def report() -> rx.Component:
             rx.cond(ChatState.summary != "", safe_markdown(ChatState.summary)),
             rx.foreach(ChatState.report, _report_row),
             rx.hstack(
+                rx.link(
+                    rx.button(rx.icon("file_text", size=16, aria_hidden="true"), tr("report.open")),
+                    href="/chat/" + ChatState.shown_chat + "/report",
+                    data_testid="open-report",
+                ),
                 rx.button(
                     tr("chat.retry_all"),
                     on_click=ChatState.retry("all"),  # type: ignore[operator]
@@ -75,6 +80,7 @@ def report() -> rx.Component:
                     variant="soft",
                     data_testid="retry-mistakes",
                 ),
+                wrap="wrap",
             ),
             width="100%",
             spacing="3",

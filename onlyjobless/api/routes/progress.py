@@ -1,0 +1,25 @@
+"""Progress across attempts, and a new interview for a role practised before."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from onlyjobless.api.deps import IdentityDep, ServicesDep
+from onlyjobless.api.schemas import ChatOut, ProgressReportOut
+
+router = APIRouter(tags=["progress"])
+
+
+@router.get("/progress", response_model=ProgressReportOut)
+async def read_progress(who: IdentityDep, svc: ServicesDep) -> ProgressReportOut:
+    """For each role practised: every evaluated attempt's score over time, the weakest topics, the
+    number of questions answered. `roles` is empty for a new user."""
+    return ProgressReportOut.model_validate(await svc.progress.report(who.user.id))
+
+
+@router.post("/progress/{vacancy}/practise", status_code=status.HTTP_201_CREATED, response_model=ChatOut)
+async def practise(vacancy: str, who: IdentityDep, svc: ServicesDep) -> ChatOut:
+    """A new interview for a role practised before (it counts toward the daily limit). Every topic
+    of the role is asked: the weakest topics cannot be chosen alone."""
+    view = await svc.progress.practise(who.user.id, vacancy, who.user.preferred_language)
+    return ChatOut.of(view)

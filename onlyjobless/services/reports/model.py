@@ -1,0 +1,79 @@
+"""The report of a chat's latest evaluated attempt, built on the engine's report rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from onlyjobless import i18n
+from onlyjobless.domain.chats import MessageKind
+from onlyjobless.domain.errors import Conflict
+from onlyjobless.services.interviews import ChatView, ReportRow
+
+
+@dataclass(frozen=True)
+class ReportEntry:
+    """One question of the report: the evaluation's row and what the candidate answered."""
+
+    row: ReportRow
+    answer: str  # the candidate's latest answer in this attempt; "" when not answered
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a report screen or a downloaded report shows, in the chat's language."""
+
+    chat_id: str
+    title: str
+    language: str
+    attempt: int
+    created_at: datetime
+    overall_score: float | None
+    summary: str
+    estimate: bool  # scored offline from key points, not by the interviewer model
+    entries: list[ReportEntry]
+
+    @property
+    def slug(self) -> str:
+        """A file name stem: the chat's title in plain letters, and the attempt."""
+        name = "".join(c if c.isalnum() else "-" for c in self.title.lower()).strip("-")
+        return "-".join(filter(None, [name[:40].strip("-") or "report", f"attempt-{self.attempt}"]))
+
+
+def score_text(score: float | int | None, language: str) -> str:
+    """A score out of ten as the language writes it ("7.5/10", "7,5/10"); not answered: the words."""
+    if score is None:
+        return i18n.translate("evaluation.not_answered", language)
+    number = f"{score:g}".replace(".", i18n.translate("number.decimal", language))
+    return f"{number}/10"
+
+
+def _answers(view: ChatView) -> dict[int, str]:
+    """The latest answer of the chat's current attempt to each question."""
+    found: dict[int, str] = {}
+    for message in view.messages:
+        if (
+            message.kind == MessageKind.ANSWER
+            and message.attempt == view.chat.attempt
+            and message.question_index is not None
+        ):
+            found[message.question_index] = message.content
+    return found
+
+
+def build_report(view: ChatView) -> Report:
+    """The report of an evaluated chat; Conflict("report_not_ready") before its evaluation."""
+    if not view.report:
+        raise Conflict("report_not_ready")
+    chat, answers = view.chat, _answers(view)
+    return Report(
+        chat_id=chat.id,
+        title=chat.title,
+        language=chat.language,
+        attempt=chat.attempt,
+        created_at=chat.created_at,
+        overall_score=chat.overall_score,
+        summary=chat.summary or "",
+        estimate=chat.evaluation_source == "offline",
+        entries=[ReportEntry(row, answers.get(row.index, "")) for row in view.report],
+    )

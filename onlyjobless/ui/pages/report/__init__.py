@@ -1,0 +1,1 @@
+"""The evaluation report of one attempt, on its own page."""
