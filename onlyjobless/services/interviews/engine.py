@@ -174,15 +174,20 @@ class Interviews:
 
     async def hint(self, user_id: uuid.UUID, chat_id: object) -> AsyncIterator[Event]:
         """A nudge for the current question, streamed; offline, the bank's stored hint."""
-        chat = await self._chats.active_chat(user_id, chat_id)
-        await self._refuse_if_busy(user_id)
-        return self._generation.stream(user_id, chat, MessageKind.HINT)
+        return await self._generate(user_id, chat_id, MessageKind.HINT)
 
     async def model_answer(self, user_id: uuid.UUID, chat_id: object) -> AsyncIterator[Event]:
         """A model answer to the current question, streamed; offline, the bank's stored one."""
+        return await self._generate(user_id, chat_id, MessageKind.MODEL_ANSWER)
+
+    async def _generate(self, user_id: uuid.UUID, chat_id: object, kind: MessageKind) -> AsyncIterator[Event]:
+        """The one already given for this question and attempt comes back as it is: no LLM call."""
         chat = await self._chats.active_chat(user_id, chat_id)
+        stored = await self._generation.stored(chat, kind)
+        if stored is not None:
+            return self._generation.replay(stored)
         await self._refuse_if_busy(user_id)
-        return self._generation.stream(user_id, chat, MessageKind.MODEL_ANSWER)
+        return self._generation.stream(user_id, chat, kind)
 
     async def finish(self, user_id: uuid.UUID, chat_id: object) -> AsyncIterator[Event]:
         """End now (or after the last answer) and evaluate every answered question, streamed."""
