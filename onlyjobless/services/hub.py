@@ -16,7 +16,7 @@ from onlyjobless.services.curated import get_curated_bank
 from onlyjobless.services.guard import shared_guard
 from onlyjobless.services.health import HealthReport, check_health
 from onlyjobless.services.interviews import Interviews
-from onlyjobless.services.quota import GenerationLeases, Quota
+from onlyjobless.services.quota import Budget, GenerationLeases, Quota
 from onlyjobless.services.schedule import BankSchedule
 from onlyjobless.services.tokens import TokenConfig
 from onlyjobless.services.vacancies import Catalogue, get_catalogue
@@ -79,7 +79,8 @@ def build_services(settings: Settings) -> Services:
     accounts = Accounts(engine, tokens, refresh_days=settings.refresh_token_days, languages=i18n.languages())
     llm = build_llm(settings)
     catalogue = get_catalogue()
-    bank = QuestionBank(engine, llm, catalogue, get_curated_bank())
+    cooldown = timedelta(minutes=settings.bank_failure_cooldown_minutes)
+    bank = QuestionBank(engine, llm, catalogue, get_curated_bank(), failure_cooldown=cooldown)
     schedule = BankSchedule(engine, bank.scheduled_refresh)
     lease_time = timedelta(seconds=settings.llm_total_timeout * 2 + 60)
     interviews = Interviews(
@@ -88,6 +89,7 @@ def build_services(settings: Settings) -> Services:
         catalogue,
         Quota(engine, settings.daily_interview_limit),
         GenerationLeases(engine, lease_time),
+        Budget(engine, settings.llm_daily_budget),
         llm,
     )
     return Services(

@@ -1,4 +1,4 @@
-"""Interviews: start, answer, hint, model answer, finish, retry, history; and the daily quota."""
+"""Interviews: start, answer, hint, model answer, finish, retry, history; the daily quota and budget."""
 
 from __future__ import annotations
 
@@ -28,6 +28,12 @@ router = APIRouter(tags=["interviews"])
 @router.get("/quota", response_model=QuotaOut)
 async def read_quota(who: IdentityDep, svc: ServicesDep) -> QuotaOut:
     return QuotaOut.model_validate(await svc.interviews.quota.status(who.user.id))
+
+
+@router.get("/budget", response_model=QuotaOut)
+async def read_budget(who: IdentityDep, svc: ServicesDep) -> QuotaOut:
+    """Today's LLM generations: hints, model answers, evaluations, banks a start generates."""
+    return QuotaOut.model_validate(await svc.interviews.budget.status(who.user.id))
 
 
 @router.get("/chats", response_model=ChatListOut)
