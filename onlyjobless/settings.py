@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     bank_failure_cooldown_minutes: float = Field(
         default=10, ge=0, validation_alias="BANK_FAILURE_COOLDOWN_MINUTES"
     )
+    # Registrations from one client address per window (every attempt counts); then 429.
+    registrations_per_address: int = Field(default=10, ge=1, validation_alias="REGISTRATIONS_PER_ADDRESS")
+    registration_window_minutes: float = Field(
+        default=60, gt=0, validation_alias="REGISTRATION_WINDOW_MINUTES"
+    )
     scheduler_enabled: bool = Field(default=True, validation_alias="SCHEDULER_ENABLED")
 
     @model_validator(mode="after")

@@ -76,7 +76,16 @@ def build_services(settings: Settings) -> Services:
         audience=settings.jwt_audience,
         access_minutes=settings.access_token_minutes,
     )
-    accounts = Accounts(engine, tokens, refresh_days=settings.refresh_token_days, languages=i18n.languages())
+    accounts = Accounts(
+        engine,
+        tokens,
+        refresh_days=settings.refresh_token_days,
+        languages=i18n.languages(),
+        registrations=(
+            settings.registrations_per_address,
+            timedelta(minutes=settings.registration_window_minutes),
+        ),
+    )
     llm = build_llm(settings)
     catalogue = get_catalogue()
     cooldown = timedelta(minutes=settings.bank_failure_cooldown_minutes)

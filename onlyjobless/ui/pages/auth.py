@@ -48,7 +48,9 @@ class AuthFormState(rx.State):
         accounts = hub.get_services().accounts
         language = form.get("preferred_language") or await language_of(self)
         try:
-            user = await accounts.register(form.get("username"), form.get("password"), language)
+            user = await accounts.register(
+                form.get("username"), form.get("password"), language, self._address()
+            )
             ticket = await accounts.ticket_for_user(user.id)
         except ServiceError as exc:
             await self._fail(exc)
