@@ -217,6 +217,9 @@ class Interviews:
                     wrote = False
                 yield event
         finally:
+            close = getattr(events, "aclose", None)
+            if close is not None:  # closing this relay closes the generation at once (its lease)
+                await close()
             if not wrote:
                 await self.budget.refund(user_id)
 
