@@ -48,3 +48,18 @@ async def test_a_generous_budget_is_not_mentioned(tab: Tab, services: Services, 
     view = await services.interviews.start(user_id, "devops", "en")
     await tab.load(f"/chat/{view.chat.id}")
     assert (await tab.state(ChatState)).budget_note == ""
+
+
+async def test_a_second_hint_click_shows_the_stored_hint_and_costs_nothing(
+    tab: Tab, services: Services, fake_ollama: FakeOllama
+) -> None:
+    user_id = await user_of(tab, services)
+    view = await services.interviews.start(user_id, "devops", "en")
+    await tab.load(f"/chat/{view.chat.id}")
+    fake_ollama.script(Reply(text="Think about image layers."))
+    await (await tab.send(ChatState.run_hint)).wait_all()
+    await (await tab.send(ChatState.run_hint)).wait_all()
+    page = await tab.state(ChatState)
+    assert [(m.kind, m.content) for m in page.recent] == [("hint", "Think about image layers.")]
+    assert page.error == "" and page.budget_note == "2 AI generations left today"
+    assert len(fake_ollama.chat_requests) == 1
