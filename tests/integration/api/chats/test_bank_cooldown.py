@@ -82,3 +82,13 @@ async def test_an_unreachable_generator_says_so_and_is_not_retried_meanwhile(
     again = await ivan.start(ROLE.title("ru"))
     assert again.json()["error"]["code"] == "bank_unavailable"
     assert len(fake_ollama.chat_requests) == asked
+
+
+async def test_a_start_that_would_generate_a_bank_needs_a_generation_left(
+    alice: Client, fake_ollama: FakeOllama, services: Services
+) -> None:
+    services.interviews.budget.limit = 0
+    refused = await alice.start(ROLE.title("en"))
+    assert refused.status_code == 429 and refused.json()["error"]["code"] == "llm_budget_exhausted"
+    assert fake_ollama.chat_requests == [] and await _usage(alice) == (0, 0)
+    assert (await alice.start("devops")).status_code == 201  # a curated role needs none
