@@ -140,6 +140,8 @@ def production_app(ollama_url: str, workdir: Path) -> contextlib.AbstractContext
         "OLLAMA_HOST": ollama_url,
         "OLLAMA_MODEL": MODEL,
         "DAILY_INTERVIEW_LIMIT": "100000",
+        "LLM_DAILY_BUDGET": "100000",
+        "REGISTRATIONS_PER_ADDRESS": "100000",
         "ACCESS_TOKEN_MINUTES": "120",
     }
     return shared_production_app(workdir / "data", overrides, startup_seconds=STARTUP_SECONDS)

@@ -58,6 +58,17 @@ class Settings(BaseSettings):
 
     port: int = Field(default=3000, validation_alias="PORT")
     daily_interview_limit: int = Field(default=3, validation_alias="DAILY_INTERVIEW_LIMIT")
+    # LLM generations per user and UTC day: hints, model answers, Finish, banks their starts generate.
+    llm_daily_budget: int = Field(default=60, ge=0, validation_alias="LLM_DAILY_BUDGET")
+    # A role's bank generation that failed is not tried again for this long (starts say so at once).
+    bank_failure_cooldown_minutes: float = Field(
+        default=10, ge=0, validation_alias="BANK_FAILURE_COOLDOWN_MINUTES"
+    )
+    # Registrations from one client address per window (every attempt counts); then 429.
+    registrations_per_address: int = Field(default=10, ge=1, validation_alias="REGISTRATIONS_PER_ADDRESS")
+    registration_window_minutes: float = Field(
+        default=60, gt=0, validation_alias="REGISTRATION_WINDOW_MINUTES"
+    )
     scheduler_enabled: bool = Field(default=True, validation_alias="SCHEDULER_ENABLED")
 
     @model_validator(mode="after")

@@ -117,12 +117,14 @@ class FeedbackOut(Out):
 
 
 class QuestionOut(Out):
+    """An asked question, with only what its user has seen: the hint and model answer they asked
+    for (null before), the score and feedback of a finished evaluation. No key points."""
+
     index: int
     topic: str
     text: str
-    key_points: list[str]
-    hint: str
-    model_answer: str
+    hint: str | None
+    model_answer: str | None
     used: bool
     mistakes: bool
     score: int | None
@@ -205,7 +207,7 @@ class ChatOut(BaseModel):
             overall_score=chat.overall_score,
             summary=chat.summary,
             evaluation_source=chat.evaluation_source,
-            questions=[QuestionOut.model_validate(q) for q in chat.questions],
+            questions=[QuestionOut.model_validate(q) for q in view.questions],
             messages=[MessageOut.model_validate(m) for m in view.messages],
             created_at=chat.created_at,
         )

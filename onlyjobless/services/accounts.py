@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from onlyjobless.domain.clock import utcnow
 from onlyjobless.domain.errors import InvalidInput, NotFound, TooManyRequests, Unauthorized
 from onlyjobless.services import passwords
-from onlyjobless.services.throttle import LoginThrottle
+from onlyjobless.services.throttle import LoginThrottle, RegistrationThrottle
 from onlyjobless.services.tokens import TokenConfig, create_access_token, read_access_token
 from onlyjobless.storage.login_failures import LoginFailureStore
 from onlyjobless.storage.users import AccountStore, SessionRecord, UserRecord
@@ -88,10 +88,17 @@ class Accounts:
     """Account rules over one SQL database; every method is async, hashing runs in a worker thread."""
 
     def __init__(
-        self, engine: Engine, tokens: TokenConfig, *, refresh_days: int, languages: Collection[str]
+        self,
+        engine: Engine,
+        tokens: TokenConfig,
+        *,
+        refresh_days: int,
+        languages: Collection[str],
+        registrations: tuple[int, timedelta] = (10, timedelta(hours=1)),
     ) -> None:
         self._store = AccountStore(engine)
         self._throttle = LoginThrottle(LoginFailureStore(engine))
+        self._registrations = RegistrationThrottle(LoginFailureStore(engine), *registrations)
         self._tokens = tokens
         self._refresh_lifetime = timedelta(days=refresh_days)
         self._languages = frozenset(languages)
@@ -103,8 +110,18 @@ class Accounts:
             raise InvalidInput("language_unsupported")
         return language
 
-    async def register(self, username: object, password: object, preferred_language: object) -> UserPublic:
-        """Create an account; the name must be free whatever its case."""
+    async def register(
+        self, username: object, password: object, preferred_language: object, address: str | None = None
+    ) -> UserPublic:
+        """Create an account; the name must be free whatever its case.
+
+        From a client `address` (the API and the UI always give one), every attempt counts toward
+        that address's registrations per window; past them the attempt is refused (429).
+        """
+        if address is not None:
+            wait = await self._registrations.seconds_blocked(address)
+            if wait:
+                raise TooManyRequests("registration_throttled", retry_after=wait)
         name = normalize_username(username)
         secret = _new_password(password, name)
         language = self._check_language(preferred_language)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypedDict
@@ -61,6 +62,13 @@ def _distinct_questions(value: QuestionSet) -> None:
         raise ValueError("the output repeats the instructions instead of writing questions")
 
 
+def _failure(reason: str, wait: timedelta) -> Unavailable:
+    """Why a role has no questions now: the LLM answered unusably, or did not answer at all."""
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    code = "bank_generation_failed" if reason == "llm_invalid_output" else "bank_unavailable"
+    return Unavailable(code, minutes=minutes)
+
+
 class QuestionBank:
     """Reads and (re)generates banks; safe with many requests and many processes."""
 
@@ -73,6 +81,7 @@ class QuestionBank:
         *,
         build_wait: float = GENERATION_SECONDS,
         stale_build: timedelta = timedelta(minutes=20),
+        failure_cooldown: timedelta = timedelta(minutes=10),
     ) -> None:
         self._store = BankStore(engine)
         self._llm = llm
@@ -80,6 +89,7 @@ class QuestionBank:
         self._curated = curated
         self._build_wait = build_wait
         self._stale_build = stale_build
+        self._failure_cooldown = failure_cooldown
         self._inflight: dict[tuple[str, str], asyncio.Task[BankSnapshot]] = {}
 
     # -- reading ----------------------------------------------------------------------
@@ -95,6 +105,12 @@ class QuestionBank:
             raise NotFound("not_found")
         return found
 
+    async def needs_generation(self, slug: str, language: str) -> bool:
+        """No active bank and no curated one: the first start has the LLM write it."""
+        if self._curated.get(slug, language) is not None:
+            return False
+        return await self._store.active_version_id(slug, language) is None
+
     async def active(self, slug: str, language: str) -> BankSnapshot:
         """The active bank; on first use the curated one, or one generation shared by all callers."""
         found = await self._store.active(slug, language)
@@ -106,6 +122,7 @@ class QuestionBank:
         key = (slug, language)
         task = self._inflight.get(key)
         if task is None:
+            await self._refuse_while_cooling_down(slug, language)
             task = asyncio.ensure_future(self._first_generation(slug, language))
             self._inflight[key] = task
             task.add_done_callback(lambda _t: self._inflight.pop(key, None))
@@ -119,13 +136,23 @@ class QuestionBank:
         assert found is not None
         return found
 
+    async def _refuse_while_cooling_down(self, slug: str, language: str) -> None:
+        """A generation that failed a short while ago is not tried again on every start."""
+        failure = await self._store.last_failure(slug, language)
+        if failure is None:
+            return
+        failed_at, reason = failure
+        wait = failed_at + self._failure_cooldown - utcnow()
+        if wait > timedelta(0):
+            raise _failure(reason, wait)
+
     async def _first_generation(self, slug: str, language: str) -> BankSnapshot:
         outcome = await self.regenerate(slug, language)
         if not outcome.ok and outcome.reason == "building_elsewhere":
             return await self._wait_for_other_process(slug, language)
         found = await self._store.active(slug, language)
         if found is None:
-            raise Unavailable("bank_unavailable")
+            raise _failure(outcome.reason or "", self._failure_cooldown)
         return found
 
     async def _wait_for_other_process(self, slug: str, language: str) -> BankSnapshot:
@@ -139,7 +166,7 @@ class QuestionBank:
                 return found
             if not building:
                 break
-        raise Unavailable("bank_unavailable")
+        raise Unavailable("bank_preparing")
 
     # -- regenerating -------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from onlyjobless.services.health import HealthReport, check_health
 from onlyjobless.services.interviews import Interviews
 from onlyjobless.services.personal_data import PersonalData
 from onlyjobless.services.progress import Progress
-from onlyjobless.services.quota import GenerationLeases, Quota
+from onlyjobless.services.quota import Budget, GenerationLeases, Quota
 from onlyjobless.services.reports import Reports
 from onlyjobless.services.schedule import BankSchedule
 from onlyjobless.services.tokens import TokenConfig
@@ -96,10 +96,20 @@ def build_services(settings: Settings) -> Services:
         audience=settings.jwt_audience,
         access_minutes=settings.access_token_minutes,
     )
-    accounts = Accounts(engine, tokens, refresh_days=settings.refresh_token_days, languages=i18n.languages())
+    accounts = Accounts(
+        engine,
+        tokens,
+        refresh_days=settings.refresh_token_days,
+        languages=i18n.languages(),
+        registrations=(
+            settings.registrations_per_address,
+            timedelta(minutes=settings.registration_window_minutes),
+        ),
+    )
     llm = build_llm(settings)
     catalogue = get_catalogue()
-    bank = QuestionBank(engine, llm, catalogue, get_curated_bank())
+    cooldown = timedelta(minutes=settings.bank_failure_cooldown_minutes)
+    bank = QuestionBank(engine, llm, catalogue, get_curated_bank(), failure_cooldown=cooldown)
     schedule = BankSchedule(engine, bank.scheduled_refresh)
     lease_time = timedelta(seconds=settings.llm_total_timeout * 2 + 60)
     chat_store = build_chat_store(settings, engine)
@@ -109,6 +119,7 @@ def build_services(settings: Settings) -> Services:
         catalogue,
         Quota(engine, settings.daily_interview_limit),
         GenerationLeases(engine, lease_time),
+        Budget(engine, settings.llm_daily_budget),
         llm,
     )
     return Services(

@@ -1,4 +1,5 @@
-"""Login throttling: exponential back-off per account, per account and address, per address.
+"""Login throttling: exponential back-off per account, per account and address, per address;
+and registrations per address (a fixed number per window).
 
 The per-account limit is capped low (a minute), so an attacker can slow a victim down
 but never lock them out; the strict limits key on the attacker's own address.
@@ -65,3 +66,18 @@ class LoginThrottle:
     async def record_success(self, username_key: str, address: str) -> None:
         """A correct password clears the counter of this account from this address."""
         await self._store.clear(keys(username_key, address)[ACCOUNT_AND_ADDRESS])
+
+
+class RegistrationThrottle:
+    """At most `limit` registrations from one client address per `window`; concurrent ones included."""
+
+    def __init__(self, store: LoginFailureStore, limit: int, window: timedelta) -> None:
+        self._store = store
+        self._limit = limit
+        self._window = window
+
+    async def seconds_blocked(self, address: str) -> int:
+        """Count this registration attempt; 0 when it may proceed, else how long to wait."""
+        now = utcnow()
+        until = await self._store.count_within(f"register:{address}", self._limit, self._window, now)
+        return 0 if until is None else max(1, math.ceil((until - now).total_seconds()))

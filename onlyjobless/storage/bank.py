@@ -51,6 +51,7 @@ class BankVersion(SQLModel, table=True):
     detail: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     activated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    failed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
 
 
 class BankQuestionRow(SQLModel, table=True):
@@ -131,6 +132,19 @@ class BankStore:
     def active_version_id(self, slug: str, language: str) -> int | None:
         with session_scope(self._engine) as session:
             return session.exec(select(BankVersion.id).where(*_in(slug, language, ACTIVE))).first()
+
+    @in_thread
+    def last_failure(self, slug: str, language: str) -> tuple[datetime, str] | None:
+        """When the latest generation that failed by itself failed, and why (abandoned ones aside)."""
+        with session_scope(self._engine) as session:
+            version = session.exec(
+                select(BankVersion)
+                .where(*_in(slug, language, FAILED), col(BankVersion.failed_at).is_not(None))
+                .order_by(col(BankVersion.failed_at).desc())
+            ).first()
+            if version is None or version.failed_at is None:
+                return None
+            return version.failed_at, version.detail or ""
 
     @in_thread
     def is_building(self, slug: str, language: str) -> bool:
@@ -223,5 +237,5 @@ class BankStore:
         with session_scope(self._engine) as session:
             version = session.get(BankVersion, version_id)
             if version is not None:
-                version.status, version.detail = FAILED, reason[:500]
+                version.status, version.detail, version.failed_at = FAILED, reason[:500], utcnow()
                 session.add(version)

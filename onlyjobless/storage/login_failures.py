@@ -1,4 +1,7 @@
-"""Failed logins counted per key, for throttling: the table and its store (the rules are the service's)."""
+"""Failed logins (and registrations) counted per key, for throttling: the table and its store.
+
+The rules are the service's (services/throttle.py).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +9,17 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import Column
+from sqlalchemy import Column, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
-from onlyjobless.storage.db import in_thread, session_scope
+from onlyjobless.storage.db import in_thread, session_scope, upsert_insert
 from onlyjobless.storage.types import UTCDateTime
 
 
 class LoginFailure(SQLModel, table=True):
-    """Failed logins counted per key ("user:<name>" or "ip:<address>") for throttling."""
+    """Failed logins counted per key ("user:<name>", "ip:<address>", …) for throttling; registrations
+    per address ("register:<address>") in a fixed window."""
 
     __tablename__ = "login_failures"
 
@@ -70,3 +74,28 @@ class LoginFailureStore:
             row = session.get(LoginFailure, key)
             if row is not None:
                 session.delete(row)
+
+    @in_thread
+    def count_within(self, key: str, limit: int, window: timedelta, now: datetime) -> datetime | None:
+        """Count one more event under `key` unless `limit` happened in its window already: None when
+        counted, else when the window ends. Each step is one conditional statement, so concurrent
+        callers can never pass the limit, on SQLite and PostgreSQL alike."""
+        table = LoginFailure
+        with session_scope(self._engine) as session:
+            fresh = upsert_insert(self._engine)(table).values(key=key, failures=0, first_failure_at=now)
+            session.execute(fresh.on_conflict_do_nothing())
+            session.execute(  # a window that is over starts again
+                update(table)
+                .where(col(table.key) == key, col(table.first_failure_at) <= now - window)
+                .values(failures=0, first_failure_at=now)
+            )
+            counted = session.execute(
+                update(table)
+                .where(col(table.key) == key, col(table.failures) < limit)
+                .values(failures=col(table.failures) + 1)
+            )
+            if counted.rowcount == 1:  # type: ignore[attr-defined]
+                return None
+            row = session.get(table, key, populate_existing=True)
+            assert row is not None
+            return row.first_failure_at + window

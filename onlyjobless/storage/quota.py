@@ -1,4 +1,4 @@
-"""Per-user limits: the daily interview counter and the one-generation-at-a-time lease."""
+"""Per-user limits: the daily interview and LLM generation counters, and the one-generation lease."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Column, delete, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, SQLModel, col
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from onlyjobless.storage.db import in_thread, session_scope, upsert_insert
 from onlyjobless.storage.types import UTCDateTime
@@ -23,6 +23,19 @@ class InterviewCounter(SQLModel, table=True):
     used: int = 0
 
 
+class GenerationCounter(SQLModel, table=True):
+    """How many LLM generations a user spent on one UTC day (the daily budget)."""
+
+    __tablename__ = "generation_counters"
+
+    user_id: uuid.UUID = Field(foreign_key="users.id", primary_key=True, ondelete="CASCADE")
+    day: date = Field(primary_key=True)
+    used: int = 0
+
+
+Counter = type[InterviewCounter] | type[GenerationCounter]
+
+
 class GenerationLease(SQLModel, table=True):
     """At most one LLM generation per user at a time, across every app process."""
 
@@ -34,50 +47,48 @@ class GenerationLease(SQLModel, table=True):
 
 
 class CounterStore:
-    """Interviews counted per user and day; concurrent takes can never pass the limit."""
+    """Uses per user and day (interviews, LLM generations); concurrent takes never pass the limit."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, table: Counter = InterviewCounter) -> None:
         self._engine = engine
+        self._table = table
+
+    def _count(self, session: Session, user_id: uuid.UUID, day: date) -> int | None:
+        table = self._table
+        return session.scalar(
+            select(col(table.used)).where(col(table.user_id) == user_id, col(table.day) == day)
+        )
 
     @in_thread
     def used(self, user_id: uuid.UUID, day: date) -> int:
         with session_scope(self._engine) as session:
-            row = session.get(InterviewCounter, (user_id, day))
-            return row.used if row else 0
+            return self._count(session, user_id, day) or 0
 
     @in_thread
     def take(self, user_id: uuid.UUID, day: date, limit: int) -> int | None:
-        """Count one more interview unless `limit` are used already: the new count, or None."""
+        """Count one more use unless `limit` are used already: the new count, or None."""
+        table = self._table
         with session_scope(self._engine) as session:
-            statement = upsert_insert(self._engine)(InterviewCounter).values(user_id=user_id, day=day, used=0)
+            statement = upsert_insert(self._engine)(table).values(user_id=user_id, day=day, used=0)
             session.execute(statement.on_conflict_do_nothing())
             taken = session.execute(
-                update(InterviewCounter)
-                .where(
-                    col(InterviewCounter.user_id) == user_id,
-                    col(InterviewCounter.day) == day,
-                    col(InterviewCounter.used) < limit,
-                )
-                .values(used=col(InterviewCounter.used) + 1)
+                update(table)
+                .where(col(table.user_id) == user_id, col(table.day) == day, col(table.used) < limit)
+                .values(used=col(table.used) + 1)
             )
             if taken.rowcount != 1:  # type: ignore[attr-defined]
                 return None
-            row = session.get(InterviewCounter, (user_id, day))
-            assert row is not None
-            return row.used
+            return self._count(session, user_id, day)
 
     @in_thread
     def give_back(self, user_id: uuid.UUID, day: date) -> None:
-        """Count one interview fewer (never below zero)."""
+        """Count one use fewer (never below zero)."""
+        table = self._table
         with session_scope(self._engine) as session:
             session.execute(
-                update(InterviewCounter)
-                .where(
-                    col(InterviewCounter.user_id) == user_id,
-                    col(InterviewCounter.day) == day,
-                    col(InterviewCounter.used) > 0,
-                )
-                .values(used=col(InterviewCounter.used) - 1)
+                update(table)
+                .where(col(table.user_id) == user_id, col(table.day) == day, col(table.used) > 0)
+                .values(used=col(table.used) - 1)
             )
 
 

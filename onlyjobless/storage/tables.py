@@ -3,7 +3,7 @@
 from onlyjobless.storage.bank import BankQuestionRow, BankVersion
 from onlyjobless.storage.chats.sql_tables import ChatMessageRow, ChatRow
 from onlyjobless.storage.login_failures import LoginFailure
-from onlyjobless.storage.quota import GenerationLease, InterviewCounter
+from onlyjobless.storage.quota import GenerationCounter, GenerationLease, InterviewCounter
 from onlyjobless.storage.schedule import SchedulerRun
 from onlyjobless.storage.users import LoginTicket, RefreshToken, User
 
@@ -12,6 +12,7 @@ __all__ = [
     "BankVersion",
     "ChatMessageRow",
     "ChatRow",
+    "GenerationCounter",
     "GenerationLease",
     "InterviewCounter",
     "LoginFailure",

@@ -13,8 +13,8 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 
 @router.post("/register", status_code=status.HTTP_201_CREATED, response_model=UserOut)
-async def register(body: RegisterIn, svc: ServicesDep) -> UserOut:
-    user = await svc.accounts.register(body.username, body.password, body.preferred_language)
+async def register(body: RegisterIn, svc: ServicesDep, address: AddressDep) -> UserOut:
+    user = await svc.accounts.register(body.username, body.password, body.preferred_language, address)
     return UserOut.of(user)
 
 

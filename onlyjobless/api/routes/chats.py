@@ -1,4 +1,4 @@
-"""Interviews: start, answer, hint, model answer, finish, retry, history; and the daily quota."""
+"""Interviews: start, answer, hint, model answer, finish, retry, history; the daily quota and budget."""
 
 from __future__ import annotations
 
@@ -38,6 +38,12 @@ def _download_responses(media_type: str) -> dict[int | str, dict[str, Any]]:
 @router.get("/quota", response_model=QuotaOut)
 async def read_quota(who: IdentityDep, svc: ServicesDep) -> QuotaOut:
     return QuotaOut.model_validate(await svc.interviews.quota.status(who.user.id))
+
+
+@router.get("/budget", response_model=QuotaOut)
+async def read_budget(who: IdentityDep, svc: ServicesDep) -> QuotaOut:
+    """Today's LLM generations: hints, model answers, evaluations, banks a start generates."""
+    return QuotaOut.model_validate(await svc.interviews.budget.status(who.user.id))
 
 
 @router.get("/chats", response_model=ChatListOut)

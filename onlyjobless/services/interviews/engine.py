@@ -25,8 +25,8 @@ from onlyjobless.services.guard import Guard, Question, shared_guard
 from onlyjobless.services.interviews.evaluation import Evaluator
 from onlyjobless.services.interviews.generation import Generation
 from onlyjobless.services.interviews.transcript import Transcript
-from onlyjobless.services.interviews.views import ChatLine, ChatList, ChatView, Event, view_of
-from onlyjobless.services.quota import GenerationLeases, Quota
+from onlyjobless.services.interviews.views import ChatLine, ChatList, ChatView, Done, Event, Failed, view_of
+from onlyjobless.services.quota import Budget, GenerationLeases, Quota
 from onlyjobless.services.vacancies import Catalogue
 from onlyjobless.settings import MAX_ANSWER_LENGTH
 from onlyjobless.storage.chats import ChatStore, RevisionConflict
@@ -45,12 +45,14 @@ class Interviews:
         catalogue: Catalogue,
         quota: Quota,
         leases: GenerationLeases,
+        budget: Budget,
         llm: LLM,
         guard: Guard | None = None,
     ) -> None:
         self.store = store
         self._guard = guard or shared_guard()
         self.quota = quota
+        self.budget = budget
         self._bank = bank
         self._catalogue = catalogue
         self._leases = leases
@@ -94,7 +96,10 @@ class Interviews:
                 suggestions=[{"slug": s.slug, "title": s.title} for s in match.suggestions],
             )
         vacancy = match.vacancy
+        generates = await self._bank.needs_generation(vacancy.slug, language)
         await self.quota.consume(user_id)
+        if generates:  # this start has the LLM write the role's bank: one generation of the budget
+            await self._consume_budget_or_refund(user_id)
         try:
             snapshot = await self._bank.active(vacancy.slug, language)
             questions = [ChatQuestion(index=i, **q.model_dump()) for i, q in enumerate(snapshot.questions)]
@@ -112,6 +117,8 @@ class Interviews:
             )
         except ServiceError:
             await self.quota.refund(user_id)
+            if generates:
+                await self.budget.refund(user_id)
             raise
         greeting = i18n.translate(
             "interview.greeting", language, role=vacancy.title(language), count=len(questions)
@@ -174,15 +181,47 @@ class Interviews:
 
     async def hint(self, user_id: uuid.UUID, chat_id: object) -> AsyncIterator[Event]:
         """A nudge for the current question, streamed; offline, the bank's stored hint."""
-        chat = await self._chats.active_chat(user_id, chat_id)
-        await self._refuse_if_busy(user_id)
-        return self._generation.stream(user_id, chat, MessageKind.HINT)
+        return await self._generate(user_id, chat_id, MessageKind.HINT)
 
     async def model_answer(self, user_id: uuid.UUID, chat_id: object) -> AsyncIterator[Event]:
         """A model answer to the current question, streamed; offline, the bank's stored one."""
+        return await self._generate(user_id, chat_id, MessageKind.MODEL_ANSWER)
+
+    async def _generate(self, user_id: uuid.UUID, chat_id: object, kind: MessageKind) -> AsyncIterator[Event]:
+        """The one already given for this question and attempt comes back as it is: no LLM call.
+        A new one takes one generation of today's budget (429 when none is left)."""
         chat = await self._chats.active_chat(user_id, chat_id)
-        await self._refuse_if_busy(user_id)
-        return self._generation.stream(user_id, chat, MessageKind.MODEL_ANSWER)
+        stored = await self._generation.stored(chat, kind)
+        if stored is not None:
+            return self._generation.replay(stored)
+        await self.budget.consume(user_id)
+        await self._refuse_if_busy(user_id, refund=True)
+        return self._charged(user_id, self._generation.stream(user_id, chat, kind))
+
+    async def _consume_budget_or_refund(self, user_id: uuid.UUID) -> None:
+        try:
+            await self.budget.consume(user_id)
+        except ServiceError:
+            await self.quota.refund(user_id)
+            raise
+
+    async def _charged(self, user_id: uuid.UUID, events: AsyncIterator[Event]) -> AsyncIterator[Event]:
+        """Relay a generation; it is given back to the budget if the LLM wrote nothing of it
+        (served offline from the bank, refused as busy, failed before any text)."""
+        wrote = True
+        try:
+            async for event in events:
+                if (isinstance(event, Done) and event.offline) or (
+                    isinstance(event, Failed) and event.partial is None
+                ):
+                    wrote = False
+                yield event
+        finally:
+            close = getattr(events, "aclose", None)
+            if close is not None:  # closing this relay closes the generation at once (its lease)
+                await close()
+            if not wrote:
+                await self.budget.refund(user_id)
 
     async def finish(self, user_id: uuid.UUID, chat_id: object) -> AsyncIterator[Event]:
         """End now (or after the last answer) and evaluate every answered question, streamed."""
@@ -190,15 +229,21 @@ class Interviews:
         if chat.status == ChatStatus.FINISHED:
             raise Conflict("chat_finished")
         await self._refuse_if_busy(user_id)
-        return self._evaluator.stream(user_id, chat)
+        # Counted but never refused: an interview can always be evaluated (and evaluations are
+        # bounded by the daily interview limit already); past the budget it is simply not counted.
+        spent = await self.budget.spend(user_id)
+        events = self._evaluator.stream(user_id, chat)
+        return self._charged(user_id, events) if spent else events
 
-    async def _refuse_if_busy(self, user_id: uuid.UUID) -> None:
+    async def _refuse_if_busy(self, user_id: uuid.UUID, *, refund: bool = False) -> None:
         """Refuse at once while another generation of this user runs.
 
         The stream itself takes the lease when it starts (and says "generation_busy" if it
         lost a race for it), so a stream that is never iterated holds nothing.
         """
         if await self._leases.busy(user_id):
+            if refund:
+                await self.budget.refund(user_id)
             raise Conflict("generation_busy")
 
     # -- retry ------------------------------------------------------------------------

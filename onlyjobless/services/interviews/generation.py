@@ -30,6 +30,17 @@ class Generation:
         self._leases = leases
         self._llm = llm
 
+    async def stored(self, chat: Chat, kind: MessageKind) -> Message | None:
+        """The complete hint (or model answer) already given for the current question, if any."""
+        key = _dedupe(chat, kind)
+        found = [m for m in await self._chats.messages(chat) if m.dedupe_key == key and m.complete]
+        return found[0] if found else None
+
+    async def replay(self, message: Message) -> AsyncIterator[Event]:
+        """A stored result as a stream: one chunk, then Done (no LLM call, no lease)."""
+        yield Delta(message.content)
+        yield Done(message, offline=bool(message.meta.get("offline")))
+
     async def stream(self, user_id: uuid.UUID, chat: Chat, kind: MessageKind) -> AsyncIterator[Event]:
         """Delta chunks, then Done (stored; offline, the bank's own text) or Failed."""
         index = chat.current
@@ -65,15 +76,27 @@ class Generation:
                 close = getattr(stream, "aclose", None)
                 if close is not None:
                     await close()
-            if watch.leak is not None:
-                yield Reset()
-                yield Done(await self._withheld(chat, kind, watch.leak))
-                return
-            rest = watch.finish()
-            if rest:
-                yield Delta(rest)
-            text = watch.text.strip()
-            yield Done(await self._chats.say(chat, kind, text, question=index, dedupe=_dedupe(chat, kind)))
+            async for event in self._conclude(chat, kind, watch):
+                yield event
+
+    async def _conclude(
+        self, chat: Chat, kind: MessageKind, watch: leaks.StreamWatch
+    ) -> AsyncIterator[Event]:
+        """Keep the result (or a notice in place of a leak). If another stream stored one first,
+        that one stays, and the page is told to show it instead of what was streamed here."""
+        if watch.leak is not None:
+            yield Reset()
+            yield Done(await self._withheld(chat, kind, watch.leak))
+            return
+        rest = watch.finish()
+        if rest:
+            yield Delta(rest)
+        text = watch.text.strip()
+        message = await self._chats.say(chat, kind, text, question=chat.current, dedupe=_dedupe(chat, kind))
+        if message.content != text:
+            yield Reset()
+            yield Delta(message.content)
+        yield Done(message)
 
     async def _withheld(self, chat: Chat, kind: MessageKind, leak: str) -> Message:
         """Store a neutral notice in place of output that leaked the prompts; log it without the text."""

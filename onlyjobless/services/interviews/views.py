@@ -35,14 +35,36 @@ class ReportRow:
 
 
 @dataclass(frozen=True)
+class SeenQuestion:
+    """A question as far as the user has seen it: asked; its hint and model answer only once
+    requested (the stored text); its score and feedback only from a finished evaluation.
+    Key points, and the bank's hint and model answer, never leave the server."""
+
+    index: int
+    topic: str
+    text: str
+    used: bool
+    mistakes: bool
+    score: int | None
+    feedback: Feedback | None
+    hint: str | None
+    model_answer: str | None
+
+
+@dataclass(frozen=True)
 class ChatView:
-    """Everything a screen or an API client needs to show a chat."""
+    """Everything a screen or an API client needs to show a chat.
+
+    `chat` is the whole stored chat, rubric included: the edges show `questions` (what the user
+    has seen), `messages`, `progress` and `report`, never `chat.questions`.
+    """
 
     chat: Chat
     messages: list[Message]
     stale: bool  # its questions come from an older bank version than today's
     progress: Progress
     report: list[ReportRow]  # empty until the chat is evaluated
+    questions: list[SeenQuestion]  # the asked ones, in the chat's order
 
     @property
     def evaluation_due(self) -> bool:
@@ -118,8 +140,33 @@ def report_of(chat: Chat) -> list[ReportRow]:
     return rows
 
 
+def seen_questions(chat: Chat, messages: list[Message]) -> list[SeenQuestion]:
+    """The questions asked so far, with only what the user has been shown of each."""
+    asked = {m.question_index for m in messages if m.kind == MessageKind.QUESTION}
+    given: dict[tuple[int | None, MessageKind], str] = {}
+    for message in sorted(messages, key=lambda m: m.seq):  # the latest complete one wins
+        if message.kind in (MessageKind.HINT, MessageKind.MODEL_ANSWER) and message.complete:
+            given[(message.question_index, message.kind)] = message.content
+    judged = chat.status != ChatStatus.EVALUATING  # scores of a running evaluation are not final
+    return [
+        SeenQuestion(
+            index=q.index,
+            topic=q.topic,
+            text=q.text,
+            used=q.used,
+            mistakes=q.mistakes and judged,
+            score=q.score if judged else None,
+            feedback=q.feedback if judged else None,
+            hint=given.get((q.index, MessageKind.HINT)),
+            model_answer=given.get((q.index, MessageKind.MODEL_ANSWER)),
+        )
+        for q in chat.questions
+        if q.index in asked
+    ]
+
+
 def view_of(chat: Chat, messages: list[Message], stale: bool) -> ChatView:
-    return ChatView(chat, messages, stale, progress_of(chat), report_of(chat))
+    return ChatView(chat, messages, stale, progress_of(chat), report_of(chat), seen_questions(chat, messages))
 
 
 # -- stream events --------------------------------------------------------------------------

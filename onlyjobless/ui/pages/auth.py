@@ -70,7 +70,9 @@ class AuthFormState(rx.State):
         yield
         accounts = hub.get_services().accounts
         language = form.get("preferred_language") or await language_of(self)
-        user = await self._ask(accounts.register(form.get("username"), form.get("password"), language))
+        user = await self._ask(
+            accounts.register(form.get("username"), form.get("password"), language, self._address())
+        )
         if user is None:
             return
         ticket = await self._ask(accounts.ticket_for_user(user.id))

@@ -117,6 +117,10 @@ def _actions() -> rx.Component:
             ),
         ),
         rx.spacer(),
+        rx.cond(
+            ChatState.budget_note != "",
+            rx.text(ChatState.budget_note, size="1", color_scheme="amber", data_testid="budget-left"),
+        ),
         rx.text("", id="answer-count", size="1", color_scheme="gray", data_testid="answer-count"),
         width="100%",
         wrap="wrap",

@@ -18,7 +18,7 @@ from onlyjobless.ui import routes
 from onlyjobless.ui.chat_display import ReportItem, UiMessage, bubble, report_items
 from onlyjobless.ui.language import language_of
 from onlyjobless.ui.live import Live
-from onlyjobless.ui.pages.chat.streaming import generate
+from onlyjobless.ui.pages.chat.streaming import budget_note, generate
 from onlyjobless.ui.session import identity_of
 from onlyjobless.ui.sidebar import SidebarState, open_private_page
 
@@ -50,6 +50,7 @@ class ChatState(rx.State):
     has_mistakes: rx.Field[bool] = rx.field(False)
     evaluation_due: rx.Field[bool] = rx.field(False)
     sending: rx.Field[bool] = rx.field(False)
+    budget_note: rx.Field[str] = rx.field("")  # "N generations left today" when few are left
 
     # -- display values -----------------------------------------------------------------
 
@@ -137,6 +138,7 @@ class ChatState(rx.State):
         # A chat that has just started: its greeting and first question are typed out.
         fresh = len(view.messages) == 2 and utcnow() - view.chat.created_at < FRESH_CHAT
         self.show(view, i18n.strings(language), reveal=_interviewer_ids(view) if fresh else None)
+        self._assign(budget_note=await budget_note(who.user.id, language))
         self.loaded = True
         if view.evaluation_due and not (await self.get_state(Live)).on:
             return ChatState.run_finish

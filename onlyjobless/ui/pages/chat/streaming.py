@@ -36,6 +36,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 0.08
+BUDGET_LOW = 10  # at most this many generations left today: the page says how many
+
+
+async def budget_note(user_id: uuid.UUID, language: str) -> str:
+    """ "N generations left today" when few are left, else nothing."""
+    remaining = (await hub.get_services().interviews.budget.status(user_id)).remaining
+    return i18n.translate("chat.budget_left", language, count=remaining) if remaining <= BUDGET_LOW else ""
 
 
 @dataclass
@@ -169,10 +176,23 @@ async def _read_back(run: Run) -> ChatView | None:
 async def finish(state: ChatState, run: Run) -> None:
     """Give the running line back and show the stored result, in one delta."""
     stored = await _read_back(run)
+    note = await _budget_note(run)
     async with state:
         (await state.get_state(Live)).end()
         if state.shown_chat == run.chat_id:  # else the page shows another chat, read afresh when opened
             _settle(state, run, stored)
+            if note is not None and state.budget_note != note:
+                state.budget_note = note
+
+
+async def _budget_note(run: Run) -> str | None:
+    """What the page says of today's generations now; None when it cannot be read."""
+    if run.user_id is None:
+        return None
+    try:
+        return await budget_note(run.user_id, run.language)
+    except ServiceError:
+        return None
 
 
 def _settle(state: ChatState, run: Run, stored: ChatView | None) -> None:

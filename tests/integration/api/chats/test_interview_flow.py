@@ -25,7 +25,7 @@ async def test_full_interview_retry_quota_stale_clear(
     chat = started.json()
     chat_id = chat["id"]
     assert chat["vacancy"] == "backend-python" and chat["language"] == "en"
-    assert len(chat["questions"]) == 12 and chat["progress"] == {"position": 1, "total": 12, "answered": 0}
+    assert len(chat["questions"]) == 1 and chat["progress"] == {"position": 1, "total": 12, "answered": 0}
     assert [m["kind"] for m in chat["messages"]] == ["greeting", "question"]
     assert "Python Backend Developer" in chat["messages"][0]["content"]
     assert chat["messages"][1]["content"] == chat["questions"][0]["text"]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import httpx
 import pytest
 from pydantic import SecretStr
 
 from onlyjobless.api.app import create_api
+from onlyjobless.domain.questions import BankQuestion
+from onlyjobless.services.curated import get_curated_bank
 from onlyjobless.services.hub import Services, build_services
 from onlyjobless.settings import MAX_ANSWER_LENGTH, Settings
 from tests.support.api_client import Client, long_answer, sign_in
@@ -18,6 +21,13 @@ from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
 from tests.support.fixtures import BOTH_BACKENDS
 from tests.support.llm_replies import evaluation_json
+
+
+def _bank(chat: dict[str, Any]) -> tuple[BankQuestion, ...]:
+    """The curated questions the chat was started with (the API never shows their answers)."""
+    questions = get_curated_bank().get(chat["vacancy"], chat["language"])
+    assert questions is not None
+    return questions
 
 
 async def test_another_users_chat_is_not_found_on_every_route(alice: Client, bob: Client) -> None:
@@ -168,11 +178,11 @@ async def test_offline_hint_answer_and_evaluation(alice: Client, fake_llm: FakeL
     fake_llm.set_models([])  # the model is missing: the service runs offline
     _, events = await alice.events(f"/api/chats/{chat_id}/hint")
     done = events[-1][1]
-    assert done["offline"] is True and done["message"]["content"] == chat["questions"][0]["hint"]
+    assert done["offline"] is True and done["message"]["content"] == _bank(chat)[0].hint
     _, events = await alice.events(f"/api/chats/{chat_id}/model-answer")
-    assert events[-1][1]["message"]["content"] == chat["questions"][0]["model_answer"]
-    await alice.post(f"/api/chats/{chat_id}/answer", json={"content": chat["questions"][1]["model_answer"]})
-    await alice.post(f"/api/chats/{chat_id}/answer", json={"content": chat["questions"][1]["model_answer"]})
+    assert events[-1][1]["message"]["content"] == _bank(chat)[0].model_answer
+    await alice.post(f"/api/chats/{chat_id}/answer", json={"content": _bank(chat)[1].model_answer})
+    await alice.post(f"/api/chats/{chat_id}/answer", json={"content": _bank(chat)[1].model_answer})
     _status, events = await alice.events(f"/api/chats/{chat_id}/finish")
     name, done = events[-1]
     assert name == "done" and done["offline"] is True
@@ -313,10 +323,10 @@ async def test_an_unreachable_llm_means_a_whole_offline_interview(
         chat_id = chat["id"]
         _, events = await frank.events(f"/api/chats/{chat_id}/hint")
         assert events[-1][0] == "done" and events[-1][1]["offline"] is True
-        assert events[-1][1]["message"]["content"] == chat["questions"][0]["hint"]
+        assert events[-1][1]["message"]["content"] == _bank(chat)[0].hint
         _, events = await frank.events(f"/api/chats/{chat_id}/model-answer")
-        assert events[-1][1]["message"]["content"] == chat["questions"][0]["model_answer"]
-        answer = chat["questions"][0]["model_answer"]
+        assert events[-1][1]["message"]["content"] == _bank(chat)[0].model_answer
+        answer = _bank(chat)[0].model_answer
         assert (await frank.post(f"/api/chats/{chat_id}/answer", json={"content": answer})).status_code == 200
         _, events = await frank.events(f"/api/chats/{chat_id}/finish")
         name, done = events[-1]

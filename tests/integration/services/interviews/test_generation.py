@@ -6,8 +6,9 @@ from __future__ import annotations
 import gc
 import uuid
 
+from onlyjobless.domain.chats import MessageKind, MessageRole, NewMessage
 from onlyjobless.services.hub import Services
-from onlyjobless.services.interviews import Delta, Done, Failed
+from onlyjobless.services.interviews import Delta, Done, Failed, Reset
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
 
@@ -63,3 +64,41 @@ async def test_finish_flips_the_chat_only_when_its_stream_runs(
     events = [event async for event in await services.interviews.finish(user_id, chat_id)]
     assert isinstance(events[-1], Done) and events[-1].chat is not None
     assert events[-1].chat.status == "finished" and fake_ollama.chat_requests == []  # nothing answered
+
+
+async def test_a_second_request_replays_the_stored_hint_without_the_llm(
+    services: Services, fake_ollama: FakeOllama
+) -> None:
+    user_id, chat_id = await _chat(services)
+    fake_ollama.script(Reply(text="The first hint."))
+    first = [event async for event in await services.interviews.hint(user_id, chat_id)]
+    assert isinstance(first[-1], Done)
+    fake_ollama.script(Reply(text="Another hint."))
+    again = [event async for event in await services.interviews.hint(user_id, chat_id)]
+    assert again == [Delta("The first hint."), Done(first[-1].message)]
+    assert len(fake_ollama.chat_requests) == 1
+
+
+async def test_done_carries_the_text_that_was_streamed_when_another_was_stored_meanwhile(
+    services: Services, fake_ollama: FakeOllama
+) -> None:
+    user_id, chat_id = await _chat(services)
+    stream = await services.interviews.model_answer(user_id, chat_id)  # nothing stored yet
+    chat = await services.interviews.store.get_chat(str(user_id), chat_id)
+    earlier = await services.interviews.store.add_message(
+        chat.user_id,
+        chat.id,
+        NewMessage(
+            role=MessageRole.INTERVIEWER,
+            kind=MessageKind.MODEL_ANSWER,
+            content="Stored by another device.",
+            question_index=0,
+            dedupe_key="model_answer:1:0",
+        ),
+    )
+    fake_ollama.script(Reply(text="Streamed here."))
+    events = [event async for event in stream]
+    streamed = [e.text for e in events[: events.index(Reset())] if isinstance(e, Delta)]
+    assert "".join(streamed) == "Streamed here."
+    # What stays is the stored one: the page is told to show it instead, and `done` carries it.
+    assert events[-3:] == [Reset(), Delta("Stored by another device."), Done(earlier)]

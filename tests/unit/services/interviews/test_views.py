@@ -13,7 +13,14 @@ from onlyjobless.domain.chats import (
     MessageKind,
     MessageRole,
 )
-from onlyjobless.services.interviews.views import has_mistakes, progress_of, report_of, view_of
+from onlyjobless.services.interviews.views import (
+    SeenQuestion,
+    has_mistakes,
+    progress_of,
+    report_of,
+    seen_questions,
+    view_of,
+)
 
 NOW = datetime(2026, 1, 5, tzinfo=UTC)
 
@@ -105,3 +112,42 @@ def test_mistakes_are_read_from_the_chat_alone() -> None:
     assert not has_mistakes(chat)
     chat.questions[3].mistakes = True
     assert has_mistakes(chat)
+
+
+def _said(kind: MessageKind, question: int, content: str, seq: int, complete: bool = True) -> Message:
+    return Message(
+        id=f"m{seq}",
+        chat_id="c1",
+        seq=seq,
+        created_at=NOW,
+        role=MessageRole.INTERVIEWER,
+        kind=kind,
+        content=content,
+        complete=complete,
+        question_index=question,
+    )
+
+
+def test_seen_questions_are_the_asked_ones_with_only_the_texts_given() -> None:
+    chat = _chat(current=1)
+    messages = [
+        _said(MessageKind.QUESTION, 0, "q0", 1),
+        _said(MessageKind.HINT, 0, "cut", 2, complete=False),
+        _said(MessageKind.HINT, 0, "nudge", 3),
+        _said(MessageKind.QUESTION, 1, "q1", 4),
+        _said(MessageKind.MODEL_ANSWER, 1, "partial", 5, complete=False),
+    ]
+    seen = seen_questions(chat, messages)
+    assert [(q.index, q.hint, q.model_answer) for q in seen] == [(0, "nudge", None), (1, None, None)]
+    assert "key_points" not in SeenQuestion.__dataclass_fields__
+
+
+def test_scores_are_hidden_while_the_evaluation_runs() -> None:
+    chat = _chat(status=ChatStatus.EVALUATING, current=None)
+    chat.questions[0].score, chat.questions[0].mistakes = 3, True
+    chat.questions[0].feedback = Feedback(good="g", missing="m", strong_answer="s")
+    asked = [_said(MessageKind.QUESTION, 0, "q0", 1)]
+    (running,) = seen_questions(chat, asked)
+    assert (running.score, running.mistakes, running.feedback) == (None, False, None)
+    (finished,) = seen_questions(chat.model_copy(update={"status": ChatStatus.FINISHED}), asked)
+    assert (finished.score, finished.mistakes) == (3, True) and finished.feedback is not None
