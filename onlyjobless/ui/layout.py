@@ -12,6 +12,7 @@ from onlyjobless.ui.sidebar import ChatItem, SidebarState
 
 # Loads the next page of chats when the "load more" button scrolls into view.
 CHAT_LIST_SCRIPT = "/js/chat-list.js"
+CONTENT_WIDTH = "1100px"
 
 
 def _chat_line(chat: ChatItem) -> rx.Component:
@@ -198,7 +199,8 @@ def shell(*content: rx.Component) -> rx.Component:
                 _sidebar(),
                 rx.box(
                     _mobile_bar(),
-                    rx.box(*content, padding="1.5em", max_width="900px"),
+                    # The content column: centred, and wider on wide screens.
+                    rx.box(*content, padding="1.5em", max_width=CONTENT_WIDTH, margin_x="auto", width="100%"),
                     flex="1",
                     min_width="0",
                 ),

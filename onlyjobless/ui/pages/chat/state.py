@@ -15,7 +15,7 @@ from onlyjobless.domain.errors import NotFound, ServiceError
 from onlyjobless.services import hub
 from onlyjobless.services.interviews import ChatView, Done, ReportRow, has_mistakes
 from onlyjobless.ui import routes
-from onlyjobless.ui.chat_display import ReportItem, UiMessage, bubble, report_items
+from onlyjobless.ui.chat_display import ReportItem, UiMessage, bubble, report_items, score_text
 from onlyjobless.ui.language import language_of
 from onlyjobless.ui.live import Live
 from onlyjobless.ui.pages.chat.streaming import generate
@@ -83,7 +83,7 @@ class ChatState(rx.State):
             evaluation_due=due,
             report=report,
             chart=[{"number": item.number, "score": item.score} for item in report],
-            overall="" if chat.overall_score is None else f"{chat.overall_score:g}/10",
+            overall="" if chat.overall_score is None else score_text(chat.overall_score, t),
             summary=chat.summary or "",
             evaluation_offline=chat.evaluation_source == "offline",
             has_mistakes=has_mistakes(chat),

@@ -1,0 +1,139 @@
+"""The chat screen in Chromium: the pinned composer, following new messages, over-long answers."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import ARTIFACTS
+from tests.browser.helpers import answer, long_answer, register, start_interview
+from tests.support.fake_ollama import FakeOllama
+from tests.support.fake_ollama_script import Reply
+
+pytestmark = pytest.mark.browser
+
+WIDE = {"width": 1280, "height": 800}
+NARROW = {"width": 390, "height": 844}
+
+
+def _settled(page: Page) -> None:
+    """Nothing is being typed out any more."""
+    expect(page.get_by_test_id("typing")).to_be_empty(timeout=20_000)
+    expect(page.locator("[data-reveal=true]:not([data-revealed=done])")).to_have_count(0)
+
+
+def _box(page: Page, test_id: str) -> dict[str, float]:
+    found = page.get_by_test_id(test_id).last.bounding_box()
+    assert found is not None, f"{test_id} is not shown"
+    return dict(found)
+
+
+def _assert_composer_and_last_message_in_view(page: Page) -> None:
+    height = page.viewport_size["height"] if page.viewport_size else 0
+    composer = _box(page, "composer")
+    assert composer["y"] >= 0
+    assert composer["y"] + composer["height"] <= height + 1, "the composer is below the fold"
+    last = page.locator("[data-testid=messages] > [data-kind]").last.bounding_box()
+    assert last is not None
+    # The last message is in view, above the composer (not hidden under it).
+    assert last["y"] + last["height"] <= composer["y"] + 1
+    assert last["y"] + last["height"] > 0
+
+
+@pytest.mark.parametrize("viewport", [NARROW, WIDE], ids=["narrow", "wide"])
+def test_the_composer_stays_in_view_after_ten_answers(page: Page, viewport: dict[str, int]) -> None:
+    page.set_viewport_size(viewport)
+    register(page, "pinned")
+    start_interview(page, "python developer")
+    for number in range(1, 11):
+        answer(page, long_answer(f"question {number}"))
+        expect(page.get_by_test_id("progress")).to_contain_text(f"{number + 1} /")
+        _settled(page)
+        _assert_composer_and_last_message_in_view(page)
+    # The page scrolls: the conversation is longer than the screen, the composer did not scroll away.
+    assert page.evaluate("() => document.documentElement.scrollHeight") > viewport["height"] * 2
+    expect(page.get_by_test_id("current-question")).to_be_in_viewport()
+
+
+def test_a_reader_who_scrolled_up_gets_a_new_message_pill(page: Page, fake_ollama: FakeOllama) -> None:
+    register(page, "reader")
+    start_interview(page, "devops")
+    for number in range(1, 5):
+        answer(page, long_answer(f"question {number}"))
+        _settled(page)
+    page.mouse.move(640, 300)
+    page.mouse.wheel(0, -20_000)
+    page.wait_for_function("() => window.scrollY === 0")
+    expect(page.get_by_test_id("new-message")).to_be_hidden()
+
+    fake_ollama.script(Reply(text="Think about where the state of a deployment is kept."))
+    page.get_by_test_id("hint").click()
+    expect(page.get_by_test_id("message-hint")).to_contain_text("deployment", timeout=15_000)
+    # The reader is left where they were, and told something came.
+    assert page.evaluate("() => window.scrollY") == 0
+    expect(page.get_by_test_id("new-message")).to_be_visible()
+    page.get_by_test_id("new-message").click()
+    expect(page.get_by_test_id("message-hint")).to_be_in_viewport()
+    expect(page.get_by_test_id("new-message")).to_be_hidden()
+
+    # At the end again, the page follows by itself.
+    fake_ollama.script(Reply(text="A strong answer keeps the deployment state in version control."))
+    page.get_by_test_id("get-answer").click()
+    expect(page.get_by_test_id("message-model_answer")).to_be_in_viewport(timeout=15_000)
+    expect(page.get_by_test_id("new-message")).to_be_hidden()
+
+
+def test_an_over_long_paste_is_kept_and_refused_until_it_fits(page: Page) -> None:
+    register(page, "paster")
+    start_interview(page, "qa automation")
+    box, counter = page.get_by_test_id("answer"), page.get_by_test_id("answer-count")
+    pasted = "a" * 3990 + " the end."  # 3,999 characters
+    box.focus()
+    page.keyboard.insert_text(pasted + "xy")  # a paste of 4,001 characters
+    expect(box).to_have_value(pasted + "xy")  # kept whole, nothing cut
+    expect(counter).to_contain_text("4001 / 4000")
+    expect(counter).to_contain_text("Too long by 1:")
+    expect(counter).to_have_attribute("data-over", "true")
+    expect(page.get_by_test_id("send")).to_have_attribute("aria-disabled", "true")
+    expect(page.get_by_test_id("send")).to_be_disabled()
+
+    box.press("Enter")
+    page.get_by_test_id("send").click(force=True)
+    expect(box).to_have_value(pasted + "xy")  # refused: still there, nothing sent
+    expect(page.locator("[data-kind=answer]")).to_have_count(0)
+    expect(page.get_by_test_id("progress")).to_contain_text("1 /")
+
+    box.press("Backspace")
+    box.press("Backspace")
+    expect(counter).to_have_attribute("data-over", "false")
+    expect(counter).to_contain_text("3999 / 4000")
+    expect(counter).not_to_contain_text("Too long")
+    box.press("Enter")
+    expect(page.locator("[data-kind=answer]")).to_contain_text("the end.", timeout=10_000)
+    expect(box).to_have_value("")
+    expect(counter).to_have_text("")  # emptied by the page: the counter goes too
+
+
+def _screens(page: Page, name: str) -> None:
+    for size, viewport in (("wide", WIDE), ("narrow", NARROW)):
+        page.set_viewport_size(viewport)
+        page.wait_for_timeout(300)  # let the layout settle before the picture (no assertion waits on it)
+        page.screenshot(path=str(ARTIFACTS / f"chat-{size}-{name}.png"))
+
+
+def test_screenshots_of_the_chat_light_and_dark(page: Page, fake_ollama: FakeOllama) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    register(page, "pictures")
+    start_interview(page, "python developer")
+    answer(page, long_answer("the first question"))
+    fake_ollama.script(Reply(text="Think about **what is shared** between the threads."))
+    page.get_by_test_id("hint").click()
+    expect(page.get_by_test_id("message-hint")).to_be_visible(timeout=15_000)
+    _settled(page)
+    _screens(page, "light")
+    page.set_viewport_size(WIDE)
+    before = page.evaluate("() => document.documentElement.className")
+    page.get_by_role("button", name="Light / dark theme").click()
+    expect(page.locator("html")).not_to_have_class(before)
+    _screens(page, "dark")
+    assert (ARTIFACTS / "chat-narrow-dark.png").stat().st_size > 0
