@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-from playwright.sync_api import Page, expect
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from tests.browser.conftest import ARTIFACTS
-from tests.browser.helpers import answer, long_answer, register, start_interview
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import ARTIFACTS, RunningApp
+from tests.browser.helpers import long_answer, register, start_interview
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
 
@@ -14,6 +17,14 @@ pytestmark = pytest.mark.browser
 
 WIDE = {"width": 1280, "height": 800}
 NARROW = {"width": 390, "height": 844}
+
+
+def answer(page: Page, text: str) -> None:
+    """Send an answer; the box empties once the server has stored it (generous: the machine may be busy)."""
+    box = page.get_by_test_id("answer")
+    box.fill(text)
+    box.press("Enter")
+    expect(box).to_have_value("", timeout=30_000)
 
 
 def _settled(page: Page) -> None:
@@ -137,3 +148,30 @@ def test_screenshots_of_the_chat_light_and_dark(page: Page, fake_ollama: FakeOll
     expect(page.locator("html")).not_to_have_class(before)
     _screens(page, "dark")
     assert (ARTIFACTS / "chat-narrow-dark.png").stat().st_size > 0
+
+
+def test_the_sidebar_shows_local_times_and_stays_readable_on_hover(
+    browser: Browser, app_server: RunningApp
+) -> None:
+    context = browser.new_context(base_url=app_server.url, timezone_id="Asia/Tokyo", viewport=WIDE)
+    try:
+        page = context.new_page()
+        register(page, "tokyo")
+        start_interview(page, "devops")
+        started = datetime.now(ZoneInfo("Asia/Tokyo"))
+        expect(page.get_by_test_id("chat-day")).to_have_text(["Today"])
+        meta = page.get_by_test_id("chat-meta").inner_text()
+        shown = {(started + timedelta(minutes=m)).strftime("%H:%M") for m in (-1, 0, 1)}
+        assert meta.split(" · ")[0] in shown and "in progress" in meta
+
+        title = page.get_by_test_id("chat-link").locator("span, p").first
+        before = title.evaluate("(node) => getComputedStyle(node).color")
+        page.get_by_test_id("chat-link").hover()
+        assert title.evaluate("(node) => getComputedStyle(node).color") == before
+        for mode in ("light", "dark"):
+            page.screenshot(path=str(ARTIFACTS / f"sidebar-hover-{mode}.png"))
+            page.get_by_role("button", name="Light / dark theme").click()
+            page.get_by_test_id("chat-link").hover()
+            assert title.evaluate("(node) => getComputedStyle(node).color") != "rgba(0, 0, 0, 0)"
+    finally:
+        context.close()

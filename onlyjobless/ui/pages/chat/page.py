@@ -206,8 +206,11 @@ def _chat_body() -> rx.Component:
             ChatState.stale,
             rx.callout.root(
                 rx.callout.text(tr("chat.stale")),
-                rx.button(
-                    tr("chat.fresh"), size="1", on_click=ChatState.fresh_interview, data_testid="fresh"
+                # In a box: the callout's grid would stretch the button into a thin bar.
+                rx.box(
+                    rx.button(
+                        tr("chat.fresh"), size="2", on_click=ChatState.fresh_interview, data_testid="fresh"
+                    )
                 ),
                 color_scheme="amber",
                 data_testid="stale-banner",

@@ -29,6 +29,7 @@ from onlyjobless.ui.evaluation_preview import preview
 from onlyjobless.ui.language import language_of
 from onlyjobless.ui.live import Live, Tick, ticks
 from onlyjobless.ui.session import cookie_token, identity_for
+from onlyjobless.ui.sidebar import SidebarState
 
 if TYPE_CHECKING:
     from onlyjobless.ui.pages.chat.state import ChatState
@@ -173,6 +174,9 @@ async def finish(state: ChatState, run: Run) -> None:
         (await state.get_state(Live)).end()
         if state.shown_chat == run.chat_id:  # else the page shows another chat, read afresh when opened
             _settle(state, run, stored)
+        if run.kind == MessageKind.EVALUATION and run.user_id is not None:
+            # The chat's line in the sidebar: its status and score now.
+            await (await state.get_state(SidebarState)).fill(run.user_id)
 
 
 def _settle(state: ChatState, run: Run, stored: ChatView | None) -> None:
