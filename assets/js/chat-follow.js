@@ -28,6 +28,9 @@
     if (follow) { showPill(false); }
   }, {passive: true});
 
+  // A turned phone or a resized window: a reader at the end stays there.
+  window.addEventListener('resize', function () { if (follow && list) { toEnd(); } });
+
   document.addEventListener('click', function (event) {
     if (event.target.closest && event.target.closest('#oj-new-message')) { toEnd(); }
   });

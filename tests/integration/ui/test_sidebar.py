@@ -37,7 +37,12 @@ async def test_an_evaluation_updates_the_chats_line(
 
     await tab.load(f"/chat/{view.chat.id}")  # the due evaluation runs by itself
 
-    assert (await tab.state(ChatState)).status == "finished"
+    page = await tab.state(ChatState)
+    assert page.status == "finished"
+    # The chat keeps a compact card: the evaluation message carries the overall score for it.
+    (card,) = [m for m in page.recent if m.kind == "evaluation"]
+    assert card.score == "6/10" and card.accent == "violet"
+    assert page.mistakes == len(page.report) == view.progress.total  # each 6/10 is flagged for review
     (line,) = (await tab.state(SidebarState)).chats
     assert (line.status, line.score) == ("finished", "6/10")
 

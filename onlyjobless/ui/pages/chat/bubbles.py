@@ -72,6 +72,20 @@ def _evaluation_card(message: UiMessage) -> rx.Component:
                     ),
                 ),
                 rx.cond(message.offline, rx.badge(tr("chat.offline_badge"), color_scheme="amber", size="1")),
+                # Marked with words and an icon, not by colour alone.
+                rx.cond(
+                    ChatState.mistakes > 0,
+                    rx.text(
+                        rx.icon("triangle_alert", size=14, aria_hidden="true"),
+                        tr("chat.to_review").replace("{n}", ChatState.mistakes.to(str)),
+                        size="2",
+                        color="var(--orange-11)",
+                        display="inline-flex",
+                        align_items="center",
+                        gap="0.3em",
+                        data_testid="card-mistakes",
+                    ),
+                ),
                 spacing="1",
             ),
             rx.spacer(),

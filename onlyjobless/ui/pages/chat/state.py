@@ -48,6 +48,7 @@ class ChatState(rx.State):
     summary: rx.Field[str] = rx.field("")
     evaluation_offline: rx.Field[bool] = rx.field(False)
     has_mistakes: rx.Field[bool] = rx.field(False)
+    mistakes: rx.Field[int] = rx.field(0)  # questions the evaluation flagged for review
     evaluation_due: rx.Field[bool] = rx.field(False)
     sending: rx.Field[bool] = rx.field(False)
 
@@ -87,6 +88,7 @@ class ChatState(rx.State):
             summary=chat.summary or "",
             evaluation_offline=chat.evaluation_source == "offline",
             has_mistakes=has_mistakes(chat),
+            mistakes=sum(1 for item in report if item.mistake),
         )
 
     def _shown_ids(self) -> set[str]:
