@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from http.cookies import CookieError, SimpleCookie
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import reflex as rx
@@ -28,15 +29,20 @@ def zone_named(name: str | None) -> ZoneInfo:
         return UTC_ZONE
 
 
-def zone_of(state: rx.State) -> ZoneInfo:
-    """The browser's zone, from the cookie in this tab's websocket headers."""
+def zone_in(cookie_header: str) -> ZoneInfo:
+    """The zone named by the cookie in a Cookie header (URI-encoded by the page: "Asia%2FTokyo")."""
     jar: SimpleCookie = SimpleCookie()
     try:
-        jar.load(state.router.headers.cookie or "")
+        jar.load(cookie_header)
     except CookieError:
         return UTC_ZONE
     morsel = jar.get(ZONE_COOKIE)
-    return zone_named(morsel.value if morsel else None)
+    return zone_named(unquote(morsel.value) if morsel else None)
+
+
+def zone_of(state: rx.State) -> ZoneInfo:
+    """The browser's zone, from the cookie in this tab's websocket headers."""
+    return zone_in(state.router.headers.cookie or "")
 
 
 def day_key(moment: datetime, zone: ZoneInfo, now: datetime | None = None) -> str:

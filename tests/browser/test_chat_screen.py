@@ -175,3 +175,33 @@ def test_the_sidebar_shows_local_times_and_stays_readable_on_hover(
             assert title.evaluate("(node) => getComputedStyle(node).color") != "rgba(0, 0, 0, 0)"
     finally:
         context.close()
+
+
+# Every text the page showed while it loaded: a Russian page must never show English first.
+RECORD_TEXTS = """
+window.__texts = [];
+new MutationObserver(function () {
+  if (document.body) { window.__texts.push(document.body.innerText); }
+}).observe(document, {childList: true, subtree: true, characterData: true});
+"""
+
+
+def test_a_russian_page_never_flashes_english(page: Page) -> None:
+    page.goto("/register")
+    page.get_by_test_id("language").click()
+    page.get_by_role("option", name="Русский").click()
+    expect(page.get_by_test_id("submit")).to_have_text("Зарегистрироваться")
+    register_page_pickers = page.locator("[data-testid=language], [data-testid=page-language]")
+    expect(register_page_pickers).to_have_count(1)  # one language picker on the register page
+    page.locator("#username").fill("flash_" + datetime.now().strftime("%H%M%S%f"))
+    page.locator("#password").fill("correct horse battery")
+    page.get_by_test_id("submit").click()
+    expect(page.get_by_test_id("signed-in-as")).to_contain_text("flash_")
+
+    page.add_init_script(RECORD_TEXTS)
+    for path in ("/settings", "/"):
+        page.goto(path)
+        expect(page.get_by_test_id("remaining")).to_contain_text("Осталось собеседований на сегодня: 3 / 3")
+        shown = "\n".join(page.evaluate("() => window.__texts"))
+        for english in ("Checking", "Interviews left today", "Your interviews", "Settings", "Log out"):
+            assert english not in shown, f"{path} showed {english!r} before Russian"

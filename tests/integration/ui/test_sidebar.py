@@ -18,7 +18,7 @@ from tests.support.ui_scenarios import chat_waiting_for_evaluation, evaluation_r
 async def test_times_are_in_the_browsers_zone_under_a_day_heading(tab: Tab, services: Services) -> None:
     user_id = await user_of(tab, services)
     started = await services.interviews.start(user_id, "devops", "en")
-    tab.cookie += f"; {ZONE_COOKIE}=Asia/Tokyo"  # as assets/js/bridge.js sets it
+    tab.cookie += f"; {ZONE_COOKIE}=Asia%2FTokyo"  # as assets/js/bridge.js sets it
 
     await tab.load("/")
 

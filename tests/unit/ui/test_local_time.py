@@ -11,7 +11,7 @@ from onlyjobless import i18n
 from onlyjobless.domain.chats import ChatStatus
 from onlyjobless.services.interviews import ChatLine
 from onlyjobless.ui.chat_display import score_text
-from onlyjobless.ui.local_time import UTC_ZONE, clock_text, day_key, day_text, zone_named
+from onlyjobless.ui.local_time import UTC_ZONE, clock_text, day_key, day_text, zone_in, zone_named
 from onlyjobless.ui.sidebar import chat_item, grouped
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -26,6 +26,13 @@ def test_an_unknown_zone_is_utc(name: str | None) -> None:
 
 def test_a_known_zone_is_used() -> None:
     assert zone_named("Asia/Tokyo") == TOKYO
+
+
+def test_the_zone_comes_from_the_cookie_the_page_set() -> None:
+    assert zone_in("oj_session=abc; oj_tz=Asia%2FTokyo") == TOKYO  # as encodeURIComponent wrote it
+    assert zone_in("oj_tz=Asia/Tokyo") == TOKYO
+    assert zone_in("oj_session=abc") is UTC_ZONE
+    assert zone_in('oj_tz="unterminated') is UTC_ZONE
 
 
 def test_days_are_counted_in_the_browsers_zone() -> None:
