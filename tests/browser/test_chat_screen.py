@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import ARTIFACTS, RunningApp
-from tests.browser.helpers import long_answer, register, start_interview
+from tests.browser.helpers import CHAT_URL, PASSWORD, long_answer
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
 
@@ -19,12 +20,44 @@ WIDE = {"width": 1280, "height": 800}
 NARROW = {"width": 390, "height": 844}
 
 
+# This module's steps wait longer than tests/browser/helpers.py: on a busy machine the password
+# hashing and the first page loads take their time.
+PATIENCE = 60_000
+
+
+def register(page: Page, prefix: str) -> str:
+    username = f"{prefix}_{uuid.uuid4().hex[:6]}"
+    page.goto("/register")
+    page.locator("#username").fill(username)
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_test_id("submit").click()
+    expect(page.get_by_test_id("signed-in-as")).to_contain_text(username, timeout=PATIENCE)
+    return username
+
+
+def start_interview(page: Page, title: str) -> None:
+    """Start from the new-interview page; typing before its load handler has run may be reset,
+    so the title is typed again until the start goes through."""
+    page.goto("/")
+    for _attempt in range(3):
+        if CHAT_URL.search(page.url) is None:
+            page.get_by_test_id("position").fill(title)
+            page.get_by_test_id("start").click()
+        try:
+            expect(page).to_have_url(CHAT_URL, timeout=PATIENCE / 3)
+            break
+        except AssertionError:
+            continue
+    expect(page).to_have_url(CHAT_URL)
+    expect(page.get_by_test_id("current-question")).to_be_visible(timeout=PATIENCE)
+
+
 def answer(page: Page, text: str) -> None:
     """Send an answer; the box empties once the server has stored it (generous: the machine may be busy)."""
     box = page.get_by_test_id("answer")
     box.fill(text)
     box.press("Enter")
-    expect(box).to_have_value("", timeout=30_000)
+    expect(box).to_have_value("", timeout=PATIENCE)
 
 
 def _settled(page: Page) -> None:
@@ -194,9 +227,9 @@ def test_a_russian_page_never_flashes_english(page: Page) -> None:
     register_page_pickers = page.locator("[data-testid=language], [data-testid=page-language]")
     expect(register_page_pickers).to_have_count(1)  # one language picker on the register page
     page.locator("#username").fill("flash_" + datetime.now().strftime("%H%M%S%f"))
-    page.locator("#password").fill("correct horse battery")
+    page.locator("#password").fill(PASSWORD)
     page.get_by_test_id("submit").click()
-    expect(page.get_by_test_id("signed-in-as")).to_contain_text("flash_")
+    expect(page.get_by_test_id("signed-in-as")).to_contain_text("flash_", timeout=PATIENCE)
 
     page.add_init_script(RECORD_TEXTS)
     for path in ("/settings", "/"):
