@@ -58,6 +58,7 @@ migrate: $(VENV)/.runtime
 	$(BIN)/python -m onlyjobless migrate
 
 run: $(VENV)/.runtime $(TOOLS)/node_modules/.bin/bun fonts migrate
+	@$(BIN)/python -m onlyjobless about
 	$(BIN)/reflex run --env prod --loglevel warning
 
 # Docker (for `make image` and the container tests): installed from Debian and started if needed.

@@ -1,4 +1,4 @@
-"""Operator commands: `python -m onlyjobless migrate | serve | health | bank … | keys …`."""
+"""Operator commands: `python -m onlyjobless migrate | serve | about | health | bank … | keys …`."""
 
 from __future__ import annotations
 
@@ -10,12 +10,28 @@ import sys
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
+from urllib.parse import urlsplit
+
+import sqlalchemy
+from sqlalchemy.engine import make_url
 
 from onlyjobless.domain.errors import DatabaseDown
-from onlyjobless.settings import get_settings
+from onlyjobless.settings import Settings, get_settings
 from onlyjobless.storage.chats.factory import build_keyring
 from onlyjobless.storage.db import wait_for_database
 from onlyjobless.storage.migrations import upgrade
+
+LLM_CHECK_SECONDS = 5.0
+
+
+def _is_new(url: str) -> bool:
+    """Whether migrating will create the database: it has no Alembic version table yet."""
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return not sqlalchemy.inspect(connection).has_table("alembic_version")
+    finally:
+        engine.dispose()
 
 
 def _say(line: str) -> None:
@@ -28,8 +44,47 @@ def _migrate(_args: argparse.Namespace) -> int:
     settings.secret_key()  # generate the secret now, not on the first request
     wait_for_database(settings.sql_url, settings.db_startup_timeout, _say)
     build_keyring(settings)  # and the chat keys (when CHAT_KEYS does not name them)
+    new = _is_new(settings.sql_url)
     upgrade(settings.sql_url)
-    print("database is up to date")
+    print("database created" if new else "database is up to date")
+    return 0
+
+
+def _where(url: str) -> str:
+    """A server's address without credentials: scheme://host[:port]."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+
+
+def startup_line(settings: Settings, llm_reachable: bool) -> str:
+    """Where the app answers, its data folder, its databases and whether the LLM and model answer."""
+    url = os.environ.get("PUBLIC_URL") or f"http://127.0.0.1:{settings.port}"
+    sql = make_url(settings.sql_url)
+    if sql.get_backend_name() == "sqlite":
+        database = f"SQLite {sql.database}"
+    else:
+        database = f"{sql.get_backend_name()} {sql.host}:{sql.port or ''}/{sql.database}"
+    mongo = settings.mongodb_url.get_secret_value() if settings.mongodb_url else ""
+    chats = "chats in the same database"
+    if mongo:
+        chats = f"chats in MongoDB {_where(mongo)}/{settings.mongodb_db}"
+    state = "reachable" if llm_reachable else "NOT reachable (the built-in question bank stands in)"
+    llm = f"LLM {settings.llm_backend} {_where(settings.llm_url)} model {settings.llm_model_name}: {state}"
+    return f"OnlyJobless at {url} | data {settings.data_dir.resolve()} | {database}, {chats} | {llm}"
+
+
+async def _llm_reachable() -> bool:
+    from onlyjobless.services.hub import get_services
+
+    try:
+        return await asyncio.wait_for(get_services().llm.is_available(), LLM_CHECK_SECONDS)
+    except TimeoutError:
+        return False
+
+
+def _about(_args: argparse.Namespace) -> int:
+    """The one line `make run` prints before it serves."""
+    print(startup_line(get_settings(), asyncio.run(_llm_reachable())), flush=True)
     return 0
 
 
@@ -134,6 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--prebuilt", action="store_true", help="serve the frontend `reflex export` built, no rebuild"
     )
     serve.set_defaults(run=_serve)
+    about = commands.add_parser("about", help="one line: the URL, data folder, databases and the LLM")
+    about.set_defaults(run=_about)
     health = commands.add_parser("health", help="check the local server's health")
     health.add_argument(
         "--direct", action="store_true", help="check the database, chat store and LLM from here"

@@ -3,6 +3,15 @@
 (function () {
   'use strict';
 
+  // The browser's time zone, for times shown in it (onlyjobless/ui/local_time.py). Set here, in the
+  // head of every page, so the websocket opened later carries it in its headers.
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone) {
+      document.cookie = 'oj_tz=' + encodeURIComponent(zone) + '; path=/; max-age=31536000; samesite=lax';
+    }
+  } catch (ignored) { /* no Intl: times stay in UTC */ }
+
   function define(name, receive) {
     if (window.customElements.get(name)) { return; }
     window.customElements.define(name, class extends HTMLElement {

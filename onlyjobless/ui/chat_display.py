@@ -8,6 +8,18 @@ from dataclasses import dataclass
 from onlyjobless.domain.chats import Message
 from onlyjobless.services.interviews import ReportRow
 
+# Each kind of message has its own accent (a Radix colour scale); see ui/pages/chat/bubbles.py.
+ACCENTS = {
+    "greeting": "gray",
+    "question": "indigo",
+    "answer": "cyan",
+    "hint": "amber",
+    "model_answer": "grass",
+    "evaluation": "violet",
+    "refusal": "orange",
+    "notice": "sky",
+}
+
 
 @dataclass
 class UiMessage:
@@ -17,10 +29,12 @@ class UiMessage:
     role: str
     kind: str
     label: str
+    accent: str
     content: str
     complete: bool
     offline: bool
     reveal: bool  # new from the interviewer: the page types it out
+    score: str = ""  # an evaluation's overall score, as the language writes it ("7,5/10")
 
 
 @dataclass
@@ -38,6 +52,16 @@ class ReportItem:
     mistake: bool
 
 
+def score_text(value: float, t: dict[str, str]) -> str:
+    """A score out of 10 with the language's decimal mark: "7.5/10", in Russian "7,5/10"."""
+    return f"{value:g}".replace(".", t.get("number.decimal_mark", ".")) + "/10"
+
+
+def _score_of(message: Message, t: dict[str, str]) -> str:
+    value = message.meta.get("overall_score")
+    return score_text(value, t) if isinstance(value, int | float) and not isinstance(value, bool) else ""
+
+
 def label(t: dict[str, str], message: Message) -> str:
     """Who wrote it, or what it is ("Hint", "Model answer", ...)."""
     return t.get(f"message.{message.kind}", message.kind)
@@ -49,10 +73,12 @@ def bubble(message: Message, t: dict[str, str], reveal: bool = False) -> UiMessa
         role=str(message.role),
         kind=str(message.kind),
         label=label(t, message),
+        accent=ACCENTS.get(str(message.kind), "gray"),
         content=message.content,
         complete=message.complete,
         offline=bool(message.meta.get("offline")),
         reveal=reveal,
+        score=_score_of(message, t),
     )
 
 

@@ -29,11 +29,11 @@ def success_callout(message: rx.Var | str, test_id: str = "form-success") -> rx.
 
 
 def language_select(
-    value: rx.Var | str, on_change, name: str | None = None, test_id: str = "language"
+    value: rx.Var | str, on_change, name: str | None = None, test_id: str = "language", width: str = "auto"
 ) -> rx.Component:  # type: ignore[no-untyped-def]
     """A picker of the supported languages, each shown in its own name."""
     return rx.select.root(
-        rx.select.trigger(aria_label=tr("auth.language"), data_testid=test_id),
+        rx.select.trigger(aria_label=tr("auth.language"), data_testid=test_id, width=width),
         rx.select.content(*[rx.select.item(name, value=code) for code, name in i18n.languages().items()]),
         value=value,
         on_change=on_change,
@@ -50,5 +50,15 @@ def field(label: rx.Var, control: rx.Component, hint: rx.Var | None = None) -> r
 
 
 def loading(message_key: str = "auth.checking") -> rx.Component:
-    """Shown on private pages until the session check has passed."""
-    return rx.center(rx.spinner(size="3"), rx.text(tr(message_key), margin_left="2"), height="100vh")
+    """Shown on private pages until the session check has passed; words only once the page knows
+    its language (the on_load handlers have run), so a Russian page never flashes English."""
+    return rx.center(
+        rx.spinner(size="3"),
+        rx.cond(rx.State.is_hydrated, rx.text(tr(message_key), margin_left="2")),
+        height="100vh",
+    )
+
+
+def once_hydrated(page: rx.Component) -> rx.Component:
+    """A public page, drawn once its on_load handlers have picked the language (a spinner before)."""
+    return rx.cond(rx.State.is_hydrated, page, rx.center(rx.spinner(size="3"), height="100vh"))

@@ -12,37 +12,56 @@ from onlyjobless.ui.sidebar import ChatItem, SidebarState
 
 # Loads the next page of chats when the "load more" button scrolls into view.
 CHAT_LIST_SCRIPT = "/js/chat-list.js"
+CONTENT_WIDTH = "1100px"
 
 
 def _chat_line(chat: ChatItem) -> rx.Component:
     href = "/chat/" + chat.id
     is_open = SidebarState.router.url.path == href
-    return rx.link(
-        rx.box(
-            rx.hstack(
-                rx.text(chat.title, size="2", weight="medium", trim="both"),
-                rx.cond(
-                    chat.stale, rx.icon("clock_alert", size=14, color="var(--amber-9)", aria_label="stale")
-                ),
-                spacing="1",
-                align="center",
-            ),
+    status = LanguageState.t["chat.status." + chat.status].to(str)
+    return rx.fragment(
+        rx.cond(
+            chat.day != "",
             rx.text(
-                chat.date + " · " + chat.status + rx.cond(chat.score != "", " · " + chat.score, ""),
+                chat.day,
                 size="1",
-                color_scheme="gray",
+                weight="bold",
+                color="var(--gray-11)",
+                padding="0.6em 0.6em 0.1em",
+                data_testid="chat-day",
             ),
-            padding="0.4em 0.6em",
-            border_radius="8px",
-            background=rx.cond(is_open, "var(--accent-a4)", "transparent"),
-            _hover={"background": "var(--gray-a4)"},
         ),
-        href=href,
-        underline="none",
-        color_scheme="gray",
-        high_contrast=True,
-        width="100%",
-        data_testid="chat-link",
+        rx.link(
+            rx.box(
+                rx.hstack(
+                    rx.text(chat.title, size="2", weight="medium", trim="both", color="var(--gray-12)"),
+                    rx.cond(
+                        chat.stale,
+                        rx.icon("clock_alert", size=14, color="var(--amber-11)", aria_label="stale"),
+                    ),
+                    spacing="1",
+                    align="center",
+                ),
+                rx.text(
+                    chat.time + " · " + status + rx.cond(chat.score != "", " · " + chat.score, ""),
+                    size="1",
+                    color="var(--gray-11)",
+                    data_testid="chat-meta",
+                ),
+                padding="0.4em 0.6em",
+                border_radius="8px",
+                background=rx.cond(is_open, "var(--accent-a4)", "transparent"),
+                _hover={"background": rx.cond(is_open, "var(--accent-a5)", "var(--gray-a4)")},
+            ),
+            href=href,
+            underline="none",
+            color_scheme="gray",
+            high_contrast=True,
+            # Reflex's links turn a light accent on hover: the title stays readable instead.
+            _hover={"color": "var(--gray-12)"},
+            width="100%",
+            data_testid="chat-link",
+        ),
     )
 
 
@@ -226,7 +245,8 @@ def shell(*content: rx.Component) -> rx.Component:
                 _sidebar(),
                 rx.box(
                     _mobile_bar(),
-                    rx.box(*content, padding="1.5em", max_width="900px"),
+                    # The content column: centred, and wider on wide screens.
+                    rx.box(*content, padding="1.5em", max_width=CONTENT_WIDTH, margin_x="auto", width="100%"),
                     flex="1",
                     min_width="0",
                 ),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import reflex as rx
 
@@ -13,7 +15,9 @@ from onlyjobless.services import hub
 from onlyjobless.services.accounts import Identity
 from onlyjobless.services.interviews import ChatLine
 from onlyjobless.ui import routes
+from onlyjobless.ui.chat_display import score_text
 from onlyjobless.ui.language import language_of
+from onlyjobless.ui.local_time import UTC_ZONE, clock_text, day_key, day_text, zone_of
 from onlyjobless.ui.session import SessionState, identity_of
 
 PAGE_SIZE = 20
@@ -21,25 +25,39 @@ PAGE_SIZE = 20
 
 @dataclass
 class ChatItem:
-    """One sidebar line, ready to show."""
+    """One sidebar line, ready to show; `day` heads the first line of each day."""
 
     id: str
     title: str
-    date: str
-    status: str
+    time: str  # local time of day, in the browser's zone
+    status: str  # the code: the page translates it in the language it speaks now
     stale: bool
     score: str
+    day_key: str  # "today", "yesterday" or a local ISO date
+    day: str = ""  # the heading over this line: set on the first line of its day
 
 
-def chat_item(line: ChatLine, t: dict[str, str]) -> ChatItem:
+def chat_item(line: ChatLine, t: dict[str, str], zone: ZoneInfo = UTC_ZONE) -> ChatItem:
     return ChatItem(
         id=line.id,
         title=line.title,
-        date=line.created_at.strftime("%Y-%m-%d %H:%M"),
-        status=t.get(f"chat.status.{line.status}", str(line.status)),
+        time=clock_text(line.created_at, zone),
+        status=str(line.status),
         stale=line.stale,
-        score="" if line.overall_score is None else f"{line.overall_score:g}/10",
+        score="" if line.overall_score is None else score_text(line.overall_score, t),
+        day_key=day_key(line.created_at, zone),
     )
+
+
+def grouped(items: list[ChatItem], t: dict[str, str]) -> list[ChatItem]:
+    """The lines with a day heading on the first of each day (Today, Yesterday, a date)."""
+    shown: list[ChatItem] = []
+    previous = None
+    for item in items:
+        heading = day_text(item.day_key, t) if item.day_key != previous else ""
+        shown.append(dataclasses.replace(item, day=heading))
+        previous = item.day_key
+    return shown
 
 
 class SidebarState(rx.State):
@@ -59,8 +77,8 @@ class SidebarState(rx.State):
         page = await hub.get_services().interviews.list_chats(user_id, limit=PAGE_SIZE, cursor=cursor)
         self._cursor = page.next_cursor
         self.has_more = page.next_cursor is not None
-        t = i18n.strings(language)
-        return [chat_item(line, t) for line in page.items]
+        t, zone = i18n.strings(language), zone_of(self)
+        return [chat_item(line, t, zone) for line in page.items]
 
     async def _refresh_quota(self, user_id: uuid.UUID, language: str) -> None:
         quota = await hub.get_services().interviews.quota.status(user_id)
@@ -83,7 +101,7 @@ class SidebarState(rx.State):
         self.loading_chats = True
         errors: list[str] = []
         try:
-            self.chats = await self._page(user_id, None, language)
+            self.chats = grouped(await self._page(user_id, None, language), i18n.strings(language))
         except ServiceError as exc:
             self.chats, self.has_more, self._cursor = [], False, None
             errors.append(i18n.error_message(exc, language))
@@ -115,7 +133,8 @@ class SidebarState(rx.State):
         language = await language_of(self)
         self.loading_chats = True
         try:
-            self.chats = self.chats + await self._page(who.user.id, self._cursor, language)
+            more = await self._page(who.user.id, self._cursor, language)
+            self.chats = grouped(self.chats + more, i18n.strings(language))
         except ServiceError as exc:
             self.sidebar_error = i18n.error_message(exc, language)
         finally:

@@ -77,7 +77,7 @@ def test_registration_refusals_are_shown_and_typing_is_kept(page: Page) -> None:
     expect(page.get_by_test_id("form-error")).to_contain_text("too common")
     expect(page.locator("#password")).to_have_value("password123")
 
-    page.get_by_test_id("page-language").click()
+    page.get_by_test_id("language").click()  # the register form has one picker: its own
     page.get_by_role("option", name="Русский").click()
     page.locator("#username").fill("x")
     page.get_by_test_id("submit").click()

@@ -84,7 +84,7 @@ def _download(page: Page, test_id: str, tmp_path: Path) -> tuple[str, bytes]:
 def test_the_report_page_and_its_downloads(page: Page, fake_ollama: FakeOllama, tmp_path: Path) -> None:
     register(page, "report")
     _finish_interview(page, fake_ollama, [8, 3])
-    page.get_by_test_id("open-report").click()
+    page.get_by_test_id("card-open-report").click()  # the chat's compact card leads to the report page
     expect(page).to_have_url(REPORT_URL)
 
     expect(page.get_by_test_id("report-title")).to_contain_text("DevOps")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -149,3 +150,47 @@ def test_health_direct_checks_each_part_from_this_process(
     assert cli.main(["health", "--direct"]) == 1
     out = capsys.readouterr().out
     assert "database down" in out and "(down: database" in out
+
+
+def test_migrate_says_when_it_created_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("JWT_SECRET", "cli-secret-0123456789abcdef0123456789abcdef")
+    get_settings.cache_clear()
+    try:
+        assert cli.main(["migrate"]) == 0
+        assert capsys.readouterr().out.strip() == "database created"
+        assert cli.main(["migrate"]) == 0
+        assert capsys.readouterr().out.strip() == "database is up to date"
+    finally:
+        get_settings.cache_clear()
+
+
+def test_about_prints_one_line_without_secrets(
+    configured: Settings, fake_ollama: FakeOllama, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["about"]) == 0
+    (line,) = capsys.readouterr().out.strip().splitlines()
+    assert f"http://127.0.0.1:{configured.port}" in line
+    assert str(configured.data_dir.resolve()) in line
+    assert configured.llm_model_name in line and ": reachable" in line
+    assert "chats in the same database" in line
+    assert "@" not in line  # no credentials of the database URL
+
+    fake_ollama.set_models([])  # the server answers, the model is not there
+    assert cli.main(["about"]) == 0
+    assert "NOT reachable" in capsys.readouterr().out
+
+
+def test_the_startup_line_names_mongodb_and_postgres_without_credentials() -> None:
+    settings = Settings(
+        DATABASE_URL="postgresql+psycopg://app:hunter2@db.example:5432/jobs",
+        MONGODB_URL="mongodb://user:s3cret@mongo.example:27017/?authSource=admin",
+        JWT_SECRET="cli-secret-0123456789abcdef0123456789abcdef",
+    )
+    line = cli.startup_line(settings, llm_reachable=False)
+    assert "postgresql db.example:5432/jobs" in line
+    assert "chats in MongoDB mongodb://mongo.example:27017/onlyjobless" in line
+    assert "hunter2" not in line and "s3cret" not in line and "NOT reachable" in line

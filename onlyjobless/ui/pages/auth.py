@@ -13,7 +13,7 @@ from onlyjobless import i18n
 from onlyjobless.domain.errors import ServiceError, Unavailable
 from onlyjobless.services import hub
 from onlyjobless.ui import bridge, routes
-from onlyjobless.ui.components import error_callout, field, language_select, tr
+from onlyjobless.ui.components import error_callout, field, language_select, once_hydrated, tr
 from onlyjobless.ui.language import LanguageState, language_of
 
 log = logging.getLogger(__name__)
@@ -87,14 +87,26 @@ class AuthFormState(rx.State):
         self.busy = False
 
 
-def _card(title_key: str, form: rx.Component, switch_key: str, switch_to: str) -> rx.Component:
+def _card(
+    title_key: str, form: rx.Component, switch_key: str, switch_to: str, picker: bool = True
+) -> rx.Component:
+    """A public page's card; `picker`: the language picker in its corner (the register form has its own)."""
+    corner = rx.fragment()
+    if picker:
+        corner = language_select(LanguageState.lang, LanguageState.pick, test_id="page-language")
+    return once_hydrated(_centred_card(title_key, form, switch_key, switch_to, corner))
+
+
+def _centred_card(
+    title_key: str, form: rx.Component, switch_key: str, switch_to: str, corner: rx.Component
+) -> rx.Component:
     return rx.center(
         rx.card(
             rx.vstack(
                 rx.hstack(
                     rx.heading(tr("app.name"), size="6", as_="p"),
                     rx.spacer(),
-                    language_select(LanguageState.lang, LanguageState.pick, test_id="page-language"),
+                    corner,
                     width="100%",
                     align="center",
                 ),
@@ -158,7 +170,9 @@ def register_page() -> rx.Component:
             ),
             field(
                 tr("auth.language"),
-                language_select(LanguageState.lang, LanguageState.pick, name="preferred_language"),
+                language_select(
+                    LanguageState.lang, LanguageState.pick, name="preferred_language", width="100%"
+                ),
             ),
             rx.button(
                 rx.cond(AuthFormState.busy, tr("auth.working"), tr("auth.register.submit")),
@@ -172,4 +186,4 @@ def register_page() -> rx.Component:
         on_submit=AuthFormState.register,
         reset_on_submit=False,
     )
-    return _card("auth.register.title", form, "auth.register.switch", routes.LOGIN)
+    return _card("auth.register.title", form, "auth.register.switch", routes.LOGIN, picker=False)

@@ -136,7 +136,7 @@ def _refusal() -> rx.Component:
             rx.flex(
                 rx.foreach(NewInterviewState.refusal_roles, lambda r: _role_button(r, "refusal-role")),
                 wrap="wrap",
-                gap="2",
+                spacing="2",  # Radix's scale (a bare "gap" of 2 is no CSS length: the chips touched)
                 margin_top="0.5em",
             ),
             color_scheme="orange",

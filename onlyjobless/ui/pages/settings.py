@@ -16,7 +16,7 @@ from onlyjobless.ui.language import LanguageState, language_of
 from onlyjobless.ui.layout import shell
 from onlyjobless.ui.pages.personal_data import personal_data_card
 from onlyjobless.ui.session import SessionState, identity_of
-from onlyjobless.ui.sidebar import open_private_page
+from onlyjobless.ui.sidebar import SidebarState, open_private_page
 
 
 class SettingsState(rx.State):
@@ -65,6 +65,7 @@ class SettingsState(rx.State):
         (await self.get_state(SessionState)).username = user.username
         speaking = await self.get_state(LanguageState)
         speaking.use(user.preferred_language)
+        await (await self.get_state(SidebarState)).fill(who.user.id)  # its lines in the new language
         self.profile_saved = i18n.translate("settings.saved", speaking.lang)
         return None
 
@@ -107,21 +108,27 @@ def _profile_form() -> rx.Component:
                     default_value=SessionState.username,
                     key=SessionState.username,
                     required=True,
+                    width="100%",
                     data_testid="settings-username",
                 ),
             ),
             field(
                 tr("settings.language"),
                 language_select(
-                    LanguageState.lang, SettingsState.change_language, test_id="settings-language"
+                    LanguageState.lang,
+                    SettingsState.change_language,
+                    test_id="settings-language",
+                    width="100%",
                 ),
             ),
             rx.button(tr("settings.save_profile"), type="submit", data_testid="save-profile"),
             spacing="3",
             align="start",
+            width="100%",
         ),
         on_submit=SettingsState.save_profile,
         reset_on_submit=False,
+        width="100%",
     )
 
 
@@ -139,6 +146,7 @@ def _password_form() -> rx.Component:
                     type="password",
                     auto_complete="current-password",
                     required=True,
+                    width="100%",
                     data_testid="current-password",
                 ),
             ),
@@ -150,6 +158,7 @@ def _password_form() -> rx.Component:
                     type="password",
                     auto_complete="new-password",
                     required=True,
+                    width="100%",
                     data_testid="new-password",
                 ),
                 hint=tr("auth.password_hint"),
@@ -157,9 +166,11 @@ def _password_form() -> rx.Component:
             rx.button(tr("settings.save_password"), type="submit", data_testid="save-password"),
             spacing="3",
             align="start",
+            width="100%",
         ),
         on_submit=SettingsState.change_password,
         reset_on_submit=True,
+        width="100%",
     )
 
 

@@ -63,5 +63,11 @@ def test_page_scripts_are_files_named_by_src_never_inline() -> None:
     urls = {url for text in sources.values() for url in re.findall(r'"(/js/[\w.-]+\.js)"', text)}
 
     assert inline == []
-    assert urls == {"/js/bridge.js", "/js/chat-list.js", "/js/answer-box.js", "/js/reveal.js"}
+    assert urls == {
+        "/js/bridge.js",
+        "/js/chat-list.js",
+        "/js/answer-box.js",
+        "/js/reveal.js",
+        "/js/chat-follow.js",
+    }
     assert [url for url in sorted(urls) if not (SCRIPT.parents[1] / url.lstrip("/")).is_file()] == []

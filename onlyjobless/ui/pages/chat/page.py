@@ -6,44 +6,20 @@ import reflex as rx
 
 from onlyjobless.settings import MAX_ANSWER_LENGTH
 from onlyjobless.ui import bridge
-from onlyjobless.ui.chat_display import UiMessage
 from onlyjobless.ui.components import error_callout, tr
 from onlyjobless.ui.layout import shell
 from onlyjobless.ui.live import Live
 from onlyjobless.ui.markdown import safe_markdown
+from onlyjobless.ui.pages.chat.bubbles import bubble
 from onlyjobless.ui.pages.chat.report import report
 from onlyjobless.ui.pages.chat.state import ChatState
 
 # Page scripts are files in assets/js (the content security policy allows no inline script):
-# the answer box's length counter, and the typing-out of new interviewer messages.
+# the answer box's length counter, the typing-out of new interviewer messages, and the
+# conversation following new messages.
 ANSWER_BOX_SCRIPT = "/js/answer-box.js"
 REVEAL_SCRIPT = "/js/reveal.js"
-
-
-def _bubble(message: UiMessage) -> rx.Component:
-    mine = message.role == "candidate"
-    current = message.id == ChatState.current_id
-    return rx.box(
-        rx.hstack(
-            rx.text(message.label, size="1", weight="bold", color_scheme="gray"),
-            rx.cond(message.offline, rx.badge(tr("chat.offline_badge"), color_scheme="amber", size="1")),
-            rx.cond(~message.complete, rx.badge(tr("chat.incomplete"), color_scheme="red", size="1")),
-            spacing="2",
-        ),
-        safe_markdown(message.content),
-        padding="0.75em 1em",
-        border_radius="12px",
-        max_width="85%",
-        align_self=rx.cond(mine, "flex-end", "flex-start"),
-        background=rx.cond(mine, "var(--accent-a3)", "var(--gray-a3)"),
-        border=rx.cond(current, "2px solid var(--accent-9)", "1px solid transparent"),
-        data_testid=rx.cond(current, "current-question", "message-" + message.kind),
-        data_kind=message.kind,
-        data_complete=rx.cond(message.complete, "true", "false"),
-        data_reveal=rx.cond(message.reveal, "true", "false"),
-        # Hidden until the page has typed it out (assets/js/reveal.js).
-        style={"&[data-reveal='true']:not([data-revealed='done'])": {"display": "none"}},
-    )
+FOLLOW_SCRIPT = "/js/chat-follow.js"
 
 
 def _running_line() -> rx.Component:
@@ -79,7 +55,14 @@ def _actions() -> rx.Component:
     active = ChatState.status == "active"
     busy = Live.on | ChatState.sending
     return rx.hstack(
-        rx.button(tr("chat.send"), type="submit", disabled=~active | busy, data_testid="send"),
+        rx.button(
+            tr("chat.send"),
+            type="submit",
+            disabled=~active | busy,
+            data_testid="send",
+            # Marked by assets/js/answer-box.js while the answer is too long (the form is held back).
+            style={"&[aria-disabled='true']": {"opacity": "0.5", "cursor": "not-allowed"}},
+        ),
         rx.button(
             tr("chat.hint"),
             type="button",
@@ -121,33 +104,89 @@ def _actions() -> rx.Component:
             ChatState.budget_note != "",
             rx.text(ChatState.budget_note, size="1", color_scheme="amber", data_testid="budget-left"),
         ),
-        rx.text("", id="answer-count", size="1", color_scheme="gray", data_testid="answer-count"),
+        rx.text(
+            "",
+            id="answer-count",
+            size="1",
+            aria_live="polite",
+            data_testid="answer-count",
+            style={
+                "color": "var(--gray-11)",
+                "&[data-over='true']": {"color": "var(--red-11)", "font_weight": "bold"},
+            },
+        ),
         width="100%",
         wrap="wrap",
     )
 
 
+def _new_message_pill() -> rx.Component:
+    """Shown by assets/js/chat-follow.js when a message arrives while the reader is scrolled up."""
+    return rx.el.button(
+        rx.icon("arrow_down", size=14),
+        tr("chat.new_message"),
+        type="button",
+        id="oj-new-message",
+        data_testid="new-message",
+        class_name="rt-reset",
+        style={
+            "position": "absolute",
+            "bottom": "calc(100% + 0.5em)",
+            "left": "50%",
+            "transform": "translateX(-50%)",
+            "display": "flex",
+            "align_items": "center",
+            "gap": "0.4em",
+            "padding": "0.35em 0.9em",
+            "border_radius": "999px",
+            "background": "var(--accent-9)",
+            "color": "var(--accent-contrast)",
+            "font_size": "var(--font-size-2)",
+            "box_shadow": "var(--shadow-3)",
+            "cursor": "pointer",
+            "&:not([data-show='true'])": {"display": "none"},
+        },
+    )
+
+
 def _composer() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            rx.text_area(
-                name="answer",
-                id="answer",
-                placeholder=tr("chat.placeholder"),
-                max_length=MAX_ANSWER_LENGTH,
-                rows="4",
+    """The answer box and the actions, pinned to the bottom of the viewport (position: sticky)."""
+    return rx.box(
+        _new_message_pill(),
+        rx.form(
+            rx.vstack(
+                rx.text_area(
+                    name="answer",
+                    id="answer",
+                    placeholder=tr("chat.placeholder"),
+                    # No maxLength: a longer paste is kept whole; assets/js/answer-box.js says how
+                    # much too long it is and holds the form back (the service refuses it too).
+                    data_max=MAX_ANSWER_LENGTH,
+                    data_too_long=tr("chat.too_long"),
+                    rows="3",
+                    width="100%",
+                    disabled=ChatState.status != "active",
+                    aria_label=tr("chat.placeholder"),
+                    aria_describedby="answer-count",
+                    enter_key_submit=True,  # Enter sends, Shift+Enter starts a new line
+                    data_testid="answer",
+                ),
+                _actions(),
                 width="100%",
-                disabled=ChatState.status != "active",
-                aria_label=tr("chat.placeholder"),
-                enter_key_submit=True,  # Enter sends, Shift+Enter starts a new line
-                data_testid="answer",
+                spacing="2",
             ),
-            _actions(),
+            on_submit=ChatState.send_answer,
+            reset_on_submit=False,
             width="100%",
         ),
-        on_submit=ChatState.send_answer,
-        reset_on_submit=False,
+        position="sticky",
+        bottom="0",
+        z_index="5",
         width="100%",
+        padding_y="0.75em",
+        background="var(--color-background)",
+        border_top="1px solid var(--gray-a5)",
+        data_testid="composer",
     )
 
 
@@ -171,8 +210,11 @@ def _chat_body() -> rx.Component:
             ChatState.stale,
             rx.callout.root(
                 rx.callout.text(tr("chat.stale")),
-                rx.button(
-                    tr("chat.fresh"), size="1", on_click=ChatState.fresh_interview, data_testid="fresh"
+                # In a box: the callout's grid would stretch the button into a thin bar.
+                rx.box(
+                    rx.button(
+                        tr("chat.fresh"), size="2", on_click=ChatState.fresh_interview, data_testid="fresh"
+                    )
                 ),
                 color_scheme="amber",
                 data_testid="stale-banner",
@@ -185,8 +227,8 @@ def _chat_body() -> rx.Component:
             ),
         ),
         rx.vstack(
-            rx.foreach(ChatState.messages, _bubble),
-            rx.foreach(ChatState.recent, _bubble),
+            rx.foreach(ChatState.messages, bubble),
+            rx.foreach(ChatState.recent, bubble),
             _typing_line(),
             _running_line(),
             width="100%",
@@ -194,10 +236,11 @@ def _chat_body() -> rx.Component:
             data_testid="messages",
         ),
         error_callout(ChatState.error, "chat-error"),
-        report(),
+        rx.box(report(), id="report", width="100%", style={"scroll_margin_top": "1em"}),
         rx.cond(ChatState.status != "finished", _composer()),
         rx.script(src=ANSWER_BOX_SCRIPT),
         rx.script(src=REVEAL_SCRIPT),
+        rx.script(src=FOLLOW_SCRIPT),
         bridge.live_feed_element(),
         width="100%",
         spacing="4",

@@ -15,7 +15,7 @@ from onlyjobless.domain.errors import NotFound, ServiceError
 from onlyjobless.services import hub
 from onlyjobless.services.interviews import ChatView, Done, ReportRow, has_mistakes
 from onlyjobless.ui import routes
-from onlyjobless.ui.chat_display import ReportItem, UiMessage, bubble, report_items
+from onlyjobless.ui.chat_display import ReportItem, UiMessage, bubble, report_items, score_text
 from onlyjobless.ui.language import language_of
 from onlyjobless.ui.live import Live
 from onlyjobless.ui.pages.chat.streaming import budget_note, generate
@@ -48,6 +48,7 @@ class ChatState(rx.State):
     summary: rx.Field[str] = rx.field("")
     evaluation_offline: rx.Field[bool] = rx.field(False)
     has_mistakes: rx.Field[bool] = rx.field(False)
+    mistakes: rx.Field[int] = rx.field(0)  # questions the evaluation flagged for review
     evaluation_due: rx.Field[bool] = rx.field(False)
     sending: rx.Field[bool] = rx.field(False)
     budget_note: rx.Field[str] = rx.field("")  # "N generations left today" when few are left
@@ -84,10 +85,11 @@ class ChatState(rx.State):
             evaluation_due=due,
             report=report,
             chart=[{"number": item.number, "score": item.score} for item in report],
-            overall="" if chat.overall_score is None else f"{chat.overall_score:g}/10",
+            overall="" if chat.overall_score is None else score_text(chat.overall_score, t),
             summary=chat.summary or "",
             evaluation_offline=chat.evaluation_source == "offline",
             has_mistakes=has_mistakes(chat),
+            mistakes=sum(1 for item in report if item.mistake),
         )
 
     def _shown_ids(self) -> set[str]:

@@ -29,6 +29,7 @@ from onlyjobless.ui.evaluation_preview import preview
 from onlyjobless.ui.language import language_of
 from onlyjobless.ui.live import Live, Tick, ticks
 from onlyjobless.ui.session import cookie_token, identity_for
+from onlyjobless.ui.sidebar import SidebarState
 
 if TYPE_CHECKING:
     from onlyjobless.ui.pages.chat.state import ChatState
@@ -183,6 +184,9 @@ async def finish(state: ChatState, run: Run) -> None:
             _settle(state, run, stored)
             if note is not None and state.budget_note != note:
                 state.budget_note = note
+        if run.kind == MessageKind.EVALUATION and run.user_id is not None:
+            # The chat's line in the sidebar: its status and score now.
+            await (await state.get_state(SidebarState)).fill(run.user_id)
 
 
 async def _budget_note(run: Run) -> str | None:
