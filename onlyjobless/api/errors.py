@@ -6,6 +6,7 @@ The services know no HTTP: the status of each kind of refusal is decided here, i
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,6 +23,7 @@ from onlyjobless.domain.errors import (
     Unauthorized,
     Unavailable,
 )
+from onlyjobless.domain.text import NUL
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,12 @@ def error_body(code: str, message: str, **extra: object) -> dict[str, object]:
     return {"error": {"code": code, "message": message, **extra}}
 
 
+def _holds_nul(problem: Any) -> bool:
+    """A validation problem caused by a NUL character, wherever in the request it came."""
+    value = problem.get("input")
+    return problem.get("type") == "text_nul" or (isinstance(value, str) and NUL in value)
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn exceptions into clear JSON answers."""
 
@@ -69,6 +77,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if any(_holds_nul(item) for item in exc.errors()):
+            text = i18n.error_message(InvalidInput("text_nul"), request_language(request))
+            return JSONResponse(error_body("text_nul", text), status_code=422)
         problems = []
         for item in exc.errors():
             where = ".".join(str(part) for part in item.get("loc", ()) if part != "body")

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from onlyjobless.domain.clock import utcnow
 from onlyjobless.domain.errors import InvalidInput, NotFound, TooManyRequests, Unauthorized
+from onlyjobless.domain.text import refuse_nul
 from onlyjobless.services import passwords
 from onlyjobless.services.throttle import LoginThrottle
 from onlyjobless.services.tokens import TokenConfig, create_access_token, read_access_token
@@ -105,6 +106,7 @@ class Accounts:
 
     async def register(self, username: object, password: object, preferred_language: object) -> UserPublic:
         """Create an account; the name must be free whatever its case."""
+        refuse_nul(username, password, preferred_language)
         name = normalize_username(username)
         secret = _new_password(password, name)
         language = self._check_language(preferred_language)
@@ -113,6 +115,7 @@ class Accounts:
 
     async def _authenticate(self, username: object, password: object, address: str) -> UserRecord:
         """Check credentials under throttling; unknown user and wrong password look alike."""
+        refuse_nul(username, password)
         key = username.strip().casefold() if isinstance(username, str) else ""
         wait = await self._throttle.seconds_blocked(key, address)
         if wait:
@@ -223,6 +226,7 @@ class Accounts:
         self, user_id: uuid.UUID, *, username: object = None, preferred_language: object = None
     ) -> UserPublic:
         """Rename (the new name must be free) and/or change the preferred language."""
+        refuse_nul(username, preferred_language)
         name = normalize_username(username) if username is not None else None
         language = self._check_language(preferred_language) if preferred_language is not None else None
         user = await self._store.update_user(user_id, username=name, preferred_language=language)
@@ -232,6 +236,7 @@ class Accounts:
         self, user_id: uuid.UUID, current: object, new: object, *, keep_session: uuid.UUID | None = None
     ) -> None:
         """Needs the current password; revokes every session but the one named."""
+        refuse_nul(current, new)
         user = await self._store.user(user_id)
         if user is None:
             raise NotFound("user_not_found")

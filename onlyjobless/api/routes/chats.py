@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from onlyjobless.api.deps import IdentityDep, ServicesDep
+from onlyjobless.api.fields import ChatId, Cursor
 from onlyjobless.api.schemas import (
     AnswerIn,
     ChatListOut,
@@ -35,7 +36,7 @@ async def list_chats(
     who: IdentityDep,
     svc: ServicesDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    cursor: Cursor = None,
 ) -> ChatListOut:
     return ChatListOut.model_validate(
         await svc.interviews.list_chats(who.user.id, limit=limit, cursor=cursor)
@@ -55,12 +56,12 @@ async def clear_history(who: IdentityDep, svc: ServicesDep) -> Response:
 
 
 @router.get("/chats/{chat_id}", response_model=ChatOut)
-async def read_chat(chat_id: str, who: IdentityDep, svc: ServicesDep) -> ChatOut:
+async def read_chat(chat_id: ChatId, who: IdentityDep, svc: ServicesDep) -> ChatOut:
     return ChatOut.of(await svc.interviews.view(who.user.id, chat_id))
 
 
 @router.post("/chats/{chat_id}/answer", response_model=ChatOut)
-async def answer(chat_id: str, body: AnswerIn, who: IdentityDep, svc: ServicesDep) -> ChatOut:
+async def answer(chat_id: ChatId, body: AnswerIn, who: IdentityDep, svc: ServicesDep) -> ChatOut:
     return ChatOut.of(await svc.interviews.answer(who.user.id, chat_id, body.content))
 
 
@@ -89,15 +90,15 @@ def _evaluation_body(done: Done) -> dict[str, Any]:
 
 
 # The generation begins in a dependency: a refusal before its first event is a plain JSON error.
-async def _hint(chat_id: str, who: IdentityDep, svc: ServicesDep) -> AsyncIterator[Event]:
+async def _hint(chat_id: ChatId, who: IdentityDep, svc: ServicesDep) -> AsyncIterator[Event]:
     return await svc.interviews.hint(who.user.id, chat_id)
 
 
-async def _model_answer(chat_id: str, who: IdentityDep, svc: ServicesDep) -> AsyncIterator[Event]:
+async def _model_answer(chat_id: ChatId, who: IdentityDep, svc: ServicesDep) -> AsyncIterator[Event]:
     return await svc.interviews.model_answer(who.user.id, chat_id)
 
 
-async def _finish(chat_id: str, who: IdentityDep, svc: ServicesDep) -> AsyncIterator[Event]:
+async def _finish(chat_id: ChatId, who: IdentityDep, svc: ServicesDep) -> AsyncIterator[Event]:
     return await svc.interviews.finish(who.user.id, chat_id)
 
 
@@ -126,5 +127,5 @@ async def finish(
 
 
 @router.post("/chats/{chat_id}/retry", response_model=ChatOut)
-async def retry(chat_id: str, body: RetryIn, who: IdentityDep, svc: ServicesDep) -> ChatOut:
+async def retry(chat_id: ChatId, body: RetryIn, who: IdentityDep, svc: ServicesDep) -> ChatOut:
     return ChatOut.of(await svc.interviews.retry(who.user.id, chat_id, body.mode))

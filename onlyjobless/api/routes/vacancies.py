@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from onlyjobless.api.deps import ServicesDep
 from onlyjobless.api.errors import request_language
+from onlyjobless.api.fields import Language, Search
 
 router = APIRouter(prefix="/vacancies", tags=["vacancies"])
 
@@ -23,8 +24,8 @@ class VacancyOut(BaseModel):
 async def search_vacancies(
     request: Request,
     svc: ServicesDep,
-    q: Annotated[str, Query(max_length=200)] = "",
-    language: Annotated[str | None, Query(max_length=8)] = None,
+    q: Search = "",
+    language: Language = None,
     limit: Annotated[int, Query(ge=1, le=20)] = 8,
 ) -> list[VacancyOut]:
     chosen = language or request_language(request)
