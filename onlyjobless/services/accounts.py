@@ -17,6 +17,7 @@ from onlyjobless.domain.clock import utcnow
 from onlyjobless.domain.errors import InvalidInput, NotFound, TooManyRequests, Unauthorized
 from onlyjobless.domain.text import refuse_nul
 from onlyjobless.services import passwords
+from onlyjobless.services.confusables import SKELETON_MAX, skeleton
 from onlyjobless.services.throttle import LoginThrottle
 from onlyjobless.services.tokens import TokenConfig, create_access_token, read_access_token
 from onlyjobless.storage.login_failures import LoginFailureStore
@@ -72,6 +73,14 @@ def normalize_username(raw: object) -> str:
     return name
 
 
+def _skeleton(name: str) -> str:
+    """The name's confusable skeleton; a name whose skeleton would not fit its column is refused."""
+    form = skeleton(name)
+    if len(form) > SKELETON_MAX:
+        raise InvalidInput("username_invalid")
+    return form
+
+
 def _new_password(password: object, username: str) -> str:
     """The password if the policy allows it (hashing is the caller's, off the event loop)."""
     if not isinstance(password, str):
@@ -105,13 +114,14 @@ class Accounts:
         return language
 
     async def register(self, username: object, password: object, preferred_language: object) -> UserPublic:
-        """Create an account; the name must be free whatever its case."""
+        """Create an account; the name must be free whatever its case and look-alike letters."""
         refuse_nul(username, password, preferred_language)
         name = normalize_username(username)
         secret = _new_password(password, name)
         language = self._check_language(preferred_language)
         password_hash = await asyncio.to_thread(passwords.hash_password, secret)
-        return UserPublic.of(await self._store.create_user(name, password_hash, language))
+        created = await self._store.create_user(name, password_hash, language, skeleton=_skeleton(name))
+        return UserPublic.of(created)
 
     async def _authenticate(self, username: object, password: object, address: str) -> UserRecord:
         """Check credentials under throttling; unknown user and wrong password look alike."""
@@ -229,7 +239,12 @@ class Accounts:
         refuse_nul(username, preferred_language)
         name = normalize_username(username) if username is not None else None
         language = self._check_language(preferred_language) if preferred_language is not None else None
-        user = await self._store.update_user(user_id, username=name, preferred_language=language)
+        user = await self._store.update_user(
+            user_id,
+            username=name,
+            skeleton=_skeleton(name) if name is not None else None,
+            preferred_language=language,
+        )
         return UserPublic.of(user)
 
     async def change_password(
