@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
+import hmac
 import re
 import secrets
 import uuid
@@ -98,12 +100,19 @@ class Accounts:
     """Account rules over one SQL database; every method is async, hashing runs in a worker thread."""
 
     def __init__(
-        self, engine: Engine, tokens: TokenConfig, *, refresh_days: int, languages: Collection[str]
+        self,
+        engine: Engine,
+        tokens: TokenConfig,
+        *,
+        refresh_days: int,
+        languages: Collection[str],
+        refresh_grace_seconds: float = 10.0,
     ) -> None:
         self._store = AccountStore(engine)
         self._throttle = LoginThrottle(LoginFailureStore(engine))
         self._tokens = tokens
         self._refresh_lifetime = timedelta(days=refresh_days)
+        self._grace = timedelta(seconds=refresh_grace_seconds)
         self._languages = frozenset(languages)
 
     # -- registration and login -------------------------------------------------------
@@ -189,14 +198,39 @@ class Accounts:
             raise Unauthorized("session_invalid")
         return row
 
+    def _successor(self, refresh_token: str) -> str:
+        """The token that replaces this one: derived from it with the server's secret, so a second
+        use within the grace window can be given the same successor although only digests are kept."""
+        key = self._tokens.secret.encode()
+        mac = hmac.new(key, b"refresh-successor:" + refresh_token.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+
     async def refresh(self, refresh_token: object) -> TokenPair:
-        """Rotate: the old token is spent; spending it twice revokes its whole family."""
+        """Rotate: the old token is spent. Spent again within the grace window (two tabs at once),
+        it gives the same successor; spent again later, its whole family is revoked."""
         row = await self._live_token(refresh_token)
-        raw = secrets.token_urlsafe(32)
-        if not await self._store.rotate(row.id, _digest(raw)):
+        given = str(refresh_token)  # _live_token refuses anything but a string
+        raw = self._successor(given)
+        rotated = await self._store.rotate(row.id, _digest(raw))
+        if not rotated and not await self._in_grace(_digest(given), _digest(raw)):
             await self._store.revoke_family(row.family_id)
             raise Unauthorized("session_reused")
         return self._pair(row.user_id, row.family_id, raw)
+
+    async def _in_grace(self, spent_hash: str, successor_hash: str) -> bool:
+        """The token was spent moments ago and its successor is still live."""
+        spent = await self._store.token(spent_hash)
+        successor = await self._store.token(successor_hash)
+        now = utcnow()
+        return (
+            spent is not None
+            and spent.used_at is not None
+            and spent.revoked_at is None
+            and now - spent.used_at <= self._grace
+            and successor is not None
+            and successor.revoked_at is None
+            and successor.expires_at > now
+        )
 
     async def logout(self, refresh_token: object) -> None:
         """Revoke the session this token belongs to; an unknown token is quietly ignored."""

@@ -76,7 +76,13 @@ def build_services(settings: Settings) -> Services:
         audience=settings.jwt_audience,
         access_minutes=settings.access_token_minutes,
     )
-    accounts = Accounts(engine, tokens, refresh_days=settings.refresh_token_days, languages=i18n.languages())
+    accounts = Accounts(
+        engine,
+        tokens,
+        refresh_days=settings.refresh_token_days,
+        languages=i18n.languages(),
+        refresh_grace_seconds=settings.refresh_grace_seconds,
+    )
     llm = build_llm(settings)
     catalogue = get_catalogue()
     bank = QuestionBank(engine, llm, catalogue, get_curated_bank())
