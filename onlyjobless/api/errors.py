@@ -39,6 +39,10 @@ STATUS: dict[type[ServiceError], int] = {
 }
 
 
+# Refusals of the HTTP layer itself, by status.
+HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
+
+
 def status_of(error: ServiceError) -> int:
     """The HTTP status of a refusal: that of its nearest class in the table."""
     return next(STATUS[kind] for kind in type(error).__mro__ if kind in STATUS)
@@ -90,8 +94,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
-        code = "not_found" if exc.status_code == 404 else "bad_request"
-        text = i18n.error_message(ServiceError(code, detail=str(exc.detail)), request_language(request))
+        code = HTTP_CODES.get(exc.status_code, "bad_request")
+        params = {"method": request.method} if exc.status_code == 405 else {"detail": str(exc.detail)}
+        text = i18n.error_message(ServiceError(code, **params), request_language(request))
         return JSONResponse(error_body(code, text), status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)

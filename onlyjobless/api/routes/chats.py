@@ -10,6 +10,7 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from onlyjobless.api.deps import IdentityDep, ServicesDep
 from onlyjobless.api.fields import ChatId, Cursor
+from onlyjobless.api.responses import PRIVATE, errors, stream_errors
 from onlyjobless.api.schemas import (
     AnswerIn,
     ChatListOut,
@@ -24,14 +25,16 @@ from onlyjobless.api.sse import relay
 from onlyjobless.services.interviews import Done, Event
 
 router = APIRouter(tags=["interviews"])
+# What an action on one chat may meet: not yours, not now, refused input.
+ON_CHAT = (*PRIVATE, 404, 409, 422)
 
 
-@router.get("/quota", response_model=QuotaOut)
+@router.get("/quota", response_model=QuotaOut, responses=errors(*PRIVATE))
 async def read_quota(who: IdentityDep, svc: ServicesDep) -> QuotaOut:
     return QuotaOut.model_validate(await svc.interviews.quota.status(who.user.id))
 
 
-@router.get("/chats", response_model=ChatListOut)
+@router.get("/chats", response_model=ChatListOut, responses=errors(*PRIVATE, 422))
 async def list_chats(
     who: IdentityDep,
     svc: ServicesDep,
@@ -43,24 +46,29 @@ async def list_chats(
     )
 
 
-@router.post("/chats", status_code=status.HTTP_201_CREATED, response_model=ChatOut)
+@router.post(
+    "/chats",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ChatOut,
+    responses=errors(*PRIVATE, 400, 422, 429),
+)
 async def start_chat(body: StartIn, who: IdentityDep, svc: ServicesDep) -> ChatOut:
     view = await svc.interviews.start(who.user.id, body.position, who.user.preferred_language)
     return ChatOut.of(view)
 
 
-@router.delete("/chats", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/chats", status_code=status.HTTP_204_NO_CONTENT, responses=errors(*PRIVATE))
 async def clear_history(who: IdentityDep, svc: ServicesDep) -> Response:
     await svc.interviews.clear(who.user.id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/chats/{chat_id}", response_model=ChatOut)
+@router.get("/chats/{chat_id}", response_model=ChatOut, responses=errors(*PRIVATE, 404, 422))
 async def read_chat(chat_id: ChatId, who: IdentityDep, svc: ServicesDep) -> ChatOut:
     return ChatOut.of(await svc.interviews.view(who.user.id, chat_id))
 
 
-@router.post("/chats/{chat_id}/answer", response_model=ChatOut)
+@router.post("/chats/{chat_id}/answer", response_model=ChatOut, responses=errors(*ON_CHAT, 400))
 async def answer(chat_id: ChatId, body: AnswerIn, who: IdentityDep, svc: ServicesDep) -> ChatOut:
     return ChatOut.of(await svc.interviews.answer(who.user.id, chat_id, body.content))
 
@@ -102,7 +110,7 @@ async def _finish(chat_id: ChatId, who: IdentityDep, svc: ServicesDep) -> AsyncI
     return await svc.interviews.finish(who.user.id, chat_id)
 
 
-@router.post("/chats/{chat_id}/hint", response_class=EventSourceResponse)
+@router.post("/chats/{chat_id}/hint", response_class=EventSourceResponse, responses=stream_errors(*ON_CHAT))
 async def hint(
     events: Annotated[AsyncIterator[Event], Depends(_hint)], who: IdentityDep
 ) -> AsyncIterator[ServerSentEvent]:
@@ -110,7 +118,9 @@ async def hint(
         yield event
 
 
-@router.post("/chats/{chat_id}/model-answer", response_class=EventSourceResponse)
+@router.post(
+    "/chats/{chat_id}/model-answer", response_class=EventSourceResponse, responses=stream_errors(*ON_CHAT)
+)
 async def model_answer(
     events: Annotated[AsyncIterator[Event], Depends(_model_answer)], who: IdentityDep
 ) -> AsyncIterator[ServerSentEvent]:
@@ -118,7 +128,7 @@ async def model_answer(
         yield event
 
 
-@router.post("/chats/{chat_id}/finish", response_class=EventSourceResponse)
+@router.post("/chats/{chat_id}/finish", response_class=EventSourceResponse, responses=stream_errors(*ON_CHAT))
 async def finish(
     events: Annotated[AsyncIterator[Event], Depends(_finish)], who: IdentityDep
 ) -> AsyncIterator[ServerSentEvent]:
@@ -126,6 +136,6 @@ async def finish(
         yield event
 
 
-@router.post("/chats/{chat_id}/retry", response_model=ChatOut)
+@router.post("/chats/{chat_id}/retry", response_model=ChatOut, responses=errors(*ON_CHAT, 400, 429))
 async def retry(chat_id: ChatId, body: RetryIn, who: IdentityDep, svc: ServicesDep) -> ChatOut:
     return ChatOut.of(await svc.interviews.retry(who.user.id, chat_id, body.mode))

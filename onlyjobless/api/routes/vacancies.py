@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from onlyjobless.api.deps import ServicesDep
 from onlyjobless.api.errors import request_language
 from onlyjobless.api.fields import Language, Search
+from onlyjobless.api.responses import errors
 
 router = APIRouter(prefix="/vacancies", tags=["vacancies"])
 
@@ -20,7 +21,7 @@ class VacancyOut(BaseModel):
     score: float
 
 
-@router.get("", response_model=list[VacancyOut])
+@router.get("", response_model=list[VacancyOut], responses=errors(422))
 async def search_vacancies(
     request: Request,
     svc: ServicesDep,
