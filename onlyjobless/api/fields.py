@@ -51,7 +51,10 @@ NewPassword = Annotated[
 Answer = Annotated[str, Checked, text(None, maxLength=MAX_ANSWER_LENGTH, minLength=1)]
 
 # Query and path parameters.
-Cursor = Annotated[str | None, Query(max_length=CURSOR_MAX, pattern=CURSOR_PATTERN), Checked]
+# Enforced by the chat store, whose refusal ("cursor_invalid") names the problem.
+Cursor = Annotated[
+    str | None, Query(json_schema_extra={"pattern": CURSOR_PATTERN, "maxLength": CURSOR_MAX}), Checked
+]
 Search = Annotated[str, Query(max_length=200), Checked]
 Language = Annotated[str | None, Query(max_length=8), Checked]
 ChatId = Annotated[str, Path(max_length=64, description="A chat's id, as listed."), Checked]
