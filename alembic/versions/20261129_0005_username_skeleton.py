@@ -45,9 +45,7 @@ def upgrade() -> None:
         form = skeleton(username)
         value = form if form not in seen else f"{form}\x1f{user_id.hex}"
         seen.add(form)
-        connection.execute(
-            sa.update(_users).where(_users.c.id == user_id).values(username_skeleton=value)
-        )
+        connection.execute(sa.update(_users).where(_users.c.id == user_id).values(username_skeleton=value))
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.alter_column(
             "username_skeleton", existing_type=sqlmodel.sql.sqltypes.AutoString(length=1024), nullable=False
