@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     jwt_audience: str = "onlyjobless-api"
     access_token_minutes: int = Field(default=15, validation_alias="ACCESS_TOKEN_MINUTES")
     refresh_token_days: int = Field(default=30, validation_alias="REFRESH_TOKEN_DAYS")
+    # Two uses of one refresh token this close together (two tabs) both get its successor.
+    refresh_grace_seconds: float = Field(default=10.0, ge=0, le=300, validation_alias="REFRESH_GRACE_SECONDS")
     cookie_secure: bool = Field(default=False, validation_alias="COOKIE_SECURE")
     trust_proxy_headers: bool = Field(default=False, validation_alias="TRUST_PROXY_HEADERS")
 

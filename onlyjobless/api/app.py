@@ -2,12 +2,42 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+import re
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter, FastAPI, HTTPException, Request, status
+from fastapi.routing import APIRoute
+from starlette.routing import compile_path
 
 from onlyjobless.api import docs, errors
 from onlyjobless.api.request_id import RequestId
 from onlyjobless.api.routes import auth, chats, health, me, personal_data, progress, vacancies
 from onlyjobless.services.hub import Services
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
+
+
+def _fallback(routers: list[APIRouter], prefix: str) -> Callable[[Request], Awaitable[None]]:
+    """The answer for what no route takes: 405 with `Allow` when the path exists for other
+    methods (GET on a POST route, OPTIONS), 404 otherwise; JSON either way, where the app's
+    pages would otherwise answer in HTML."""
+    known: list[tuple[re.Pattern[str], set[str]]] = [
+        (compile_path(prefix + route.path)[0], set(route.methods or ()))
+        for router in routers
+        for route in router.routes
+        if isinstance(route, APIRoute)
+    ]
+
+    async def unrouted(request: Request) -> None:
+        path = request.url.path
+        allowed = {method for regex, methods in known if regex.match(path) for method in methods}
+        if allowed:
+            raise HTTPException(
+                status.HTTP_405_METHOD_NOT_ALLOWED, headers={"Allow": ", ".join(sorted(allowed))}
+            )
+        raise HTTPException(status.HTTP_404_NOT_FOUND)
+
+    return unrouted
 
 
 def create_api(services: Services | None = None) -> FastAPI:
@@ -22,8 +52,17 @@ def create_api(services: Services | None = None) -> FastAPI:
     )
     app.state.services = services
     api = APIRouter(prefix="/api")
-    for module in (auth, me, personal_data, vacancies, chats, progress, health):
-        api.include_router(module.router)
+    routers = [module.router for module in (auth, me, personal_data, vacancies, chats, progress, health)]
+    for router in routers:
+        api.include_router(router)
+    # Last: what no route above takes stays a JSON answer of the API, never the UI's page.
+    api.add_api_route(
+        "/{rest:path}",
+        _fallback(routers, api.prefix),
+        methods=list(METHODS),
+        include_in_schema=False,
+        response_model=None,
+    )
     app.include_router(api)
     errors.install(app)
     docs.install(app)

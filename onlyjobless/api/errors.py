@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -24,6 +25,7 @@ from onlyjobless.domain.errors import (
     Unauthorized,
     Unavailable,
 )
+from onlyjobless.domain.text import NUL
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,10 @@ STATUS: dict[type[ServiceError], int] = {
 }
 
 
+# Refusals of the HTTP layer itself, by status.
+HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
+
+
 def status_of(error: ServiceError) -> int:
     """The HTTP status of a refusal: that of its nearest class in the table."""
     return next(STATUS[kind] for kind in type(error).__mro__ if kind in STATUS)
@@ -55,6 +61,12 @@ def request_language(request: Request) -> str:
 
 def error_body(code: str, message: str, **extra: object) -> dict[str, object]:
     return {"error": {"code": code, "message": message, **extra}}
+
+
+def _holds_nul(problem: Any) -> bool:
+    """A validation problem caused by a NUL character, wherever in the request it came."""
+    value = problem.get("input")
+    return problem.get("type") == "text_nul" or (isinstance(value, str) and NUL in value)
 
 
 def install(app: FastAPI) -> None:
@@ -77,6 +89,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if any(_holds_nul(item) for item in exc.errors()):
+            text = i18n.error_message(InvalidInput("text_nul"), request_language(request))
+            return JSONResponse(error_body("text_nul", text), status_code=422)
         problems = []
         for item in exc.errors():
             where = ".".join(str(part) for part in item.get("loc", ()) if part != "body")
@@ -87,8 +102,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
-        code = "not_found" if exc.status_code == 404 else "bad_request"
-        text = i18n.error_message(ServiceError(code, detail=str(exc.detail)), request_language(request))
+        code = HTTP_CODES.get(exc.status_code, "bad_request")
+        params = {"method": request.method} if exc.status_code == 405 else {"detail": str(exc.detail)}
+        text = i18n.error_message(ServiceError(code, **params), request_language(request))
         return JSONResponse(error_body(code, text), status_code=exc.status_code, headers=exc.headers)
 
 

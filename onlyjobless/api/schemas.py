@@ -8,9 +8,18 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from onlyjobless.api.fields import (
+    Answer,
+    NewPassword,
+    NewUsername,
+    Password,
+    ShortText,
+    Text,
+    Token,
+    Username,
+)
 from onlyjobless.services.accounts import TokenPair, UserPublic
 from onlyjobless.services.interviews import ChatView
-from onlyjobless.settings import MAX_ANSWER_LENGTH
 
 
 class Body(BaseModel):
@@ -20,32 +29,32 @@ class Body(BaseModel):
 
 
 class RegisterIn(Body):
-    username: str = Field(max_length=200)
-    password: str = Field(max_length=1000)
-    preferred_language: str = Field(default="en", max_length=16)
+    username: NewUsername
+    password: NewPassword
+    preferred_language: ShortText = "en"
 
 
 class LoginIn(Body):
-    username: str = Field(max_length=200)
-    password: str = Field(max_length=1000)
+    username: Username
+    password: Password
 
 
 class RefreshIn(Body):
-    refresh_token: str = Field(max_length=500)
+    refresh_token: Token
 
 
 class TicketIn(Body):
-    ticket: str = Field(max_length=500)
+    ticket: Token
 
 
 class ProfileIn(Body):
-    username: str | None = Field(default=None, max_length=200)
-    preferred_language: str | None = Field(default=None, max_length=16)
+    username: NewUsername | None = None
+    preferred_language: ShortText | None = None
 
 
 class PasswordIn(Body):
-    current_password: str = Field(max_length=1000)
-    new_password: str = Field(max_length=1000)
+    current_password: Password
+    new_password: NewPassword
 
 
 class UserOut(BaseModel):
@@ -85,12 +94,11 @@ class HealthOut(BaseModel):
 
 
 class StartIn(Body):
-    position: str = Field(max_length=1000)
+    position: Text
 
 
 class AnswerIn(Body):
-    # The limit is documented here and enforced by the service, whose refusal names it.
-    content: str = Field(json_schema_extra={"maxLength": MAX_ANSWER_LENGTH})
+    content: Answer
 
 
 class RetryIn(Body):

@@ -7,6 +7,7 @@ and how to map its client's errors; `ChatBackend` turns that into the `LLM` inte
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import weakref
 from abc import ABC, abstractmethod
@@ -14,10 +15,11 @@ from collections.abc import AsyncGenerator, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass
 from types import TracebackType
-from typing import ClassVar, Generic, Self, TypeVar
+from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from onlyjobless.domain.text import without_nul
 from onlyjobless.llm.base import (
     ChatMessage,
     Check,
@@ -54,6 +56,17 @@ def problem_of(exc: ValidationError | ValueError) -> str:
         where = ".".join(str(p) for p in first.get("loc", ())) or "reply"
         return f"{where}: {first.get('msg', 'invalid')}"[:300]
     return str(exc)[:300] or "invalid"
+
+
+def _strip_nul(value: Any) -> Any:
+    """Parsed JSON with NUL removed from every string in it (keys included)."""
+    if isinstance(value, str):
+        return without_nul(value)
+    if isinstance(value, list):
+        return [_strip_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {without_nul(key): _strip_nul(item) for key, item in value.items()}
+    return value
 
 
 class ChatBackend(ABC, Generic[ClientT]):
@@ -178,7 +191,8 @@ class ChatBackend(ABC, Generic[ClientT]):
                     parts.append(chunk)
                     yield TextDelta(chunk)
             try:
-                value = schema.model_validate_json("".join(parts))
+                # A NUL may also come as the JSON escape \u0000: removed from the parsed strings.
+                value = schema.model_validate(_strip_nul(json.loads("".join(parts))))
                 if check is not None:
                     check(value)
             except (ValidationError, ValueError) as exc:
@@ -250,6 +264,7 @@ class ChatBackend(ABC, Generic[ClientT]):
                     log.warning("LLM call failed: %s -> %s", type(exc).__name__, error.code)
                     raise error from exc
                 started = True
+                text = without_nul(text)  # PostgreSQL text cannot hold it; nobody reads it
                 if text:
                     received.append(text)
                     yield text

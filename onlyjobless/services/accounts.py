@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
+import hmac
 import re
 import secrets
 import uuid
@@ -15,7 +17,9 @@ from sqlalchemy.engine import Engine
 
 from onlyjobless.domain.clock import utcnow
 from onlyjobless.domain.errors import InvalidInput, NotFound, TooManyRequests, Unauthorized
+from onlyjobless.domain.text import refuse_nul
 from onlyjobless.services import passwords
+from onlyjobless.services.confusables import SKELETON_MAX, skeleton
 from onlyjobless.services.throttle import LoginThrottle, RegistrationThrottle
 from onlyjobless.services.tokens import TokenConfig, create_access_token, read_access_token
 from onlyjobless.storage.login_failures import LoginFailureStore
@@ -71,6 +75,14 @@ def normalize_username(raw: object) -> str:
     return name
 
 
+def _skeleton(name: str) -> str:
+    """The name's confusable skeleton; a name whose skeleton would not fit its column is refused."""
+    form = skeleton(name)
+    if len(form) > SKELETON_MAX:
+        raise InvalidInput("username_invalid")
+    return form
+
+
 def _new_password(password: object, username: str) -> str:
     """The password if the policy allows it (hashing is the caller's, off the event loop)."""
     if not isinstance(password, str):
@@ -95,12 +107,14 @@ class Accounts:
         refresh_days: int,
         languages: Collection[str],
         registrations: tuple[int, timedelta] = (10, timedelta(hours=1)),
+        refresh_grace_seconds: float = 10.0,
     ) -> None:
         self._store = AccountStore(engine)
         self._throttle = LoginThrottle(LoginFailureStore(engine))
         self._registrations = RegistrationThrottle(LoginFailureStore(engine), *registrations)
         self._tokens = tokens
         self._refresh_lifetime = timedelta(days=refresh_days)
+        self._grace = timedelta(seconds=refresh_grace_seconds)
         self._languages = frozenset(languages)
 
     # -- registration and login -------------------------------------------------------
@@ -113,7 +127,7 @@ class Accounts:
     async def register(
         self, username: object, password: object, preferred_language: object, address: str | None = None
     ) -> UserPublic:
-        """Create an account; the name must be free whatever its case.
+        """Create an account; the name must be free whatever its case and look-alike letters.
 
         From a client `address` (the API and the UI always give one), every attempt counts toward
         that address's registrations per window; past them the attempt is refused (429).
@@ -122,14 +136,17 @@ class Accounts:
             wait = await self._registrations.seconds_blocked(address)
             if wait:
                 raise TooManyRequests("registration_throttled", retry_after=wait)
+        refuse_nul(username, password, preferred_language)
         name = normalize_username(username)
         secret = _new_password(password, name)
         language = self._check_language(preferred_language)
         password_hash = await asyncio.to_thread(passwords.hash_password, secret)
-        return UserPublic.of(await self._store.create_user(name, password_hash, language))
+        created = await self._store.create_user(name, password_hash, language, skeleton=_skeleton(name))
+        return UserPublic.of(created)
 
     async def _authenticate(self, username: object, password: object, address: str) -> UserRecord:
         """Check credentials under throttling; unknown user and wrong password look alike."""
+        refuse_nul(username, password)
         key = username.strip().casefold() if isinstance(username, str) else ""
         wait = await self._throttle.seconds_blocked(key, address)
         if wait:
@@ -193,14 +210,39 @@ class Accounts:
             raise Unauthorized("session_invalid")
         return row
 
+    def _successor(self, refresh_token: str) -> str:
+        """The token that replaces this one: derived from it with the server's secret, so a second
+        use within the grace window can be given the same successor although only digests are kept."""
+        key = self._tokens.secret.encode()
+        mac = hmac.new(key, b"refresh-successor:" + refresh_token.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+
     async def refresh(self, refresh_token: object) -> TokenPair:
-        """Rotate: the old token is spent; spending it twice revokes its whole family."""
+        """Rotate: the old token is spent. Spent again within the grace window (two tabs at once),
+        it gives the same successor; spent again later, its whole family is revoked."""
         row = await self._live_token(refresh_token)
-        raw = secrets.token_urlsafe(32)
-        if not await self._store.rotate(row.id, _digest(raw)):
+        given = str(refresh_token)  # _live_token refuses anything but a string
+        raw = self._successor(given)
+        rotated = await self._store.rotate(row.id, _digest(raw))
+        if not rotated and not await self._in_grace(_digest(given), _digest(raw)):
             await self._store.revoke_family(row.family_id)
             raise Unauthorized("session_reused")
         return self._pair(row.user_id, row.family_id, raw)
+
+    async def _in_grace(self, spent_hash: str, successor_hash: str) -> bool:
+        """The token was spent moments ago and its successor is still live."""
+        spent = await self._store.token(spent_hash)
+        successor = await self._store.token(successor_hash)
+        now = utcnow()
+        return (
+            spent is not None
+            and spent.used_at is not None
+            and spent.revoked_at is None
+            and now - spent.used_at <= self._grace
+            and successor is not None
+            and successor.revoked_at is None
+            and successor.expires_at > now
+        )
 
     async def logout(self, refresh_token: object) -> None:
         """Revoke the session this token belongs to; an unknown token is quietly ignored."""
@@ -240,9 +282,15 @@ class Accounts:
         self, user_id: uuid.UUID, *, username: object = None, preferred_language: object = None
     ) -> UserPublic:
         """Rename (the new name must be free) and/or change the preferred language."""
+        refuse_nul(username, preferred_language)
         name = normalize_username(username) if username is not None else None
         language = self._check_language(preferred_language) if preferred_language is not None else None
-        user = await self._store.update_user(user_id, username=name, preferred_language=language)
+        user = await self._store.update_user(
+            user_id,
+            username=name,
+            skeleton=_skeleton(name) if name is not None else None,
+            preferred_language=language,
+        )
         return UserPublic.of(user)
 
     async def check_password(self, user_id: uuid.UUID, password: object) -> None:
@@ -257,6 +305,7 @@ class Accounts:
         self, user_id: uuid.UUID, current: object, new: object, *, keep_session: uuid.UUID | None = None
     ) -> None:
         """Needs the current password; revokes every session but the one named."""
+        refuse_nul(current, new)
         user = await self._store.user(user_id)
         if user is None:
             raise NotFound("user_not_found")

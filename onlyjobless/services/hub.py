@@ -105,6 +105,7 @@ def build_services(settings: Settings) -> Services:
             settings.registrations_per_address,
             timedelta(minutes=settings.registration_window_minutes),
         ),
+        refresh_grace_seconds=settings.refresh_grace_seconds,
     )
     llm = build_llm(settings)
     catalogue = get_catalogue()

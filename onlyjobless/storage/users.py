@@ -18,13 +18,16 @@ from onlyjobless.storage.types import UTCDateTime
 
 
 class User(SQLModel, table=True):
-    """An account; `username_key` is the case-folded name that must be unique."""
+    """An account; `username_key` is the case-folded name that must be unique, and so is
+    `username_skeleton`, the form the name shares with every name that looks the same
+    (Unicode TR39; computed by the services): the unique index settles concurrent registrations."""
 
     __tablename__ = "users"
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     username: str = Field(max_length=32)
     username_key: str = Field(max_length=128, unique=True, index=True)
+    username_skeleton: str = Field(max_length=1024, unique=True, index=True)
     password_hash: str = Field(max_length=255)
     preferred_language: str = Field(max_length=8, default="en")
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
@@ -91,13 +94,23 @@ class TicketRecord:
     expires_at: datetime
 
 
-def _free_name(session: Session, key: str, user_id: uuid.UUID | None = None) -> None:
-    """Conflict unless no other user has this case-folded name."""
-    query = select(User.id).where(User.username_key == key)
-    if user_id is not None:
-        query = query.where(User.id != user_id)
-    if session.exec(query).first() is not None:
-        raise Conflict("username_taken")
+def _free_name(session: Session, key: str, skeleton: str, user_id: uuid.UUID | None = None) -> None:
+    """Conflict unless no other user has this case-folded name ("username_taken") or a name
+    that looks the same ("username_confusable")."""
+    for column, value, code in (
+        (User.username_key, key, "username_taken"),
+        (User.username_skeleton, skeleton, "username_confusable"),
+    ):
+        query = select(User.id).where(column == value)
+        if user_id is not None:
+            query = query.where(User.id != user_id)
+        if session.exec(query).first() is not None:
+            raise Conflict(code)
+
+
+def _clash(exc: IntegrityError) -> Conflict:
+    """The refusal for a name another transaction took first."""
+    return Conflict("username_confusable" if "username_skeleton" in str(exc.orig) else "username_taken")
 
 
 class AccountStore:
@@ -112,20 +125,24 @@ class AccountStore:
     # -- users ------------------------------------------------------------------------
 
     @in_thread
-    def create_user(self, username: str, password_hash: str, preferred_language: str) -> UserRecord:
-        """A new user; Conflict("username_taken") when the name is taken whatever its case."""
+    def create_user(
+        self, username: str, password_hash: str, preferred_language: str, *, skeleton: str
+    ) -> UserRecord:
+        """A new user; Conflict("username_taken") when the name is taken whatever its case,
+        Conflict("username_confusable") when a user's name has the same skeleton."""
         user = User(
             username=username,
             username_key=username.casefold(),
+            username_skeleton=skeleton,
             password_hash=password_hash,
             preferred_language=preferred_language,
         )
         try:
             with session_scope(self._engine) as session:
-                _free_name(session, user.username_key)
+                _free_name(session, user.username_key, skeleton)
                 session.add(user)
         except IntegrityError as exc:
-            raise Conflict("username_taken") from exc
+            raise _clash(exc) from exc
         return UserRecord.of(user)
 
     @in_thread
@@ -143,24 +160,31 @@ class AccountStore:
 
     @in_thread
     def update_user(
-        self, user_id: uuid.UUID, *, username: str | None = None, preferred_language: str | None = None
+        self,
+        user_id: uuid.UUID,
+        *,
+        username: str | None = None,
+        skeleton: str | None = None,
+        preferred_language: str | None = None,
     ) -> UserRecord:
-        """Rename (the name must be free) and/or set the language; NotFound, Conflict."""
+        """Rename (the name, given with its skeleton, must be free) and/or set the language;
+        NotFound, Conflict."""
         try:
             with session_scope(self._engine) as session:
                 user = session.get(User, user_id, with_for_update=True)
                 if user is None:
                     raise NotFound("user_not_found")
-                if username is not None and username != user.username:
-                    _free_name(session, username.casefold(), user_id)
+                if username is not None and skeleton is not None and username != user.username:
+                    _free_name(session, username.casefold(), skeleton, user_id)
                     user.username, user.username_key = username, username.casefold()
+                    user.username_skeleton = skeleton
                 if preferred_language is not None:
                     user.preferred_language = preferred_language
                 session.add(user)
                 session.flush()
                 return UserRecord.of(user)
         except IntegrityError as exc:
-            raise Conflict("username_taken") from exc
+            raise _clash(exc) from exc
 
     @in_thread
     def set_password_hash(self, user_id: uuid.UUID, password_hash: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from onlyjobless.api.deps import AddressDep, ServicesDep
+from onlyjobless.api.responses import errors
 from onlyjobless.api.schemas import LoginIn, RefreshIn, RegisterIn, TicketIn, TokensOut, UserOut
 from onlyjobless.domain.errors import Unauthorized
 from onlyjobless.settings import SESSION_COOKIE
@@ -12,23 +13,28 @@ from onlyjobless.settings import SESSION_COOKIE
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED, response_model=UserOut)
+@router.post(
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UserOut,
+    responses=errors(400, 409, 422, 429, 503),
+)
 async def register(body: RegisterIn, svc: ServicesDep, address: AddressDep) -> UserOut:
     user = await svc.accounts.register(body.username, body.password, body.preferred_language, address)
     return UserOut.of(user)
 
 
-@router.post("/login", response_model=TokensOut)
+@router.post("/login", response_model=TokensOut, responses=errors(400, 401, 422, 429, 503))
 async def login(body: LoginIn, svc: ServicesDep, address: AddressDep) -> TokensOut:
     return TokensOut.of(await svc.accounts.login(body.username, body.password, address))
 
 
-@router.post("/refresh", response_model=TokensOut)
+@router.post("/refresh", response_model=TokensOut, responses=errors(400, 401, 422, 503))
 async def refresh(body: RefreshIn, svc: ServicesDep) -> TokensOut:
     return TokensOut.of(await svc.accounts.refresh(body.refresh_token))
 
 
-@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=errors(400, 422, 503))
 async def logout(body: RefreshIn, svc: ServicesDep) -> Response:
     await svc.accounts.logout(body.refresh_token)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -12,7 +12,16 @@ router = APIRouter(tags=["health"])
 VERSION = "0.1.0"
 
 
-@router.get("/health", response_model=HealthOut)
+@router.get(
+    "/health",
+    response_model=HealthOut,
+    responses={
+        503: {
+            "model": HealthOut,
+            "description": "The app cannot serve: the body names the part that is down.",
+        }
+    },
+)
 async def health(svc: ServicesDep) -> JSONResponse:
     """200 while the SQL database and the chat store answer (the LLM may be down: the app runs
     offline, "degraded"); 503 otherwise. The body names the state of each part."""

@@ -9,6 +9,8 @@ from pydantic import BaseModel
 
 from onlyjobless.api.deps import ServicesDep
 from onlyjobless.api.errors import request_language
+from onlyjobless.api.fields import Language, Search
+from onlyjobless.api.responses import errors
 
 router = APIRouter(prefix="/vacancies", tags=["vacancies"])
 
@@ -19,12 +21,12 @@ class VacancyOut(BaseModel):
     score: float
 
 
-@router.get("", response_model=list[VacancyOut])
+@router.get("", response_model=list[VacancyOut], responses=errors(422))
 async def search_vacancies(
     request: Request,
     svc: ServicesDep,
-    q: Annotated[str, Query(max_length=200)] = "",
-    language: Annotated[str | None, Query(max_length=8)] = None,
+    q: Search = "",
+    language: Language = None,
     limit: Annotated[int, Query(ge=1, le=20)] = 8,
 ) -> list[VacancyOut]:
     chosen = language or request_language(request)

@@ -19,6 +19,7 @@ from onlyjobless.domain.chats import (
     NewChat,
 )
 from onlyjobless.domain.errors import Conflict, InvalidInput, ServiceError, Unavailable
+from onlyjobless.domain.text import refuse_nul
 from onlyjobless.llm import LLM
 from onlyjobless.services.bank import QuestionBank
 from onlyjobless.services.guard import Guard, Question, shared_guard
@@ -70,6 +71,7 @@ class Interviews:
 
     async def list_chats(self, user_id: uuid.UUID, *, limit: int = 20, cursor: str | None = None) -> ChatList:
         """A page of the user's chats, newest first, each marked stale or not."""
+        refuse_nul(cursor)
         page = await self.store.list_chats(str(user_id), limit=limit, cursor=cursor)
         active = {
             pair: await self._bank.active_version_id(*pair)
@@ -88,6 +90,7 @@ class Interviews:
 
     async def start(self, user_id: uuid.UUID, position: object, language: str) -> ChatView:
         """Match the role, count the interview, copy the bank's questions, greet, ask the first."""
+        refuse_nul(position)
         typed = position if isinstance(position, str) else ""
         match = await asyncio.to_thread(self._catalogue.match, typed, language, wait=False)
         if match.vacancy is None:
@@ -131,6 +134,7 @@ class Interviews:
 
     async def answer(self, user_id: uuid.UUID, chat_id: object, content: object) -> ChatView:
         """Store the answer, mark the question used and ask the next; after the last, evaluation is due."""
+        refuse_nul(content)
         if not isinstance(content, str) or not content.strip():
             raise InvalidInput("answer_empty")
         if len(content) > MAX_ANSWER_LENGTH:

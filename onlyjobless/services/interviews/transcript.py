@@ -7,6 +7,7 @@ from typing import Any
 
 from onlyjobless.domain.chats import Chat, ChatStatus, Message, MessageKind, MessageRole, NewMessage
 from onlyjobless.domain.errors import Conflict
+from onlyjobless.domain.text import refuse_nul
 from onlyjobless.storage.chats import ChatStore
 
 
@@ -23,6 +24,7 @@ class Transcript:
 
     async def chat(self, user_id: uuid.UUID, chat_id: object) -> Chat:
         """The user's chat, or NotFound (someone else's chat does not exist)."""
+        refuse_nul(chat_id)
         return await self.store.get_chat(str(user_id), _as_id(chat_id))
 
     async def active_chat(self, user_id: uuid.UUID, chat_id: object) -> Chat:

@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from onlyjobless.services.hub import Services
+from tests.support.sessions import age_spent_tokens
 
 PASSWORD = "correct horse battery"
 
@@ -24,7 +25,7 @@ def _bearer(tokens: dict[str, str]) -> dict[str, str]:
     return {"Authorization": f"Bearer {tokens['access_token']}"}
 
 
-async def test_register_login_me_refresh_logout(api: httpx.AsyncClient) -> None:
+async def test_register_login_me_refresh_logout(api: httpx.AsyncClient, services: Services) -> None:
     created = await _register(api)
     assert created.status_code == 201
     body = created.json()
@@ -40,6 +41,7 @@ async def test_register_login_me_refresh_logout(api: httpx.AsyncClient) -> None:
 
     fresh = await api.post("/api/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert fresh.status_code == 200
+    age_spent_tokens(services.engine)  # past the grace window for a second tab
     reused = await api.post("/api/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert reused.status_code == 401 and reused.json()["error"]["code"] == "session_reused"
     # Reuse revoked the family: the fresh pair is dead too.
