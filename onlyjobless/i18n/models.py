@@ -45,12 +45,16 @@ class PromptTexts(_LanguageFile):
     data_rule: str = Field(min_length=1)
     bank_system: str = Field(min_length=1)
     bank_user: str = Field(min_length=1)
+    bank_more: str = Field(min_length=1)
     hint_system: str = Field(min_length=1)
     hint_user: str = Field(min_length=1)
     answer_system: str = Field(min_length=1)
     answer_user: str = Field(min_length=1)
-    evaluation_system: str = Field(min_length=1)
-    evaluation_user: str = Field(min_length=1)
+    grade_system: str = Field(min_length=1)
+    """Grading one answer, with the rubric's score anchors."""
+    grade_user: str = Field(min_length=1)
+    summary_system: str = Field(min_length=1)
+    summary_user: str = Field(min_length=1)
 
 
 class GuardExamples(_LanguageFile):

@@ -36,6 +36,7 @@ class ReportItem:
     missing: str
     strong: str
     mistake: bool
+    estimate: bool  # scored offline, not by the LLM
 
 
 def label(t: dict[str, str], message: Message) -> str:
@@ -68,6 +69,7 @@ def report_items(report: Sequence[ReportRow], t: dict[str, str]) -> list[ReportI
             missing=row.feedback.missing if row.feedback else "",
             strong=row.feedback.strong_answer if row.feedback else "",
             mistake=row.mistake,
+            estimate=row.estimate,
         )
         for row in report
     ]

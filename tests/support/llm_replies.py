@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from onlyjobless.services.curated import get_curated_bank
+from tests.support.fake_ollama_script import Reply
 
 
 def generated_bank(marker: str = "v1", count: int = 12) -> dict[str, object]:
@@ -19,18 +20,15 @@ def generated_bank(marker: str = "v1", count: int = 12) -> dict[str, object]:
     return {"questions": questions}
 
 
-def evaluation_json(count: int, scores: list[int]) -> dict[str, Any]:
-    return {
-        "questions": [
-            {
-                "index": i + 1,
-                "score": scores[i],
-                "good": f"good {i + 1}",
-                "missing": f"missing {i + 1}",
-                "strong_answer": f"strong {i + 1}",
-            }
-            for i in range(count)
-        ],
-        "summary": "A solid interview with a few gaps.",
-        "overall_score": 7.5,
-    }
+def grade_json(score: int, number: int = 1) -> dict[str, Any]:
+    """One question's grade as the LLM returns it (reasoning first, then the score)."""
+    return {"good": f"good {number}", "missing": f"missing {number}", "score": score}
+
+
+SUMMARY = "A solid interview with a few gaps."
+
+
+def evaluation_replies(scores: list[int], summary: str = SUMMARY, **framing: Any) -> list[Reply]:
+    """An evaluation's replies in the order asked: one grade per answered question, then the summary."""
+    grades = [Reply(json=grade_json(score, n), **framing) for n, score in enumerate(scores, start=1)]
+    return [*grades, Reply(json={"summary": summary}, **framing)]
