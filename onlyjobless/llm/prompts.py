@@ -16,7 +16,7 @@ from onlyjobless.i18n import catalog
 from onlyjobless.i18n.models import PromptTexts
 from onlyjobless.llm.base import ChatMessage
 
-MAX_PART_QUESTIONS = 15
+MAX_PART_QUESTIONS = 4  # questions per bank generation reply: each reply stays within ~6k characters
 
 DATA_TAGS = (
     "vacancy_title",

@@ -12,7 +12,7 @@ from tests.browser.conftest import ROOT, RunningApp
 from tests.browser.helpers import answer, long_answer, register, start_interview
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
-from tests.support.llm_replies import evaluation_json, generated_bank
+from tests.support.llm_replies import bank_replies, evaluation_json
 
 pytestmark = pytest.mark.browser
 
@@ -91,7 +91,7 @@ def test_the_whole_journey(page: Page, fake_ollama: FakeOllama, app_server: Runn
     expect(page.get_by_test_id("current-question")).to_contain_text(flagged[1][:40])
 
     # A bank refresh makes the chat stale.
-    fake_ollama.script(Reply(json=generated_bank("fresh")))
+    fake_ollama.script(*bank_replies("fresh"))
     subprocess.run(
         [
             sys.executable,

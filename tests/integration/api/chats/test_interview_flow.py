@@ -11,7 +11,7 @@ from tests.support.api_client import Client, long_answer, sign_in
 from tests.support.fake_http import FakeLLMServer
 from tests.support.fake_ollama_script import Reply
 from tests.support.fixtures import BOTH_BACKENDS
-from tests.support.llm_replies import SUMMARY, evaluation_replies, generated_bank
+from tests.support.llm_replies import SUMMARY, bank_replies, evaluation_replies
 
 
 @BOTH_BACKENDS
@@ -115,7 +115,7 @@ async def test_full_interview_retry_quota_stale_clear(
 
     # A bank refresh makes the chat stale.
     assert (await alice.get(f"/api/chats/{chat_id}")).json()["stale"] is False
-    fake_llm.script(Reply(json=generated_bank("fresh")))
+    fake_llm.script(*bank_replies("fresh"))
     assert (await services.bank.regenerate("backend-python", "en")).ok
     assert (await alice.get(f"/api/chats/{chat_id}")).json()["stale"] is True
     listed = (await alice.get("/api/chats")).json()["items"]
