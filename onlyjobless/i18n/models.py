@@ -110,12 +110,6 @@ class MatcherWords(_LanguageFile):
         return [(_compiles(pattern), replacement) for pattern, replacement in value]
 
 
-class EstimateWords(_LanguageFile):
-    """estimate.json: words the offline estimate ignores when it compares an answer with key points."""
-
-    stop_words: Words
-
-
 # Every file a language folder holds, by model; TEMPLATES are the ones whose texts are
 # str.format templates, so their {placeholders} must be the same in every language.
 FILES: dict[type[BaseModel], str] = {
@@ -123,6 +117,5 @@ FILES: dict[type[BaseModel], str] = {
     PromptTexts: "prompts.json",
     GuardExamples: "guard.json",
     MatcherWords: "matcher.json",
-    EstimateWords: "estimate.json",
 }
 TEMPLATES: frozenset[type[BaseModel]] = frozenset({UiStrings, PromptTexts})
