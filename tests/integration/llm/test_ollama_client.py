@@ -80,7 +80,7 @@ async def test_stream_yields_chunks_in_order(llm: OllamaLLM, fake_ollama: FakeOl
     (request,) = fake_ollama.chat_requests
     assert request.stream is True
     assert request.model == "mistral"
-    assert request.options == {"num_predict": 256}
+    assert request.options == {"num_predict": 256, "num_ctx": 2048}  # the context sized to the prompt
     assert request.messages == [m.as_dict() for m in MESSAGES]
     assert request.format is None
 
@@ -89,7 +89,7 @@ async def test_max_tokens_caps_the_generation(llm: OllamaLLM, fake_ollama: FakeO
     fake_ollama.script(Reply(text=TEXT))
     chunks = await _collect(llm, max_tokens=3)
     assert chunks == Reply().chunks(TEXT)[:3]
-    assert fake_ollama.chat_requests[0].options == {"num_predict": 3}
+    assert fake_ollama.chat_requests[0].options == {"num_predict": 3, "num_ctx": 2048}
 
 
 async def test_character_chunks_at_a_fixed_rate(llm: OllamaLLM, fake_ollama: FakeOllama) -> None:
