@@ -131,3 +131,16 @@ async def test_grading_is_deterministic_and_sized_to_its_prompt(
         else:
             assert (request.body["temperature"], request.body["seed"]) == (0.0, 42)
     assert grade.token_limit == 800 and summary.token_limit == 400
+
+
+@BOTH_BACKENDS
+async def test_a_summary_the_llm_cannot_write_is_composed_from_the_results(
+    alice: Client, fake_llm: FakeLLMServer
+) -> None:
+    chat_id = await _answered(alice, "devops", 2)
+    fake_llm.script(Reply(json=grade_json(9)), Reply(json=grade_json(3)), Reply(invalid_json=True, times=2))
+    _, events = await alice.events(f"/api/chats/{chat_id}/finish")
+    done = events[-1][1]
+    assert done["evaluation_source"] == "llm"
+    first, second = (q["topic"] for q in done["questions"][:2])
+    assert done["summary"] == f"Strongest answers: {first}. Study next: {second}."

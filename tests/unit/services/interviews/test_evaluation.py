@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 from onlyjobless.domain.chats import Chat, ChatQuestion, ChatStatus
-from onlyjobless.services.interviews import grading
+from onlyjobless.semantic import E5Embedder, SemanticScorer
+from onlyjobless.services.interviews import evaluation, grading, offline
 from onlyjobless.services.interviews.offline import Verdict
 from onlyjobless.services.interviews.report import render, results, scored, source_of
 
@@ -79,3 +81,34 @@ def test_a_composed_summary_names_the_best_topics_and_what_to_study() -> None:
     text = grading.composed_summary(questions, "en")
     assert text == "Strongest answers: Topic 0, Topic 2. Study next: Topic 3, Topic 1."
     assert grading.composed_summary([_question(0)], "ru").startswith("Ни на один вопрос")
+
+
+async def test_without_a_model_the_estimate_is_an_honest_zero_naming_every_key_point() -> None:
+    def broken(_path: str | None) -> None:
+        raise OSError("model missing")
+
+    scorer = SemanticScorer(embedder=E5Embedder(loader=broken))  # type: ignore[arg-type]
+    verdict = await offline.estimate(scorer, _question(0), "A long and careful answer.", "en")
+    assert verdict == Verdict(0, "", "a; b; c", estimate=True)
+
+
+async def test_an_estimate_by_meaning_lists_what_was_covered_and_says_why_when_nothing_was() -> None:
+    scorer = SemanticScorer()
+    question = _question(0).model_copy(
+        update={
+            "text": "What does a database index do?",
+            "key_points": ["speeds up lookups", "costs extra writes"],
+            "model_answer": "An index speeds up lookups with a sorted structure; it costs extra writes.",
+        }
+    )
+    strong = await offline.estimate(scorer, question, question.model_answer, "en")
+    assert strong.estimate is True and strong.score >= 5 and "speeds up lookups" in strong.good
+    empty = await offline.estimate(scorer, question, "   ", "en")
+    assert (empty.score, empty.good, empty.missing.startswith("No answer was given.")) == (0, "", True)
+
+
+async def test_no_llm_call_starts_with_too_little_of_the_lease_left() -> None:
+    loop = asyncio.get_running_loop()
+    assert evaluation._Run(loop.time() + 1).time_left(30) is None
+    left = evaluation._Run(loop.time() + 100).time_left(30)
+    assert left == 30
