@@ -19,7 +19,7 @@ from onlyjobless.api.fields import (
     Username,
 )
 from onlyjobless.services.accounts import TokenPair, UserPublic
-from onlyjobless.services.interviews import ChatView
+from onlyjobless.services.interviews import ChatView, ReportRow
 
 
 class Body(BaseModel):
@@ -122,6 +122,31 @@ class FeedbackOut(Out):
     good: str
     missing: str
     strong_answer: str
+    estimate: bool
+
+
+class ReportRowOut(BaseModel):
+    """One evaluated question: a `row` event of Finish's stream, and an entry of its `done` event."""
+
+    number: int
+    index: int
+    topic: str
+    score: int | None
+    mistakes: bool
+    estimate: bool
+    feedback: FeedbackOut | None
+
+    @classmethod
+    def of(cls, row: ReportRow) -> ReportRowOut:
+        return cls(
+            number=row.number,
+            index=row.index,
+            topic=row.topic,
+            score=row.score,
+            mistakes=row.mistake,
+            estimate=row.estimate,
+            feedback=FeedbackOut.model_validate(row.feedback) if row.feedback else None,
+        )
 
 
 class QuestionOut(Out):

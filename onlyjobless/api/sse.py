@@ -1,4 +1,5 @@
-"""Server-Sent Events for generations, through FastAPI's own support: `delta` chunks, then `done` or `error`.
+"""Server-Sent Events for generations, through FastAPI's own support: `delta` chunks (an evaluation:
+a `row` per question as it is scored), then `done` or `error`.
 
 A route that relays a generation is an async generator of ServerSentEvent with
 `response_class=EventSourceResponse`; FastAPI frames the events, sets the no-cache and
@@ -16,10 +17,10 @@ from typing import Any
 from fastapi.sse import ServerSentEvent
 
 from onlyjobless import i18n
-from onlyjobless.api.schemas import MessageOut
+from onlyjobless.api.schemas import MessageOut, ReportRowOut
 from onlyjobless.domain.chats import Message
 from onlyjobless.domain.errors import ServiceError
-from onlyjobless.services.interviews import Delta, Done, Event, Failed, Reset
+from onlyjobless.services.interviews import Delta, Done, Event, Failed, Graded, Reset
 
 
 def _event(name: str, data: dict[str, Any]) -> ServerSentEvent:
@@ -42,6 +43,8 @@ async def relay(
                 yield _event("delta", {"text": event.text})
             elif isinstance(event, Reset):
                 yield _event("reset", {})
+            elif isinstance(event, Graded):
+                yield _event("row", ReportRowOut.of(event.row).model_dump(mode="json"))
             elif isinstance(event, Done):
                 yield _event("done", done_body(event))
             elif isinstance(event, Failed):

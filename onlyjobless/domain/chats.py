@@ -46,6 +46,7 @@ class Feedback(BaseModel):
     good: str = ""
     missing: str = ""
     strong_answer: str = ""
+    estimate: bool = False  # scored offline by meaning, not by the LLM (which failed or was away)
 
 
 class ChatQuestion(BaseModel):
@@ -91,7 +92,8 @@ class Chat(NewChat):
     revision: int = 0
     overall_score: float | None = None
     summary: str | None = None
-    evaluation_source: Literal["llm", "offline"] | None = None
+    evaluation_source: Literal["llm", "offline", "mixed"] | None = None
+    """Who scored the answers: the LLM, the offline estimate, or each some of them."""
 
 
 class ChatSummary(BaseModel):

@@ -31,3 +31,11 @@ class QuestionSet(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     questions: list[BankQuestion] = Field(min_length=10, max_length=15)
+
+
+class QuestionPart(BaseModel):
+    """One reply of a bank generation: a few questions, so no reply outgrows a small model's budget."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    questions: list[BankQuestion] = Field(min_length=1, max_length=4)

@@ -45,12 +45,16 @@ class PromptTexts(_LanguageFile):
     data_rule: str = Field(min_length=1)
     bank_system: str = Field(min_length=1)
     bank_user: str = Field(min_length=1)
+    bank_more: str = Field(min_length=1)
     hint_system: str = Field(min_length=1)
     hint_user: str = Field(min_length=1)
     answer_system: str = Field(min_length=1)
     answer_user: str = Field(min_length=1)
-    evaluation_system: str = Field(min_length=1)
-    evaluation_user: str = Field(min_length=1)
+    grade_system: str = Field(min_length=1)
+    """Grading one answer, with the rubric's score anchors."""
+    grade_user: str = Field(min_length=1)
+    summary_system: str = Field(min_length=1)
+    summary_user: str = Field(min_length=1)
 
 
 class GuardExamples(_LanguageFile):
@@ -108,12 +112,6 @@ class MatcherWords(_LanguageFile):
         return [(_compiles(pattern), replacement) for pattern, replacement in value]
 
 
-class EstimateWords(_LanguageFile):
-    """estimate.json: words the offline estimate ignores when it compares an answer with key points."""
-
-    stop_words: Words
-
-
 # Every file a language folder holds, by model; TEMPLATES are the ones whose texts are
 # str.format templates, so their {placeholders} must be the same in every language.
 FILES: dict[type[BaseModel], str] = {
@@ -121,6 +119,5 @@ FILES: dict[type[BaseModel], str] = {
     PromptTexts: "prompts.json",
     GuardExamples: "guard.json",
     MatcherWords: "matcher.json",
-    EstimateWords: "estimate.json",
 }
 TEMPLATES: frozenset[type[BaseModel]] = frozenset({UiStrings, PromptTexts})

@@ -20,22 +20,24 @@ from onlyjobless.llm.ollama_client import OllamaLLM
 from onlyjobless.llm.openai_client import OpenAILLM
 from onlyjobless.llm.prompts import (
     SUPPORTED_LANGUAGES,
-    EvaluationItem,
+    GradedTopic,
+    GradingItem,
     bank_generation_messages,
     canary,
-    evaluation_messages,
+    grading_messages,
     hint_messages,
     model_answer_messages,
+    summary_messages,
 )
-from onlyjobless.llm.schemas import Evaluation, QuestionEvaluation, QuestionSet
+from onlyjobless.llm.schemas import QuestionGrade, QuestionPart, QuestionSet, SummaryText
 
 __all__ = [
     "LLM",
     "SUPPORTED_LANGUAGES",
     "ChatMessage",
     "Check",
-    "Evaluation",
-    "EvaluationItem",
+    "GradedTopic",
+    "GradingItem",
     "LLMBusy",
     "LLMError",
     "LLMInterrupted",
@@ -45,14 +47,17 @@ __all__ = [
     "OllamaLLM",
     "OpenAILLM",
     "Parsed",
-    "QuestionEvaluation",
+    "QuestionGrade",
+    "QuestionPart",
     "QuestionSet",
     "Restart",
     "StructuredEvent",
+    "SummaryText",
     "TextDelta",
     "bank_generation_messages",
     "canary",
-    "evaluation_messages",
+    "grading_messages",
     "hint_messages",
     "model_answer_messages",
+    "summary_messages",
 ]

@@ -106,6 +106,7 @@ class LLM(Protocol):
         *,
         max_tokens: int | None = None,
         total_timeout: float | None = None,
+        deterministic: bool = False,
     ) -> AsyncIterator[str]:
         """Yield text chunks; raises LLMInterrupted(partial) if cut off after some text."""
         ...
@@ -118,8 +119,12 @@ class LLM(Protocol):
         max_tokens: int | None = None,
         total_timeout: float | None = None,
         check: Check[T] | None = None,
+        deterministic: bool = False,
     ) -> AsyncIterator[StructuredEvent[T]]:
-        """Yield TextDelta chunks, a Restart before the one retry, and finally Parsed(value)."""
+        """Yield TextDelta chunks, a Restart before the one retry, and finally Parsed(value).
+
+        `deterministic`: temperature 0 and a fixed seed (grading), so the same input gives the same reply.
+        """
         ...
 
     async def complete_json(
@@ -130,6 +135,7 @@ class LLM(Protocol):
         max_tokens: int | None = None,
         total_timeout: float | None = None,
         check: Check[T] | None = None,
+        deterministic: bool = False,
     ) -> T:
         """Return the validated model; one retry on invalid output, then LLMInvalidOutput."""
         ...

@@ -42,11 +42,34 @@ RETRY_NOTE = (
 )
 
 
+# The context window asked for: the prompt (about 3 characters a token, less for Russian) plus
+# the output cap plus a margin, rounded up to a whole 1024, within these bounds. A server's own
+# default (4k on small GPUs) would silently cut a longer prompt.
+CONTEXT_MARGIN = 256
+CONTEXT_STEP = 1024
+MIN_CONTEXT = 2048
+MAX_CONTEXT = 32768
+# Deterministic calls (grading): no sampling temperature and a fixed seed, so the same answer
+# gets the same score.
+FIXED_SEED = 42
+
+
 @dataclass(frozen=True, slots=True)
 class GenerationOptions:
     """Per-call generation settings; each backend translates them into its own request fields."""
 
     max_tokens: int
+    context: int = MIN_CONTEXT
+    temperature: float | None = None
+    seed: int | None = None
+
+
+def context_size(messages: Sequence[ChatMessage], max_tokens: int) -> int:
+    """The context window a call needs: its prompt, its output cap and a margin, in steps of 1024."""
+    prompt_tokens = sum(len(m.content) for m in messages) // 3 + 1
+    needed = prompt_tokens + max_tokens + CONTEXT_MARGIN
+    rounded = -(-needed // CONTEXT_STEP) * CONTEXT_STEP
+    return max(MIN_CONTEXT, min(MAX_CONTEXT, rounded))
 
 
 def problem_of(exc: ValidationError | ValueError) -> str:
@@ -167,9 +190,11 @@ class ChatBackend(ABC, Generic[ClientT]):
         *,
         max_tokens: int | None = None,
         total_timeout: float | None = None,
+        deterministic: bool = False,
     ) -> AsyncGenerator[str, None]:
         """Yield text chunks as they arrive (close it with `aclosing` when stopping early)."""
-        return self._chunks(messages, None, self._options(max_tokens), total_timeout)
+        options = self._options(messages, max_tokens, deterministic)
+        return self._chunks(messages, None, options, total_timeout)
 
     async def stream_structured(
         self,
@@ -179,9 +204,10 @@ class ChatBackend(ABC, Generic[ClientT]):
         max_tokens: int | None = None,
         total_timeout: float | None = None,
         check: Check[T] | None = None,
+        deterministic: bool = False,
     ) -> AsyncGenerator[StructuredEvent[T], None]:
         """Stream JSON constrained by the schema, validate it, retry once when invalid."""
-        options = self._options(max_tokens)
+        options = self._options(messages, max_tokens, deterministic)
         attempt_messages = list(messages)
         for attempt in (1, 2):
             parts: list[str] = []
@@ -215,10 +241,16 @@ class ChatBackend(ABC, Generic[ClientT]):
         max_tokens: int | None = None,
         total_timeout: float | None = None,
         check: Check[T] | None = None,
+        deterministic: bool = False,
     ) -> T:
         """Return the validated structured answer."""
         events = self.stream_structured(
-            messages, schema, max_tokens=max_tokens, total_timeout=total_timeout, check=check
+            messages,
+            schema,
+            max_tokens=max_tokens,
+            total_timeout=total_timeout,
+            check=check,
+            deterministic=deterministic,
         )
         async with aclosing(events):
             async for event in events:
@@ -233,8 +265,17 @@ class ChatBackend(ABC, Generic[ClientT]):
         """Everything a failed call may raise: the client's errors and our own deadlines."""
         return (TimeoutError, *self.client_errors)
 
-    def _options(self, max_tokens: int | None) -> GenerationOptions:
-        return GenerationOptions(max_tokens=max_tokens or self.max_tokens)
+    def _options(
+        self, messages: Sequence[ChatMessage], max_tokens: int | None, deterministic: bool
+    ) -> GenerationOptions:
+        cap = max_tokens or self.max_tokens
+        # The retry note adds a little to the prompt: the margin covers it.
+        return GenerationOptions(
+            max_tokens=cap,
+            context=context_size(messages, cap),
+            temperature=0.0 if deterministic else None,
+            seed=FIXED_SEED if deterministic else None,
+        )
 
     async def _chunks(
         self,

@@ -44,8 +44,13 @@ def map_error(exc: BaseException, partial: str = "") -> LLMError:
 
 
 def ollama_options(options: GenerationOptions) -> dict[str, Any]:
-    """The request's `options` field."""
-    return {"num_predict": options.max_tokens}
+    """The request's `options` field: the output cap, the context window, and sampling when fixed."""
+    fields: dict[str, Any] = {"num_predict": options.max_tokens, "num_ctx": options.context}
+    if options.temperature is not None:
+        fields["temperature"] = options.temperature
+    if options.seed is not None:
+        fields["seed"] = options.seed
+    return fields
 
 
 class OllamaLLM(ChatBackend[ollama.AsyncClient]):

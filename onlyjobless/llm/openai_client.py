@@ -119,9 +119,15 @@ def response_format(schema: type[BaseModel]) -> dict[str, Any]:
 def request_fields(options: GenerationOptions) -> dict[str, Any]:
     """The chat-completions fields for the generation options.
 
-    `max_tokens`, not `max_completion_tokens`: every OpenAI-compatible server accepts it.
+    `max_tokens`, not `max_completion_tokens`: every OpenAI-compatible server accepts it. The
+    context window is the server's own setting on this protocol.
     """
-    return {"max_tokens": options.max_tokens}
+    fields: dict[str, Any] = {"max_tokens": options.max_tokens}
+    if options.temperature is not None:
+        fields["temperature"] = options.temperature
+    if options.seed is not None:
+        fields["seed"] = options.seed
+    return fields
 
 
 def map_error(exc: BaseException, partial: str = "") -> LLMError:

@@ -16,8 +16,7 @@ from onlyjobless.i18n import catalog
 from onlyjobless.i18n.models import PromptTexts
 from onlyjobless.llm.base import ChatMessage
 
-MIN_BANK_QUESTIONS = 10
-MAX_BANK_QUESTIONS = 15
+MAX_PART_QUESTIONS = 4  # questions per bank generation reply: each reply stays within ~6k characters
 
 DATA_TAGS = (
     "vacancy_title",
@@ -29,6 +28,8 @@ DATA_TAGS = (
     "candidate_answer",
     "item",
     "no_answer",
+    "reference_answer",
+    "covered_topics",
 )
 _FORGED_TAG = re.compile(r"<(?=\s*/?\s*(?:" + "|".join(DATA_TAGS) + r")\b)", re.IGNORECASE)
 _LOOKALIKE = "\u2039"  # single left-pointing angle quotation mark: reads like "<", parses as text
@@ -41,12 +42,24 @@ def canary() -> str:
 
 
 @dataclass(frozen=True)
-class EvaluationItem:
-    """One question of a finished interview and the candidate's answer (None: unanswered)."""
+class GradingItem:
+    """One answered question of a finished interview, with what the grader needs to judge it."""
 
     question: str
     key_points: Sequence[str]
-    answer: str | None
+    model_answer: str
+    answer: str
+    context: Sequence[ChatMessage] = ()
+    """What else was said about the question before the answer (hints, a model answer shown)."""
+
+
+@dataclass(frozen=True)
+class GradedTopic:
+    """One question's result, as the summary sees it."""
+
+    topic: str
+    score: int
+    missing: str
 
 
 class _Prompts(Mapping[str, PromptTexts]):
@@ -115,20 +128,25 @@ def _system(texts: PromptTexts, template: str) -> ChatMessage:
 
 
 def bank_generation_messages(
-    vacancy_title: str, description: str, language: str, count: int = 12
+    vacancy_title: str,
+    description: str,
+    language: str,
+    count: int = MAX_PART_QUESTIONS,
+    covered: Sequence[str] = (),
 ) -> list[ChatMessage]:
-    """Ask for a QuestionSet of `count` questions for a vacancy."""
-    if not MIN_BANK_QUESTIONS <= count <= MAX_BANK_QUESTIONS:
-        raise ValueError(f"count must be {MIN_BANK_QUESTIONS}..{MAX_BANK_QUESTIONS}")
+    """Ask for a QuestionPart of `count` questions for a vacancy, on topics other than `covered`."""
+    if not 1 <= count <= MAX_PART_QUESTIONS:
+        raise ValueError(f"count must be 1..{MAX_PART_QUESTIONS}")
     texts = prompt_texts(language)
-    user = "\n\n".join(
-        [
-            texts.bank_user.format(count=count),
-            data_block("vacancy_title", vacancy_title),
-            data_block("vacancy_description", description),
-        ]
-    )
-    return [_system(texts, texts.bank_system), ChatMessage("user", user)]
+    parts = [
+        texts.bank_user.format(count=count),
+        data_block("vacancy_title", vacancy_title),
+        data_block("vacancy_description", description),
+    ]
+    if covered:
+        parts.append(texts.bank_more)
+        parts.append(data_block("covered_topics", "\n".join(f"- {t.strip()}" for t in covered)))
+    return [_system(texts, texts.bank_system), ChatMessage("user", "\n\n".join(parts))]
 
 
 def _conversation_block(history: Sequence[ChatMessage]) -> str | None:
@@ -166,21 +184,27 @@ def model_answer_messages(question: str, key_points: Sequence[str], language: st
     return [_system(texts, texts.answer_system), ChatMessage("user", user)]
 
 
-def _item_block(index: int, item: EvaluationItem) -> str:
-    """One numbered question with its rubric and the candidate's answer."""
-    if item.answer is None or not item.answer.strip():
-        answer = "<no_answer/>"
-    else:
-        answer = data_block("candidate_answer", item.answer)
-    inner = "\n".join([data_block("question", item.question), _points_block(item.key_points), answer])
-    return f'<item index="{index}">\n{inner}\n</item>'
-
-
-def evaluation_messages(items: Sequence[EvaluationItem], language: str) -> list[ChatMessage]:
-    """Ask for an Evaluation of every item, numbered from 1."""
-    if not items:
-        raise ValueError("nothing to evaluate")
+def grading_messages(item: GradingItem, language: str) -> list[ChatMessage]:
+    """Ask for a QuestionGrade of one answer, against its key points and the stored model answer."""
     texts = prompt_texts(language)
-    blocks = [_item_block(i, item) for i, item in enumerate(items, start=1)]
-    user = "\n\n".join([texts.evaluation_user.format(count=len(items)), *blocks])
-    return [_system(texts, texts.evaluation_system), ChatMessage("user", user)]
+    parts = [
+        texts.grade_user,
+        data_block("question", item.question),
+        _points_block(item.key_points),
+        data_block("reference_answer", item.model_answer),
+    ]
+    conversation = _conversation_block(item.context)
+    if conversation is not None:
+        parts.append(conversation)
+    parts.append(data_block("candidate_answer", item.answer))
+    return [_system(texts, texts.grade_system), ChatMessage("user", "\n\n".join(parts))]
+
+
+def summary_messages(results: Sequence[GradedTopic], language: str) -> list[ChatMessage]:
+    """Ask for a SummaryText of the interview from its per-question results."""
+    if not results:
+        raise ValueError("nothing to summarise")
+    texts = prompt_texts(language)
+    blocks = [data_block("item", f"{r.topic}: {r.score}/10. {r.missing}".strip()) for r in results]
+    user = "\n\n".join([texts.summary_user, *blocks])
+    return [_system(texts, texts.summary_system), ChatMessage("user", user)]

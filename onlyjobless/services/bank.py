@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import math
 from dataclasses import dataclass
@@ -14,8 +15,8 @@ from sqlalchemy.engine import Engine
 from onlyjobless import i18n
 from onlyjobless.domain.clock import utcnow
 from onlyjobless.domain.errors import NotFound, Unavailable
-from onlyjobless.domain.questions import BankQuestion, QuestionSet
-from onlyjobless.llm import LLM, LLMError, bank_generation_messages
+from onlyjobless.domain.questions import BankQuestion, QuestionPart
+from onlyjobless.llm import LLM, LLMError, LLMInvalidOutput, bank_generation_messages
 from onlyjobless.services.curated import CuratedBank
 from onlyjobless.services.guard import leaks
 from onlyjobless.services.vacancies import Catalogue
@@ -24,8 +25,13 @@ from onlyjobless.storage.bank import BankSnapshot, BankStore
 log = logging.getLogger(__name__)
 
 QUESTIONS_PER_BANK = 12
-GENERATION_TOKENS = 12_000
-GENERATION_SECONDS = 900.0
+# A bank is generated a few questions at a time: 12 questions with their answers in one reply is
+# ~23k characters, beyond a small model's output budget; a part of 3 is ~6k.
+PART_QUESTIONS = 3
+PART_TOKENS = 4000
+PART_SECONDS = 300.0
+MAX_PARTS = 6  # a part may come back with fewer questions than asked: a couple more asks, no more
+GENERATION_SECONDS = 900.0  # how long a request waits for another process's build
 
 __all__ = ["BankSnapshot", "Outcome", "QuestionBank"]
 
@@ -49,9 +55,9 @@ class Outcome:
     reason: str | None = None
 
 
-def _distinct_questions(value: QuestionSet) -> None:
-    """A generated bank must not repeat a question, nor the prompt it was asked with."""
-    texts = [q.text.casefold() for q in value.questions]
+def _distinct_questions(earlier: list[BankQuestion], value: QuestionPart) -> None:
+    """A generated part must not repeat a question (its own or an earlier part's), nor the prompt."""
+    texts = [q.text.casefold() for q in (*earlier, *value.questions)]
     if len(set(texts)) != len(texts):
         raise ValueError("questions repeat")
     leak = leaks.leak_in_any(
@@ -180,18 +186,9 @@ class QuestionBank:
         )
         if version_id is None:
             return Outcome(slug, language, ok=False, reason="building_elsewhere")
-        messages = bank_generation_messages(
-            vacancy.title(language), vacancy.description(language), language, QUESTIONS_PER_BANK
-        )
         try:
-            generated = await self._llm.complete_json(
-                messages,
-                QuestionSet,
-                max_tokens=GENERATION_TOKENS,
-                total_timeout=GENERATION_SECONDS,
-                check=_distinct_questions,
-            )
-            await self._store.finish_build(version_id, tuple(generated.questions))
+            generated = await self._generate(vacancy.title(language), vacancy.description(language), language)
+            await self._store.finish_build(version_id, generated)
         except LLMError as exc:
             log.warning("bank generation for %s/%s failed: %s", slug, language, exc.code)
             await self._store.fail_build(version_id, exc.code)
@@ -202,6 +199,26 @@ class QuestionBank:
             raise
         log.info("bank %s/%s regenerated as version %s", slug, language, version_id)
         return Outcome(slug, language, ok=True, version_id=version_id)
+
+    async def _generate(self, title: str, description: str, language: str) -> tuple[BankQuestion, ...]:
+        """QUESTIONS_PER_BANK distinct questions, a part at a time, each part on topics not yet covered."""
+        questions: list[BankQuestion] = []
+        for _ in range(MAX_PARTS):
+            wanted = min(PART_QUESTIONS, QUESTIONS_PER_BANK - len(questions))
+            if wanted <= 0:
+                break
+            covered = [q.topic for q in questions]
+            part = await self._llm.complete_json(
+                bank_generation_messages(title, description, language, wanted, covered),
+                QuestionPart,
+                max_tokens=PART_TOKENS,
+                total_timeout=PART_SECONDS,
+                check=functools.partial(_distinct_questions, list(questions)),
+            )
+            questions += part.questions[:wanted]
+        if len(questions) < QUESTIONS_PER_BANK:
+            raise LLMInvalidOutput("The language model wrote too few questions.")
+        return tuple(questions)
 
     async def in_use(self) -> list[tuple[str, str]]:
         """Every (vacancy, language) that has an active bank: what the schedule regenerates."""

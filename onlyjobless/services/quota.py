@@ -92,6 +92,11 @@ class GenerationLeases:
         self._leases = LeaseStore(engine)
         self._ttl = ttl
 
+    @property
+    def ttl(self) -> timedelta:
+        """How long a lease lasts unless released: a generation must end within it."""
+        return self._ttl
+
     @asynccontextmanager
     async def hold(self, user_id: uuid.UUID) -> AsyncIterator[bool]:
         """Take the user's lease for the block (True), or find it taken (False); always let go.

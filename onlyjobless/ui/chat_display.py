@@ -50,6 +50,7 @@ class ReportItem:
     missing: str
     strong: str
     mistake: bool
+    estimate: bool  # scored offline, not by the LLM
 
 
 def score_text(value: float, t: dict[str, str]) -> str:
@@ -94,6 +95,7 @@ def report_items(report: Sequence[ReportRow], t: dict[str, str]) -> list[ReportI
             missing=row.feedback.missing if row.feedback else "",
             strong=row.feedback.strong_answer if row.feedback else "",
             mistake=row.mistake,
+            estimate=row.estimate,
         )
         for row in report
     ]

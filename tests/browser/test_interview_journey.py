@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -12,7 +13,7 @@ from tests.browser.conftest import ROOT, RunningApp
 from tests.browser.helpers import answer, long_answer, register, start_interview
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
-from tests.support.llm_replies import evaluation_json, generated_bank
+from tests.support.llm_replies import bank_replies, evaluation_replies
 
 pytestmark = pytest.mark.browser
 
@@ -72,11 +73,13 @@ def test_the_whole_journey(page: Page, fake_ollama: FakeOllama, app_server: Runn
     expect(page.get_by_test_id("current-question")).to_contain_text(current[-40:])
     expect(page.get_by_test_id("message-hint")).to_be_visible()
 
-    fake_ollama.script(Reply(json=evaluation_json(12, SCORES), chunk_size=30, tokens_per_second=40))
+    fake_ollama.script(*evaluation_replies(SCORES, chunk_size=30, tokens_per_second=40))
     for number in range(2, 13):
         answer(page, long_answer(f"question {number}"))
     # After the last answer the evaluation starts by itself and streams in.
-    expect(page.get_by_test_id("streaming")).to_contain_text("Question 1: 10/10", timeout=20_000)
+    expect(page.get_by_test_id("streaming")).to_contain_text(
+        re.compile(r"Question 1\. .+: 10/10"), timeout=20_000
+    )
     expect(page.get_by_test_id("report")).to_be_visible(timeout=30_000)
     expect(page.get_by_test_id("report-item")).to_have_count(12)
     expect(page.get_by_test_id("overall-score")).to_contain_text("9.1/10")
@@ -91,7 +94,7 @@ def test_the_whole_journey(page: Page, fake_ollama: FakeOllama, app_server: Runn
     expect(page.get_by_test_id("current-question")).to_contain_text(flagged[1][:40])
 
     # A bank refresh makes the chat stale.
-    fake_ollama.script(Reply(json=generated_bank("fresh")))
+    fake_ollama.script(*bank_replies("fresh"))
     subprocess.run(
         [
             sys.executable,
@@ -205,3 +208,20 @@ def test_narrow_screen_menu_and_dark_theme(page: Page) -> None:
     before = page.evaluate("document.documentElement.className")
     page.get_by_role("button", name="Light / dark theme").click()
     expect(page.locator("html")).not_to_have_class(before)
+
+
+def test_finish_with_arbitrary_schema_valid_replies_shows_the_report(
+    page: Page, fake_ollama: FakeOllama
+) -> None:
+    """Replies an unfamiliar model might give (any values its schema allows) still end in a report."""
+    fake_ollama.set_default(Reply(arbitrary=5, times=None))
+    register(page, "arbitrary")
+    start_interview(page, "devops")
+    answer(page, long_answer("the first question"))
+    answer(page, long_answer("the second question"))
+    page.get_by_test_id("finish").click()
+    expect(page.get_by_test_id("report")).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("report-item")).to_have_count(12)
+    expect(page.get_by_test_id("overall-score")).to_contain_text("/10")
+    expect(page.get_by_test_id("report-item").nth(0)).to_contain_text("/10")
+    expect(page.get_by_test_id("report-item").nth(2)).to_contain_text("not answered")

@@ -17,8 +17,7 @@ from pypdf import PdfReader
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.helpers import long_answer, register, start_interview
 from tests.support.fake_ollama import FakeOllama
-from tests.support.fake_ollama_script import Reply
-from tests.support.llm_replies import evaluation_json
+from tests.support.llm_replies import evaluation_replies
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +48,7 @@ def _finish_interview(page: Page, fake_ollama: FakeOllama, scores: list[int]) ->
     start_interview(page, "devops")
     for number in range(len(scores)):
         _answer(page, long_answer(f"question {number + 1}"))
-    fake_ollama.script(Reply(json=evaluation_json(len(scores), scores), chunk_size=40))
+    fake_ollama.script(*evaluation_replies(scores, chunk_size=40))
     page.get_by_test_id("finish").click()
     expect(page.get_by_test_id("open-report")).to_be_visible(timeout=30_000)
 

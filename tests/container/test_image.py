@@ -14,7 +14,7 @@ from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.support.containers import docker, running_container
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
-from tests.support.llm_replies import evaluation_json
+from tests.support.llm_replies import evaluation_replies
 
 pytestmark = pytest.mark.container
 
@@ -72,9 +72,9 @@ async def test_rest_journey_then_restart_keeps_account_and_chat(image: str, fake
             hint = "".join(event["text"] for name, event in events if name == "delta")
             assert hint == "Think about what the interpreter does with threads."
 
-            fake_ollama.script(Reply(json=evaluation_json(2, [8, 5]), chunk_size=40))
+            fake_ollama.script(*evaluation_replies([8, 5], chunk_size=40))
             status, events = await alice.events(f"/api/chats/{chat_id}/finish")
-            assert status == 200 and sum(name == "delta" for name, _ in events) > 1  # it streamed
+            assert status == 200 and sum(name == "row" for name, _ in events) == 2  # it streamed row by row
             name, done = events[-1]
             assert name == "done", events[-3:]
             assert [question["score"] for question in done["questions"]] == [8, 5] + [None] * 10  # 2 answered

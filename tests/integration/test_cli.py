@@ -13,7 +13,7 @@ from onlyjobless.services import hub
 from onlyjobless.settings import Settings, get_settings
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
-from tests.support.llm_replies import generated_bank
+from tests.support.llm_replies import bank_replies
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_bank_refresh(
 ) -> None:
     assert cli.main(["bank", "refresh"]) == 0
     assert "no bank in use" in capsys.readouterr().out
-    fake_ollama.script(Reply(json=generated_bank()))
+    fake_ollama.script(*bank_replies())
     assert cli.main(["bank", "refresh", "--vacancy", "backend-go", "--language", "en"]) == 0
     assert "backend-go/en: version" in capsys.readouterr().out
     fake_ollama.script(Reply(status=503), Reply(status=503))

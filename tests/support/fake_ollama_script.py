@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import random
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from tests.support.fake_schema_values import arbitrary_value
 
 OLLAMA_CHAT = "/api/chat"
 
@@ -123,6 +126,9 @@ class Reply:
     when_contains: str | None = None
     when_format: bool | None = None
     times: int | None = 1
+    arbitrary: int | None = None
+    """A seed: structured requests get random values valid under the schema they sent (see
+    fake_schema_values), different for every prompt; text requests get the default text."""
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any] | str) -> Reply:
@@ -171,6 +177,9 @@ class Reply:
         if self.json is not None:
             return json.dumps(self.json, ensure_ascii=False)
         fmt = request.format
+        if isinstance(fmt, dict) and self.arbitrary is not None:
+            rng = random.Random(f"{self.arbitrary}:{request.prompt_text}")
+            return json.dumps(arbitrary_value(fmt, rng), ensure_ascii=False)
         if isinstance(fmt, dict):
             return json.dumps(example_from_schema(fmt), ensure_ascii=False)
         if fmt:

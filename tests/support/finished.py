@@ -6,8 +6,7 @@ from typing import Any
 
 from tests.support.api_client import Client, long_answer
 from tests.support.fake_http import FakeLLMServer
-from tests.support.fake_ollama_script import Reply
-from tests.support.llm_replies import evaluation_json
+from tests.support.llm_replies import evaluation_replies
 
 RUSSIAN_ANSWER = (
     "Глобальная блокировка интерпретатора не даёт двум потокам выполнять байт-код одновременно, "
@@ -27,7 +26,7 @@ async def finished_chat(
     for _ in scores:
         answered = await client.post(f"/api/chats/{chat_id}/answer", json={"content": answer})
         assert answered.status_code == 200, answered.text
-    fake_llm.script(Reply(json=evaluation_json(len(scores), scores)))
+    fake_llm.script(*evaluation_replies(scores))
     status, events = await client.events(f"/api/chats/{chat_id}/finish")
     assert status == 200 and events[-1][0] == "done", events[-1]
     return (await client.get(f"/api/chats/{chat_id}")).json()  # type: ignore[no-any-return]

@@ -11,6 +11,7 @@ import pytest
 from onlyjobless.services.hub import Services
 from onlyjobless.services.interviews import ChatView
 from tests.support.fake_ollama_script import Reply
+from tests.support.llm_replies import evaluation_replies
 from tests.support.reflex_tab import Tab
 
 PASSWORD = "correct horse battery"
@@ -57,14 +58,6 @@ async def chat_waiting_for_evaluation(services: Services, user_id: uuid.UUID) ->
     return view
 
 
-def evaluation_reply(count: int, score: int = 7, **timing: Any) -> Reply:
-    """The LLM's evaluation of `count` answers, every one scored `score`."""
-    verdict = {"good": "clear", "missing": "an example", "strong_answer": "with an example"}
-    return Reply(
-        json={
-            "questions": [{"index": i, "score": score, **verdict} for i in range(1, count + 1)],
-            "summary": "Solid, with gaps.",
-            "overall_score": score,
-        },
-        **timing,
-    )
+def evaluation_reply(count: int, score: int = 7, **timing: Any) -> list[Reply]:
+    """The LLM's evaluation of `count` answers, every one scored `score`: a grade each, then the summary."""
+    return evaluation_replies([score] * count, summary="Solid, with gaps.", **timing)

@@ -16,9 +16,9 @@ from onlyjobless.api.schemas import (
     AnswerIn,
     ChatListOut,
     ChatOut,
-    FeedbackOut,
     MessageOut,
     QuotaOut,
+    ReportRowOut,
     RetryIn,
     StartIn,
 )
@@ -122,15 +122,8 @@ def _evaluation_body(done: Done) -> dict[str, Any]:
     if done.chat is not None:
         body["overall_score"] = done.chat.overall_score
         body["summary"] = done.chat.summary
-        body["questions"] = [
-            {
-                "index": row.index,
-                "score": row.score,
-                "mistakes": row.mistake,
-                "feedback": FeedbackOut.model_validate(row.feedback).model_dump() if row.feedback else None,
-            }
-            for row in done.report
-        ]
+        body["evaluation_source"] = done.chat.evaluation_source
+        body["questions"] = [ReportRowOut.of(row).model_dump(mode="json") for row in done.report]
     return body
 
 

@@ -8,7 +8,10 @@ The LLM is called only for hints, model answers and the evaluation.
 - transcript: a user's own chats and the messages said in them
 - engine: the `Interviews` service (reading, start, answer, retry; streams are delegated)
 - generation: hints and model answers streamed under the user's generation lease
-- evaluation: scoring (by the LLM or the offline estimate), recording and rendering
+- evaluation: the evaluation streamed question by question under the user's generation lease
+- grading: one LLM call per answered question and one for the summary
+- offline: the labelled estimate by meaning, for a question the LLM could not grade
+- report: the chat's changes once evaluated, and the evaluation as Markdown
 """
 
 from onlyjobless.services.interviews.engine import Interviews
@@ -20,6 +23,7 @@ from onlyjobless.services.interviews.views import (
     Done,
     Event,
     Failed,
+    Graded,
     Progress,
     ReportRow,
     Reset,
@@ -34,6 +38,7 @@ __all__ = [
     "Done",
     "Event",
     "Failed",
+    "Graded",
     "Interviews",
     "Progress",
     "ReportRow",

@@ -21,6 +21,7 @@ from onlyjobless.domain.chats import (
 from onlyjobless.domain.errors import Conflict, InvalidInput, ServiceError, Unavailable
 from onlyjobless.domain.text import refuse_nul
 from onlyjobless.llm import LLM
+from onlyjobless.semantic import SemanticScorer
 from onlyjobless.services.bank import QuestionBank
 from onlyjobless.services.guard import Guard, Question, shared_guard
 from onlyjobless.services.interviews.evaluation import Evaluator
@@ -49,6 +50,7 @@ class Interviews:
         budget: Budget,
         llm: LLM,
         guard: Guard | None = None,
+        scorer: SemanticScorer | None = None,
     ) -> None:
         self.store = store
         self._guard = guard or shared_guard()
@@ -59,7 +61,17 @@ class Interviews:
         self._leases = leases
         self._chats = Transcript(store)
         self._generation = Generation(self._chats, leases, llm)
-        self._evaluator = Evaluator(self._chats, leases, llm)
+        # The evaluation ends well within the lease: its LLM calls share the lease's time, less a
+        # minute for the offline estimates and the recording.
+        lease = leases.ttl.total_seconds()
+        self._evaluator = Evaluator(
+            self._chats,
+            leases,
+            llm,
+            scorer or SemanticScorer(),
+            budget=lease - 60,
+            call_timeout=lease / 2 - 30,
+        )
 
     # -- reading ----------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from onlyjobless.domain.chats import Chat, ChatStatus, Feedback, Message, MessageKind
+from onlyjobless.domain.chats import Chat, ChatQuestion, ChatStatus, Feedback, Message, MessageKind
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,11 @@ class ReportRow:
     score: int | None  # 0..10; None when it was not answered
     mistake: bool
     feedback: Feedback | None
+
+    @property
+    def estimate(self) -> bool:
+        """Scored by the offline estimate, not by the LLM."""
+        return self.feedback is not None and self.feedback.estimate
 
 
 @dataclass(frozen=True)
@@ -119,25 +124,24 @@ def progress_of(chat: Chat) -> Progress:
     return Progress(position=position, total=total, answered=answered)
 
 
+def row_of(question: ChatQuestion, number: int) -> ReportRow:
+    """One evaluated question as a report row."""
+    return ReportRow(
+        number=number,
+        index=question.index,
+        topic=question.topic,
+        text=question.text,
+        score=question.score,
+        mistake=question.mistakes,
+        feedback=question.feedback,
+    )
+
+
 def report_of(chat: Chat) -> list[ReportRow]:
     """The rows of the latest evaluation, in the order asked; none before the chat is finished."""
     if chat.status != ChatStatus.FINISHED:
         return []
-    rows = []
-    for number, index in enumerate(chat.round, start=1):
-        question = chat.questions[index]
-        rows.append(
-            ReportRow(
-                number=number,
-                index=index,
-                topic=question.topic,
-                text=question.text,
-                score=question.score,
-                mistake=question.mistakes,
-                feedback=question.feedback,
-            )
-        )
-    return rows
+    return [row_of(chat.questions[index], number) for number, index in enumerate(chat.round, start=1)]
 
 
 def seen_questions(chat: Chat, messages: list[Message]) -> list[SeenQuestion]:
@@ -185,6 +189,13 @@ class Reset:
 
 
 @dataclass(frozen=True)
+class Graded:
+    """One question of an evaluation is scored: its report row, ready to show before the others."""
+
+    row: ReportRow
+
+
+@dataclass(frozen=True)
 class Done:
     """The stored result of a generation; an evaluation also brings the chat and its report."""
 
@@ -202,4 +213,4 @@ class Failed:
     partial: Message | None = None
 
 
-Event = Delta | Reset | Done | Failed
+Event = Delta | Reset | Graded | Done | Failed

@@ -13,8 +13,7 @@ import pytest
 from onlyjobless.i18n import catalog
 from tests.support.api_client import long_answer, sign_in
 from tests.support.fake_ollama import FakeOllama
-from tests.support.fake_ollama_script import Reply
-from tests.support.llm_replies import generated_bank
+from tests.support.llm_replies import bank_replies
 
 
 def _edit(path: Path, **changes: object) -> None:
@@ -58,15 +57,15 @@ async def test_a_copied_folder_is_a_language_of_the_app(
     assert (await xavier.get("/api/me")).json()["preferred_language"] == "xx"
 
     # No curated bank in "xx": the bank is generated with the xx prompts.
-    fake_ollama.script(Reply(json=generated_bank()))
+    fake_ollama.script(*bank_replies())
     started = await xavier.start("python developer")
     assert started.status_code == 201, started.text
     chat = started.json()
     assert chat["language"] == "xx"
     greeting = chat["messages"][0]["content"]
     assert greeting.startswith("Xx-greeting for Python Backend Developer: 12 questions.")
-    [request] = fake_ollama.chat_requests
-    assert "Write all text in Xxish." in request.prompt_text
+    requests = fake_ollama.chat_requests
+    assert len(requests) == 4 and all("Write all text in Xxish." in r.prompt_text for r in requests)
 
     # The xx guard examples and words guard the answers; an ordinary answer passes.
     refused = await xavier.post(f"/api/chats/{chat['id']}/answer", json={"content": "you xxcurse"})

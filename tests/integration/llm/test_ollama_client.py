@@ -13,7 +13,6 @@ import pytest
 
 from onlyjobless.llm import (
     ChatMessage,
-    Evaluation,
     LLMBusy,
     LLMInterrupted,
     LLMInvalidOutput,
@@ -27,6 +26,7 @@ from onlyjobless.llm import (
 )
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import RecordedRequest, Reply
+from tests.support.sample_schema import Review
 
 TEXT = "A dict is a hash table: keys are hashed, lookups take O(1) on average."
 MESSAGES = [ChatMessage("system", "You are an interviewer."), ChatMessage("user", "Ask me.")]
@@ -80,7 +80,7 @@ async def test_stream_yields_chunks_in_order(llm: OllamaLLM, fake_ollama: FakeOl
     (request,) = fake_ollama.chat_requests
     assert request.stream is True
     assert request.model == "mistral"
-    assert request.options == {"num_predict": 256}
+    assert request.options == {"num_predict": 256, "num_ctx": 2048}  # the context sized to the prompt
     assert request.messages == [m.as_dict() for m in MESSAGES]
     assert request.format is None
 
@@ -89,7 +89,7 @@ async def test_max_tokens_caps_the_generation(llm: OllamaLLM, fake_ollama: FakeO
     fake_ollama.script(Reply(text=TEXT))
     chunks = await _collect(llm, max_tokens=3)
     assert chunks == Reply().chunks(TEXT)[:3]
-    assert fake_ollama.chat_requests[0].options == {"num_predict": 3}
+    assert fake_ollama.chat_requests[0].options == {"num_predict": 3, "num_ctx": 2048}
 
 
 async def test_character_chunks_at_a_fixed_rate(llm: OllamaLLM, fake_ollama: FakeOllama) -> None:
@@ -144,11 +144,11 @@ async def test_twenty_concurrent_streams_complete(llm: OllamaLLM, fake_ollama: F
 
 async def test_complete_json_sends_schema_and_validates(llm: OllamaLLM, fake_ollama: FakeOllama) -> None:
     fake_ollama.script(Reply(json=EVALUATION))
-    result = await llm.complete_json(MESSAGES, Evaluation)
-    assert isinstance(result, Evaluation)
+    result = await llm.complete_json(MESSAGES, Review)
+    assert isinstance(result, Review)
     assert result.questions[0].score == 7
     (request,) = fake_ollama.chat_requests
-    assert request.format == Evaluation.model_json_schema()
+    assert request.format == Review.model_json_schema()
 
 
 async def test_question_set_schema_round_trips(llm: OllamaLLM, fake_ollama: FakeOllama) -> None:
@@ -167,7 +167,7 @@ async def test_truncated_json_is_invalid_output(llm: OllamaLLM, fake_ollama: Fak
 @pytest.mark.parametrize("fault", ["syntax", "schema"])
 async def test_invalid_then_valid_retries_once(llm: OllamaLLM, fake_ollama: FakeOllama, fault: str) -> None:
     fake_ollama.script(Reply(invalid_json=fault), Reply(json=EVALUATION))
-    result = await llm.complete_json(MESSAGES, Evaluation)
+    result = await llm.complete_json(MESSAGES, Review)
     assert result.summary == "Solid basics."
     first, second = fake_ollama.chat_requests
     assert first.messages == [m.as_dict() for m in MESSAGES]
@@ -179,7 +179,7 @@ async def test_invalid_then_valid_retries_once(llm: OllamaLLM, fake_ollama: Fake
 async def test_invalid_twice_raises_invalid_output(llm: OllamaLLM, fake_ollama: FakeOllama) -> None:
     fake_ollama.script(Reply(invalid_json=True, times=None))
     with pytest.raises(LLMInvalidOutput) as caught:
-        await llm.complete_json(MESSAGES, Evaluation)
+        await llm.complete_json(MESSAGES, Review)
     assert caught.value.code == "llm_invalid_output"
     assert caught.value.__cause__ is not None
     assert len(fake_ollama.chat_requests) == 2
@@ -188,7 +188,7 @@ async def test_invalid_twice_raises_invalid_output(llm: OllamaLLM, fake_ollama: 
 async def test_check_failure_counts_as_invalid(llm: OllamaLLM, fake_ollama: FakeOllama) -> None:
     fake_ollama.script(Reply(json=EVALUATION, times=2))
     with pytest.raises(LLMInvalidOutput):
-        await llm.complete_json(MESSAGES, Evaluation, check=lambda e: e.check_covers(2))
+        await llm.complete_json(MESSAGES, Review, check=lambda e: e.check_covers(2))
     assert len(fake_ollama.chat_requests) == 2
     assert "1..2" in fake_ollama.chat_requests[1].last_user_message
 
@@ -197,7 +197,7 @@ async def test_stream_structured_reports_progress_restart_and_result(
     llm: OllamaLLM, fake_ollama: FakeOllama
 ) -> None:
     fake_ollama.script(Reply(invalid_json="schema"), Reply(json=EVALUATION))
-    events = [event async for event in llm.stream_structured(MESSAGES, Evaluation)]
+    events = [event async for event in llm.stream_structured(MESSAGES, Review)]
     kinds = [type(e).__name__ for e in events]
     restart = kinds.index("Restart")
     assert set(kinds[:restart]) == {"TextDelta"}
@@ -205,7 +205,7 @@ async def test_stream_structured_reports_progress_restart_and_result(
     assert isinstance(events[-1], Parsed)
     assert isinstance(events[restart], Restart)
     second_text = "".join(e.text for e in events[restart + 1 : -1] if isinstance(e, TextDelta))
-    assert Evaluation.model_validate_json(second_text) == events[-1].value
+    assert Review.model_validate_json(second_text) == events[-1].value
 
 
 # --- faults ------------------------------------------------------------------------------
@@ -267,7 +267,7 @@ async def test_http_errors_are_mapped(
 async def test_busy_during_structured_output_is_not_retried(llm: OllamaLLM, fake_ollama: FakeOllama) -> None:
     fake_ollama.script(Reply(status=503))
     with pytest.raises(LLMBusy):
-        await llm.complete_json(MESSAGES, Evaluation)
+        await llm.complete_json(MESSAGES, Review)
     assert len(fake_ollama.chat_requests) == 1
 
 

@@ -15,7 +15,6 @@ from pydantic import SecretStr
 
 from onlyjobless.llm import (
     ChatMessage,
-    Evaluation,
     LLMBusy,
     LLMError,
     LLMInterrupted,
@@ -32,6 +31,7 @@ from tests.support.fake_ollama_script import RecordedRequest, Reply
 from tests.support.fake_openai import FakeOpenAI
 from tests.support.fixtures import FAKE_OPENAI_KEY
 from tests.support.llm_replies import generated_bank
+from tests.support.sample_schema import Review
 
 TEXT = "A dict is a hash table: keys are hashed, lookups take O(1) on average."
 MESSAGES = [ChatMessage("system", "You are an interviewer."), ChatMessage("user", "Ask me.")]
@@ -146,13 +146,13 @@ async def test_complete_json_sends_a_strict_schema_and_validates(
     llm: OpenAILLM, fake_openai: FakeOpenAI
 ) -> None:
     fake_openai.script(Reply(json=EVALUATION))
-    result = await llm.complete_json(MESSAGES, Evaluation)
-    assert isinstance(result, Evaluation) and result.questions[0].score == 7
+    result = await llm.complete_json(MESSAGES, Review)
+    assert isinstance(result, Review) and result.questions[0].score == 7
     (request,) = fake_openai.chat_requests
     response_format = request.body["response_format"]
     assert response_format["type"] == "json_schema"
     spec = response_format["json_schema"]
-    assert (spec["name"], spec["strict"]) == ("Evaluation", True)
+    assert (spec["name"], spec["strict"]) == ("Review", True)
     assert spec["schema"]["required"] == ["questions", "summary", "overall_score"]
     assert spec["schema"]["properties"]["questions"]["minItems"] == 1
     assert "maxLength" not in spec["schema"]["properties"]["summary"]  # outside strict mode's subset
@@ -185,14 +185,14 @@ async def test_lengths_left_out_of_the_schema_are_still_enforced(
 async def test_truncated_json_is_invalid_output(llm: OpenAILLM, fake_openai: FakeOpenAI) -> None:
     fake_openai.script(Reply(json=EVALUATION, times=2))
     with pytest.raises(LLMInvalidOutput):
-        await llm.complete_json(MESSAGES, Evaluation, max_tokens=5)
+        await llm.complete_json(MESSAGES, Review, max_tokens=5)
     assert len(fake_openai.chat_requests) == 2
 
 
 @pytest.mark.parametrize("fault", ["syntax", "schema"])
 async def test_invalid_then_valid_retries_once(llm: OpenAILLM, fake_openai: FakeOpenAI, fault: str) -> None:
     fake_openai.script(Reply(invalid_json=fault), Reply(json=EVALUATION))
-    result = await llm.complete_json(MESSAGES, Evaluation)
+    result = await llm.complete_json(MESSAGES, Review)
     assert result.summary == "Solid basics."
     first, second = fake_openai.chat_requests
     assert first.messages == [m.as_dict() for m in MESSAGES]
@@ -204,7 +204,7 @@ async def test_invalid_then_valid_retries_once(llm: OpenAILLM, fake_openai: Fake
 async def test_invalid_twice_raises_invalid_output(llm: OpenAILLM, fake_openai: FakeOpenAI) -> None:
     fake_openai.script(Reply(invalid_json=True, times=None))
     with pytest.raises(LLMInvalidOutput) as caught:
-        await llm.complete_json(MESSAGES, Evaluation)
+        await llm.complete_json(MESSAGES, Review)
     assert caught.value.__cause__ is not None
     assert len(fake_openai.chat_requests) == 2
 
@@ -212,7 +212,7 @@ async def test_invalid_twice_raises_invalid_output(llm: OpenAILLM, fake_openai: 
 async def test_check_failure_counts_as_invalid(llm: OpenAILLM, fake_openai: FakeOpenAI) -> None:
     fake_openai.script(Reply(json=EVALUATION, times=2))
     with pytest.raises(LLMInvalidOutput):
-        await llm.complete_json(MESSAGES, Evaluation, check=lambda e: e.check_covers(2))
+        await llm.complete_json(MESSAGES, Review, check=lambda e: e.check_covers(2))
     assert "1..2" in fake_openai.chat_requests[1].last_user_message
 
 
@@ -220,14 +220,14 @@ async def test_stream_structured_reports_progress_restart_and_result(
     llm: OpenAILLM, fake_openai: FakeOpenAI
 ) -> None:
     fake_openai.script(Reply(invalid_json="schema"), Reply(json=EVALUATION, chunk_size=7))
-    events = [event async for event in llm.stream_structured(MESSAGES, Evaluation)]
+    events = [event async for event in llm.stream_structured(MESSAGES, Review)]
     kinds = [type(e).__name__ for e in events]
     restart = kinds.index("Restart")
     assert set(kinds[:restart]) == {"TextDelta"}
     assert set(kinds[restart + 1 : -1]) == {"TextDelta"}
     assert isinstance(events[restart], Restart) and isinstance(events[-1], Parsed)
     second_text = "".join(e.text for e in events[restart + 1 : -1] if isinstance(e, TextDelta))
-    assert Evaluation.model_validate_json(second_text) == events[-1].value
+    assert Review.model_validate_json(second_text) == events[-1].value
 
 
 # --- faults ------------------------------------------------------------------------------
@@ -297,7 +297,7 @@ async def test_http_errors_are_mapped(
 async def test_busy_during_structured_output_is_not_retried(llm: OpenAILLM, fake_openai: FakeOpenAI) -> None:
     fake_openai.script(Reply(status=503))
     with pytest.raises(LLMBusy):
-        await llm.complete_json(MESSAGES, Evaluation)
+        await llm.complete_json(MESSAGES, Review)
     assert len(fake_openai.chat_requests) == 1
 
 
@@ -376,7 +376,7 @@ async def test_the_api_key_is_never_logged_or_shown(
             with pytest.raises(LLMError) as caught:
                 await _collect(llm)
             errors.append(caught.value)
-        await llm.complete_json(MESSAGES, Evaluation)  # invalid once, then the default JSON
+        await llm.complete_json(MESSAGES, Review)  # invalid once, then the default JSON
         fake_openai.set_api_key("sk-another")
         with pytest.raises(LLMUnavailable) as refused:
             await _collect(llm)

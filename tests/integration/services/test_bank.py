@@ -15,7 +15,7 @@ from onlyjobless.services.hub import Services
 from onlyjobless.services.vacancies import Vacancy, get_catalogue
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
-from tests.support.llm_replies import generated_bank
+from tests.support.llm_replies import bank_replies, bank_responder
 
 
 def _uncurated_vacancy() -> Vacancy:
@@ -43,40 +43,48 @@ async def test_first_use_serves_curated_bank_without_llm(services: Services, fak
 
 
 async def test_generation_happy_path(services: Services, fake_ollama: FakeOllama) -> None:
-    fake_ollama.script(Reply(json=generated_bank()))
+    fake_ollama.script(*bank_replies())
     snapshot = await services.bank.active(NOT_CURATED, "en")
     assert snapshot.source == "llm"
     assert next(q.text for q in snapshot.questions).startswith("[v1]")
     assert len(snapshot.questions) == 12
-    [request] = fake_ollama.chat_requests
-    assert request.format["properties"]["questions"]  # structured output was asked for
+    parts = fake_ollama.chat_requests
+    assert len(parts) == 4  # three questions a reply, so no reply outgrows a small model's budget
+    request = parts[0]
+    assert request.format["properties"]["questions"]["maxItems"] == 4  # structured output was asked for
     assert NOT_CURATED_VACANCY.title("en") in request.prompt_text
+    assert "<covered_topics>" not in request.prompt_text
+    topics = [q.topic for q in snapshot.questions[:9]]
+    assert all(f"- {topic}" in parts[3].last_user_message for topic in topics)  # the last part avoids them
     assert await services.bank.active_version_id(NOT_CURATED, "en") == snapshot.version_id
 
 
 async def test_invalid_json_then_valid_retries_once(services: Services, fake_ollama: FakeOllama) -> None:
-    fake_ollama.script(Reply(invalid_json=True), Reply(json=generated_bank()))
+    fake_ollama.script(Reply(invalid_json=True), *bank_replies())
     snapshot = await services.bank.active(NOT_CURATED, "en")
     assert snapshot.source == "llm"
-    assert len(fake_ollama.chat_requests) == 2
+    assert len(fake_ollama.chat_requests) == 5  # the first part asked twice, then the three others
 
 
 async def test_garbage_twice_keeps_the_old_version(services: Services, fake_ollama: FakeOllama) -> None:
-    fake_ollama.script(Reply(json=generated_bank("v1")))
+    fake_ollama.script(*bank_replies("v1"))
     first = await services.bank.active(NOT_CURATED, "en")
     fake_ollama.script(Reply(invalid_json=True), Reply(invalid_json="schema"))
     outcome = await services.bank.regenerate(NOT_CURATED, "en")
     assert not outcome.ok and outcome.reason == "llm_invalid_output"
     assert (await services.bank.active(NOT_CURATED, "en")).version_id == first.version_id
-    # Too few questions, or repeated ones, are invalid as well.
-    few = generated_bank("v2", count=5)
-    repeated = generated_bank("v2")
-    repeated["questions"] = [repeated["questions"][0]] * 12  # type: ignore[index]
-    fake_ollama.script(Reply(json=few), Reply(json=repeated))
-    assert not (await services.bank.regenerate(NOT_CURATED, "en")).ok
+    # A part repeating an earlier part's question is invalid, as is a bank that stays too short.
+    first_part = bank_replies("v2")[0]
+    fake_ollama.script(first_part, first_part, first_part)
+    outcome = await services.bank.regenerate(NOT_CURATED, "en")
+    assert not outcome.ok and outcome.reason == "llm_invalid_output"
+    singles = bank_replies("v2", count=6, part=1)  # a question a reply, six times: the bank stays short
+    fake_ollama.script(*singles)
+    outcome = await services.bank.regenerate(NOT_CURATED, "en")
+    assert not outcome.ok and outcome.reason == "llm_invalid_output"
     assert (await services.bank.active(NOT_CURATED, "en")).version_id == first.version_id
     # A good generation replaces it atomically.
-    fake_ollama.script(Reply(json=generated_bank("v3")))
+    fake_ollama.script(*bank_replies("v3"))
     outcome = await services.bank.regenerate(NOT_CURATED, "en")
     assert outcome.ok
     current = await services.bank.active(NOT_CURATED, "en")
@@ -89,21 +97,21 @@ async def test_garbage_twice_keeps_the_old_version(services: Services, fake_olla
 async def test_twenty_concurrent_first_uses_make_one_generation(
     services: Services, fake_ollama: FakeOllama
 ) -> None:
-    fake_ollama.script(Reply(json=generated_bank(), chunk_size=200, chunk_delay=0.01, slow_first_token=0.3))
+    fake_ollama.script(*bank_replies(chunk_size=200, chunk_delay=0.01, slow_first_token=0.3))
     results = await asyncio.gather(*(services.bank.active(NOT_CURATED, "en") for _ in range(20)))
     assert len({r.version_id for r in results}) == 1
-    assert len(fake_ollama.chat_requests) == 1
+    assert len(fake_ollama.chat_requests) == 4  # one generation, in its parts
 
 
 async def test_two_processes_share_one_generation(services: Services, fake_ollama: FakeOllama) -> None:
     """A second QuestionBank on the same database stands for another worker process."""
     other = QuestionBank(services.engine, services.llm, services.catalogue, get_curated_bank(), build_wait=30)
-    fake_ollama.script(Reply(json=generated_bank(), slow_first_token=0.5))
+    fake_ollama.script(*bank_replies(slow_first_token=0.5))
     first, second = await asyncio.gather(
         services.bank.active(NOT_CURATED, "en"), other.active(NOT_CURATED, "en")
     )
     assert first.version_id == second.version_id
-    assert len(fake_ollama.chat_requests) == 1
+    assert len(fake_ollama.chat_requests) == 4
 
 
 async def test_llm_down_and_no_curated_bank_is_a_clear_refusal(
@@ -127,7 +135,7 @@ async def test_regenerate_all_covers_banks_in_use(services: Services, fake_ollam
     await services.bank.active("backend-python", "en")
     await services.bank.active("devops", "ru")
     assert await services.bank.in_use() == [("backend-python", "en"), ("devops", "ru")]
-    fake_ollama.set_default(Reply(json=generated_bank("sched"), times=None))
+    fake_ollama.respond_with(bank_responder("sched"))
     summary = await services.bank.scheduled_refresh()
     assert summary == "2 of 2 banks regenerated"
     snapshot = await services.bank.active("devops", "ru")
@@ -140,7 +148,7 @@ async def test_regenerate_all_covers_banks_in_use(services: Services, fake_ollam
 
 
 async def test_generation_prompt_carries_language(services: Services, fake_ollama: FakeOllama) -> None:
-    fake_ollama.script(Reply(json=generated_bank()))
+    fake_ollama.script(*bank_replies())
     await services.bank.regenerate(NOT_CURATED, "ru")
     prompt = fake_ollama.chat_requests[0].prompt_text
     assert NOT_CURATED_VACANCY.title("ru") in prompt

@@ -54,7 +54,7 @@ async def test_the_last_answer_starts_the_evaluation(
     for _ in range(view.progress.total - 1):
         view = await services.interviews.answer(user_id, view.chat.id, LONG_ANSWER)
     await tab.load(f"/chat/{view.chat.id}")
-    fake_ollama.script(evaluation_reply(view.progress.total, score=10))
+    fake_ollama.script(*evaluation_reply(view.progress.total, score=10))
 
     await (await tab.send(ChatState.send_answer, form={"answer": LONG_ANSWER})).wait_all()
 
@@ -83,7 +83,7 @@ async def test_retrying_the_mistakes_asks_them_again_and_counts_an_interview(
 ) -> None:
     user_id = await user_of(tab, services)
     view = await chat_waiting_for_evaluation(services, user_id)
-    fake_ollama.script(evaluation_reply(view.progress.total, score=5))
+    fake_ollama.script(*evaluation_reply(view.progress.total, score=5))
     await tab.load(f"/chat/{view.chat.id}")
     assert (await tab.state(SidebarState)).remaining == 2
 

@@ -11,7 +11,6 @@ from pydantic import ValidationError
 
 from onlyjobless.llm import (
     ChatMessage,
-    Evaluation,
     LLMBusy,
     LLMError,
     LLMInterrupted,
@@ -19,20 +18,10 @@ from onlyjobless.llm import (
     LLMTimeout,
     LLMUnavailable,
     OllamaLLM,
-    QuestionEvaluation,
+    QuestionGrade,
+    SummaryText,
 )
 from onlyjobless.llm.ollama_client import map_error
-
-
-def _evaluation(indexes: list[int]) -> Evaluation:
-    return Evaluation(
-        questions=[
-            QuestionEvaluation(index=i, score=5, good="ok", missing="more", strong_answer="all")
-            for i in indexes
-        ],
-        summary="Fine.",
-        overall_score=5,
-    )
 
 
 def test_chat_message_is_frozen_and_serialises() -> None:
@@ -60,22 +49,17 @@ def test_errors_have_stable_codes_and_generic_messages(error: type[LLMError], co
     assert str(raised) == error.default_message
 
 
-def test_evaluation_score_bounds() -> None:
+def test_a_grade_is_reasons_then_a_bounded_score_and_nothing_to_number() -> None:
+    schema = QuestionGrade.model_json_schema()
+    assert list(schema["properties"]) == ["good", "missing", "score"]
+    assert (schema["properties"]["score"]["minimum"], schema["properties"]["score"]["maximum"]) == (0, 10)
+    assert QuestionGrade(good="", missing="", score=0).score == 0  # empty reasons are valid
+    for score in (-1, 11):
+        with pytest.raises(ValidationError):
+            QuestionGrade(good="", missing="", score=score)
     with pytest.raises(ValidationError):
-        QuestionEvaluation(index=1, score=11, good="", missing="", strong_answer="")
-    with pytest.raises(ValidationError):
-        Evaluation(questions=[], summary="x", overall_score=3)
-    with pytest.raises(ValidationError):
-        _evaluation([1]).model_validate({**_evaluation([1]).model_dump(), "overall_score": 10.5})
-
-
-def test_evaluation_check_covers_every_question_once() -> None:
-    _evaluation([2, 1, 3]).check_covers(3)
-    with pytest.raises(ValueError, match=r"1\.\.3"):
-        _evaluation([1, 2]).check_covers(3)
-    with pytest.raises(ValueError, match=r"1\.\.2"):
-        _evaluation([1, 1]).check_covers(2)
-    assert set(_evaluation([1, 2]).by_index()) == {1, 2}
+        QuestionGrade.model_validate({"index": 1, "good": "", "missing": "", "score": 3})
+    assert SummaryText(summary="  ").summary == ""
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from onlyjobless.llm import (
-    Evaluation,
+    ChatMessage,
     LLMBusy,
     LLMError,
     LLMInterrupted,
@@ -18,10 +18,11 @@ from onlyjobless.llm import (
     LLMUnavailable,
     OpenAILLM,
 )
-from onlyjobless.llm.common import GenerationOptions
+from onlyjobless.llm.common import GenerationOptions, context_size
 from onlyjobless.llm.ollama_client import ollama_options
 from onlyjobless.llm.openai_client import is_closed, map_error, request_fields, response_format
 from onlyjobless.llm.schemas import QuestionSet
+from tests.support.sample_schema import Review
 
 REQUEST = httpx2.Request("POST", "http://llm.internal/v1/chat/completions")
 
@@ -119,15 +120,26 @@ def test_models_strict_mode_cannot_honour_go_as_they_are() -> None:
 
 
 def test_is_closed() -> None:
-    assert is_closed(Evaluation.model_json_schema())
+    assert is_closed(Review.model_json_schema())
     assert not is_closed({"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]})
     assert is_closed({"type": "array", "items": {"type": "integer"}})
 
 
 def test_generation_options_become_each_protocols_fields() -> None:
-    options = GenerationOptions(max_tokens=77)
+    options = GenerationOptions(max_tokens=77, context=3072)
     assert request_fields(options) == {"max_tokens": 77}
-    assert ollama_options(options) == {"num_predict": 77}
+    assert ollama_options(options) == {"num_predict": 77, "num_ctx": 3072}
+    fixed = GenerationOptions(max_tokens=77, context=2048, temperature=0.0, seed=42)
+    assert request_fields(fixed) == {"max_tokens": 77, "temperature": 0.0, "seed": 42}
+    assert ollama_options(fixed) == {"num_predict": 77, "num_ctx": 2048, "temperature": 0.0, "seed": 42}
+
+
+def test_the_context_fits_the_prompt_and_the_output_in_steps_of_1024() -> None:
+    short = [ChatMessage("user", "hi")]
+    assert context_size(short, 100) == 2048  # never below the floor
+    long = [ChatMessage("system", "x" * 30_000), ChatMessage("user", "y" * 3_000)]
+    assert context_size(long, 800) == 12288  # 11_001 + 800 + 256 rounded up
+    assert context_size([ChatMessage("user", "z" * 300_000)], 800) == 32768  # nor above the ceiling
 
 
 def test_repr_names_the_server_not_the_key() -> None:

@@ -16,6 +16,12 @@ def _report_row(item: Any) -> rx.Component:  # a Var over ReportItem inside fore
         rx.hstack(
             rx.heading(item.number.to(str) + ". " + item.topic, size="3", as_="h3"),
             rx.spacer(),
+            rx.cond(
+                item.estimate,
+                rx.badge(
+                    tr("evaluation.estimate"), color_scheme="amber", size="1", data_testid="estimate-badge"
+                ),
+            ),
             rx.badge(item.score_label, color_scheme=rx.cond(item.mistake, "orange", "green"), size="2"),
         ),
         rx.text(item.text, size="2", color_scheme="gray", as_="p"),
@@ -44,8 +50,12 @@ def report() -> rx.Component:
         rx.vstack(
             rx.heading(tr("evaluation.title"), size="5", as_="h2"),
             rx.cond(
-                ChatState.evaluation_offline,
+                ChatState.evaluation_source == "offline",
                 rx.callout(tr("evaluation.offline_label"), icon="wifi_off", color_scheme="amber"),
+            ),
+            rx.cond(
+                ChatState.evaluation_source == "mixed",
+                rx.callout(tr("evaluation.mixed_label"), icon="info", color_scheme="amber"),
             ),
             rx.heading(
                 tr("evaluation.overall") + ": " + ChatState.overall,

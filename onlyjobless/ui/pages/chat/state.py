@@ -46,7 +46,7 @@ class ChatState(rx.State):
     chart: rx.Field[list[dict[str, int]]] = rx.field(default_factory=list)
     overall: rx.Field[str] = rx.field("")
     summary: rx.Field[str] = rx.field("")
-    evaluation_offline: rx.Field[bool] = rx.field(False)
+    evaluation_source: rx.Field[str] = rx.field("")  # "llm", "offline" or "mixed" once evaluated
     has_mistakes: rx.Field[bool] = rx.field(False)
     mistakes: rx.Field[int] = rx.field(0)  # questions the evaluation flagged for review
     evaluation_due: rx.Field[bool] = rx.field(False)
@@ -87,7 +87,7 @@ class ChatState(rx.State):
             chart=[{"number": item.number, "score": item.score} for item in report],
             overall="" if chat.overall_score is None else score_text(chat.overall_score, t),
             summary=chat.summary or "",
-            evaluation_offline=chat.evaluation_source == "offline",
+            evaluation_source=chat.evaluation_source or "",
             has_mistakes=has_mistakes(chat),
             mistakes=sum(1 for item in report if item.mistake),
         )

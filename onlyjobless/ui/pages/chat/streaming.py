@@ -23,7 +23,7 @@ from onlyjobless import i18n
 from onlyjobless.domain.chats import MessageKind
 from onlyjobless.domain.errors import NotFound, ServiceError
 from onlyjobless.services import hub
-from onlyjobless.services.interviews import ChatView, Delta, Done, Event, Failed, Reset
+from onlyjobless.services.interviews import ChatView, Delta, Done, Event, Failed, Graded, ReportRow, Reset
 from onlyjobless.ui import live
 from onlyjobless.ui.evaluation_preview import preview
 from onlyjobless.ui.language import language_of
@@ -55,8 +55,9 @@ class Run:
     token: str | None
     language: str
     user_id: uuid.UUID | None = None
-    raw: list[str] = field(default_factory=list)  # all so far: the evaluation preview is rebuilt from it
     pending: list[str] = field(default_factory=list)  # not yet in the page
+    rows: list[ReportRow] = field(default_factory=list)  # an evaluation's graded questions so far
+    rows_shown: int = 0
     flushed_at: float = 0.0  # the first chunk goes out at once, later ones every FLUSH_SECONDS
     done: Done | None = None
     failed: Failed | None = None
@@ -70,12 +71,12 @@ class Run:
     def take(self, event: Event) -> bool:
         """Note one event of the engine's stream; True for a Reset (the text so far is void)."""
         if isinstance(event, Delta):
-            self.raw.append(event.text)
             self.pending.append(event.text)
         elif isinstance(event, Reset):
-            self.raw.clear()
             self.pending.clear()
             return True
+        elif isinstance(event, Graded):
+            self.rows.append(event.row)
         elif isinstance(event, Done):
             self.done = event
         else:
@@ -139,10 +140,10 @@ async def pump(state: ChatState, run: Run) -> AsyncIterator[EventSpec]:
                     break
             elif run.take(event):
                 yield live.reset()
+            if len(run.rows) > run.rows_shown:
+                await _show_rows(state, run)
             if run.pending and time.monotonic() - run.flushed_at >= FLUSH_SECONDS:
-                spec = await _flush(state, run)
-                if spec is not None:
-                    yield spec
+                yield _flush(run)
 
 
 async def _stop_requested(state: ChatState) -> bool:
@@ -150,16 +151,19 @@ async def _stop_requested(state: ChatState) -> bool:
         return (await state.get_state(Live)).stop_requested
 
 
-async def _flush(state: ChatState, run: Run) -> EventSpec | None:
-    """Chunks go to the page's feed element (ui/bridge.py); an evaluation's JSON is previewed."""
+def _flush(run: Run) -> EventSpec:
+    """Chunks go to the page's feed element (ui/bridge.py)."""
     run.flushed_at = time.monotonic()
     chunk = "".join(run.pending)
     run.pending.clear()
-    if run.kind != MessageKind.EVALUATION:
-        return live.append(chunk)
+    return live.append(chunk)
+
+
+async def _show_rows(state: ChatState, run: Run) -> None:
+    """An evaluation's running line: a line per graded question, as each one comes."""
+    run.rows_shown = len(run.rows)
     async with state:
-        (await state.get_state(Live)).text = preview("".join(run.raw), run.labels)
-    return None
+        (await state.get_state(Live)).text = preview(run.rows, run.labels)
 
 
 async def _read_back(run: Run) -> ChatView | None:

@@ -11,7 +11,7 @@ from tests.support.api_client import Client, long_answer, sign_in
 from tests.support.fake_http import FakeLLMServer
 from tests.support.fake_ollama_script import Reply
 from tests.support.fixtures import BOTH_BACKENDS
-from tests.support.llm_replies import evaluation_json, generated_bank
+from tests.support.llm_replies import SUMMARY, bank_replies, evaluation_replies
 
 
 @BOTH_BACKENDS
@@ -62,18 +62,26 @@ async def test_full_interview_retry_quota_stale_clear(
     assert late.status_code == 409
 
     scores = [10, 6, 10, 10, 3, 10, 10, 9, 10, 10, 10, 10]
-    fake_llm.script(Reply(json=evaluation_json(12, scores), chunk_size=40))
+    fake_llm.script(*evaluation_replies(scores, chunk_size=40))
+    before = len(fake_llm.chat_requests)
     status, events = await alice.events(f"/api/chats/{chat_id}/finish")
     assert status == 200
-    assert sum(1 for name, _ in events if name == "delta") > 3  # it streamed
+    rows = [data for name, data in events if name == "row"]  # the report streamed row by row
+    assert [(r["number"], r["score"], r["estimate"]) for r in rows] == [
+        (n, s, False) for n, s in enumerate(scores, start=1)
+    ]
     name, done = events[-1]
     assert name == "done"
     assert [q["score"] for q in done["questions"]] == scores
     assert [q["index"] for q in done["questions"] if q["mistakes"]] == [1, 4, 7]
     assert done["message"]["kind"] == "evaluation" and "6/10" in done["message"]["content"]
     assert done["overall_score"] == round(sum(scores) / 12, 1)
-    assert "<candidate_answer>" in fake_llm.chat_requests[-1].prompt_text
-    assert fake_llm.chat_requests[-1].format["title"] == "Evaluation"  # the schema went along
+    assert done["summary"] == SUMMARY and done["evaluation_source"] == "llm"
+    calls = fake_llm.chat_requests[before:]
+    assert len(calls) == 13  # one call per answered question, then the summary
+    assert all(c.last_user_message.count("<candidate_answer>") == 1 for c in calls[:12])
+    assert [c.format["title"] for c in calls] == ["QuestionGrade"] * 12 + ["SummaryText"]
+    assert list(calls[0].format["properties"]) == ["good", "missing", "score"]  # reasons before the score
 
     # Retry the mistakes: exactly the flagged questions are asked.
     retried = await alice.post(f"/api/chats/{chat_id}/retry", json={"mode": "mistakes"})
@@ -87,7 +95,7 @@ async def test_full_interview_retry_quota_stale_clear(
         asked.append(current)
         await alice.post(f"/api/chats/{chat_id}/answer", json={"content": long_answer("again")})
     assert asked == [1, 4, 7]
-    fake_llm.script(Reply(json=evaluation_json(3, [10, 10, 8])))
+    fake_llm.script(*evaluation_replies([10, 10, 8]))
     status, events = await alice.events(f"/api/chats/{chat_id}/finish")
     final = (await alice.get(f"/api/chats/{chat_id}")).json()
     assert [q["index"] for q in final["questions"] if q["mistakes"]] == [7]
@@ -107,7 +115,7 @@ async def test_full_interview_retry_quota_stale_clear(
 
     # A bank refresh makes the chat stale.
     assert (await alice.get(f"/api/chats/{chat_id}")).json()["stale"] is False
-    fake_llm.script(Reply(json=generated_bank("fresh")))
+    fake_llm.script(*bank_replies("fresh"))
     assert (await services.bank.regenerate("backend-python", "en")).ok
     assert (await alice.get(f"/api/chats/{chat_id}")).json()["stale"] is True
     listed = (await alice.get("/api/chats")).json()["items"]

@@ -21,7 +21,7 @@ from onlyjobless.storage.chats.mongo import MongoChatStore
 from tests.support.api_client import long_answer, sign_in
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
-from tests.support.llm_replies import evaluation_json
+from tests.support.llm_replies import evaluation_replies
 from tests.support.mongo_server import connect
 
 
@@ -69,7 +69,7 @@ async def test_register_start_answer_hint_finish_retry_list_clear(
     answered = await alice.post(f"/api/chats/{chat_id}/answer", json={"content": long_answer("rollouts")})
     assert answered.status_code == 200, answered.text
 
-    fake_ollama.script(Reply(json=evaluation_json(1, [4])))
+    fake_ollama.script(*evaluation_replies([4]))
     status, events = await alice.events(f"/api/chats/{chat_id}/finish")
     assert status == 200 and events[-1][0] == "done"
     first = events[-1][1]["questions"][0]

@@ -12,7 +12,7 @@ from onlyjobless.services.guard.leaks import leak_in
 from tests.support.api_client import Client, long_answer
 from tests.support.fake_http import FakeLLMServer
 from tests.support.fake_ollama_script import Reply
-from tests.support.llm_replies import evaluation_json
+from tests.support.llm_replies import evaluation_replies, grade_json
 
 NOTICE = "This reply was withheld"
 
@@ -72,13 +72,13 @@ async def test_an_evaluation_leaking_in_its_summary_keeps_scores_and_drops_the_t
             f"/api/chats/{chat_id}/answer", json={"content": long_answer(f"q{number}")}
         )
         assert answered.status_code == 200, answered.text
-    evaluation = evaluation_json(12, [7] * 12)
-    evaluation["summary"] = f"Good work. {catalog.text(PromptTexts, 'ru').data_rule}"
-    evaluation["questions"][3]["good"] = f"Marker {canary()} seen."
-    fake_llm.script(Reply(json=evaluation, chunk_size=30))
+    replies = evaluation_replies([7] * 12, summary=f"Good work. {catalog.text(PromptTexts, 'ru').data_rule}")
+    replies[3] = Reply(json={**grade_json(7, 4), "good": f"Marker {canary()} seen."})
+    fake_llm.script(*replies)
     status, events = await alice.events(f"/api/chats/{chat_id}/finish")
     assert status == 200
-    assert "reset" in [name for name, _ in events]
+    rows = [data for name, data in events if name == "row"]
+    assert rows[3]["feedback"]["good"].startswith(NOTICE) and canary() not in str(rows)
     done = events[-1][1]
     assert [q["score"] for q in done["questions"]] == [7] * 12
     content = done["message"]["content"]
