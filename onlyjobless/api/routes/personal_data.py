@@ -10,6 +10,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from onlyjobless.api.deps import IdentityDep, ServicesDep
+from onlyjobless.api.fields import Password
+from onlyjobless.api.responses import PRIVATE, errors
 from onlyjobless.api.schemas import Body, UserOut
 from onlyjobless.settings import SESSION_COOKIE
 
@@ -28,14 +30,14 @@ class ExportOut(BaseModel):
 
 
 class DeleteAccountIn(Body):
-    password: str = Field(max_length=1000, description="The account's current password")
+    password: Password = Field(description="The account's current password")
 
 
 @router.get(
     "/export",
     response_model=ExportOut,
     summary="Download my data",
-    responses={200: {"description": "A JSON file (Content-Disposition: attachment)"}},
+    responses={200: {"description": "A JSON file (Content-Disposition: attachment)"}, **errors(*PRIVATE)},
 )
 async def export_my_data(who: IdentityDep, svc: ServicesDep) -> JSONResponse:
     document = ExportOut.model_validate(await svc.personal_data.export(who.user.id))
@@ -55,6 +57,7 @@ async def export_my_data(who: IdentityDep, svc: ServicesDep) -> JSONResponse:
     summary="Delete my account",
     description="Needs the password. Removes the account, its sessions, quota rows and every chat "
     "and message; the username becomes free. The browser's session cookie is dropped.",
+    responses=errors(*PRIVATE, 400, 422),
 )
 async def delete_my_account(body: DeleteAccountIn, who: IdentityDep, svc: ServicesDep) -> Response:
     await svc.personal_data.delete_account(who.user.id, body.password)

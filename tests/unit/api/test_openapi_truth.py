@@ -100,7 +100,7 @@ def test_the_schemas_state_the_rules_the_services_enforce(document: dict[str, An
     [
         ("GET", "/api/auth/login", "POST"),
         ("OPTIONS", "/api/auth/register", "POST"),
-        ("PUT", "/api/me", "GET, PATCH"),
+        ("PUT", "/api/me", "DELETE, GET, PATCH"),
         ("GET", "/api/chats/0123/hint", "POST"),
         ("OPTIONS", "/api/chats", "DELETE, GET, POST"),
     ],
