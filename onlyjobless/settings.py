@@ -54,6 +54,8 @@ class Settings(BaseSettings):
 
     port: int = Field(default=3000, validation_alias="PORT")
     daily_interview_limit: int = Field(default=3, validation_alias="DAILY_INTERVIEW_LIMIT")
+    # A worker that dies mid-generation holds the user's lease at most this long.
+    generation_lease_seconds: float = Field(default=30.0, gt=0, validation_alias="GENERATION_LEASE_SECONDS")
     scheduler_enabled: bool = Field(default=True, validation_alias="SCHEDULER_ENABLED")
 
     @model_validator(mode="after")

@@ -81,7 +81,7 @@ def build_services(settings: Settings) -> Services:
     catalogue = get_catalogue()
     bank = QuestionBank(engine, llm, catalogue, get_curated_bank())
     schedule = BankSchedule(engine, bank.scheduled_refresh)
-    lease_time = timedelta(seconds=settings.llm_total_timeout * 2 + 60)
+    lease_time = timedelta(seconds=settings.generation_lease_seconds)
     interviews = Interviews(
         build_chat_store(settings, engine),
         bank,
