@@ -225,7 +225,8 @@ def cluster(
     *,
     workers: int = 2,
     proxy: bool = True,
-    cpu_list: str | None = None,
+    worker_cpus: Sequence[str] | None = None,
+    nginx_cpus: str | None = None,
 ) -> Iterator[Cluster]:
     """`workers` app processes (behind nginx when `proxy`), migrated once; everything stopped after.
 
@@ -257,14 +258,15 @@ def cluster(
             worker_env = {**env, "PORT": str(port)}
             if not proxy:
                 worker_env.setdefault("PUBLIC_URL", f"http://127.0.0.1:{port}")
-            worker = Worker(port, folder / f"worker-{number}.log", worker_env, cpu_list)
+            cpus = worker_cpus[number % len(worker_cpus)] if worker_cpus else None  # taskset lists
+            worker = Worker(port, folder / f"worker-{number}.log", worker_env, cpus)
             worker.start()
             started.append(worker)
         for worker in started:
             worker.wait_ready()
         url = started[0].url
         if proxy:
-            nginx = _start_nginx(folder, public_port, started, cpu_list)
+            nginx = _start_nginx(folder, public_port, started, nginx_cpus)
             url = f"http://127.0.0.1:{public_port}"
         yield Cluster(url=url, workers=started, folder=folder, env=env, nginx=nginx)
     finally:
