@@ -29,6 +29,7 @@ import contextlib
 import json
 import math
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -364,7 +365,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run and print; exit 0 whatever the figures (130 when interrupted, after cleaning up)."""
     args = parse_args(argv)
+    for signum in (signal.SIGINT, signal.SIGTERM):  # both clean up like Ctrl-C, even if inherited ignored
+        signal.signal(signum, signal.default_int_handler)
+    try:
+        return run(args)
+    except KeyboardInterrupt:
+        log("interrupted: the workers, nginx and the double are stopped")
+        return 130
+
+
+def run(args: argparse.Namespace) -> int:
     os.sched_setaffinity(0, {int(cpu) for cpu in args.gen_cpus.split(",")})
     load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     started = time.monotonic()

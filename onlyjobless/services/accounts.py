@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import re
 import secrets
@@ -108,7 +107,7 @@ class Accounts:
         name = normalize_username(username)
         secret = _new_password(password, name)
         language = self._check_language(preferred_language)
-        password_hash = await asyncio.to_thread(passwords.hash_password, secret)
+        password_hash = await passwords.hash_password_async(secret)
         return UserPublic.of(await self._store.create_user(name, password_hash, language))
 
     async def _authenticate(self, username: object, password: object, address: str) -> UserRecord:
@@ -119,14 +118,14 @@ class Accounts:
             raise TooManyRequests("login_throttled", retry_after=wait)
         user = await self._store.user_named(key) if key else None
         text = _given(password)
-        ok = await asyncio.to_thread(passwords.verify_password, text, user.password_hash if user else None)
+        ok = await passwords.verify_password_async(text, user.password_hash if user else None)
         if user is None or not ok:
             await self._throttle.record_failure(key[:100], address)
             raise Unauthorized("login_failed")
         await self._throttle.record_success(key, address)
         if passwords.needs_rehash(user.password_hash):
             await self._store.set_password_hash(
-                user.id, await asyncio.to_thread(passwords.hash_password, text)
+                user.id, await passwords.hash_password_async(text)
             )
         return user
 
@@ -235,8 +234,8 @@ class Accounts:
         user = await self._store.user(user_id)
         if user is None:
             raise NotFound("user_not_found")
-        if not await asyncio.to_thread(passwords.verify_password, _given(current), user.password_hash):
+        if not await passwords.verify_password_async(_given(current), user.password_hash):
             raise InvalidInput("password_wrong")
         secret = _new_password(new, user.username)
-        password_hash = await asyncio.to_thread(passwords.hash_password, secret)
+        password_hash = await passwords.hash_password_async(secret)
         await self._store.replace_password(user_id, password_hash, keep=keep_session)
