@@ -243,7 +243,7 @@ async def login_burst(
 async def drive(running: Cluster, args: argparse.Namespace, workers: int) -> dict[str, Any]:
     limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
     async with httpx.AsyncClient(base_url=running.url, timeout=120, limits=limits) as http:
-        wanted = max(args.users)
+        wanted = max([*args.users, args.burst_streams if args.login_burst else 0])
         log(f"{workers} worker(s): signing up {wanted} users (not timed)")
         gate = asyncio.Semaphore(4)
         users = await asyncio.gather(*(sign_up(http, gate) for _ in range(wanted)))
