@@ -52,6 +52,7 @@ class ServerState:
         self.api_key = api_key
         self.script = Script(default=default)
         self.requests: list[RecordedRequest] = []
+        self.first_pieces: list[float] = []  # when each stream's first piece was written (time.time())
         self.release = threading.Event()
         self.stopped = False
 
@@ -92,6 +93,7 @@ class ServerState:
             self.api_key = self.initial_api_key
             self.script = Script(default=self.initial_default)
             self.requests = []
+            self.first_pieces = []
 
     def stop(self) -> None:
         """Release every waiting reply for good."""
@@ -238,6 +240,9 @@ class FakeHandler(BaseHTTPRequestHandler):
             if position:
                 self._wait(release, reply.delay_per_chunk)
             self._stream_piece(request, piece)
+            if not position:
+                with self.state.lock:
+                    self.state.first_pieces.append(time.time())
         if reply.disconnect_after is not None:
             self._drop()
         self._stream_end(request, finish_reason, len(chunks), time.monotonic() - started)
@@ -531,6 +536,12 @@ class FakeLLMServer:
         """Every API request received since the last reset."""
         with self._state.lock:
             return list(self._state.requests)
+
+    @property
+    def first_pieces(self) -> list[float]:
+        """When each streamed reply's first piece was written (epoch seconds), since the last reset."""
+        with self._state.lock:
+            return list(self._state.first_pieces)
 
     @property
     def chat_requests(self) -> list[RecordedRequest]:
