@@ -50,6 +50,7 @@ class Run:
     raw: list[str] = field(default_factory=list)  # all so far: the evaluation preview is rebuilt from it
     pending: list[str] = field(default_factory=list)  # not yet in the page
     flushed_at: float = 0.0  # the first chunk goes out at once, later ones every FLUSH_SECONDS
+    beat_at: float = field(default_factory=time.monotonic)  # the Live heartbeat, every BEAT_SECONDS
     done: Done | None = None
     failed: Failed | None = None
     stopped: bool = False
@@ -98,7 +99,7 @@ async def begin(state: ChatState, kind: MessageKind) -> Run | None:
     """Take the running line for this generation, unless something is being written already."""
     async with state:
         running = await state.get_state(Live)
-        if running.on:
+        if running.on and not running.cut_off():
             return None
         language = await language_of(state)
         chat_id = state.chat_in_url()
@@ -131,10 +132,33 @@ async def pump(state: ChatState, run: Run) -> AsyncIterator[EventSpec]:
                     break
             elif run.take(event):
                 yield live.reset()
+            if time.monotonic() - run.beat_at >= live.BEAT_SECONDS:
+                await _beat(state, run)
             if run.pending and time.monotonic() - run.flushed_at >= FLUSH_SECONDS:
                 spec = await _flush(state, run)
                 if spec is not None:
                     yield spec
+
+
+async def _beat(state: ChatState, run: Run) -> None:
+    run.beat_at = time.monotonic()
+    async with state:
+        (await state.get_state(Live)).beat()
+
+
+async def watch(state: ChatState) -> None:
+    """After a reconnect: if the generation the page shows as running has lost its worker (no
+    heartbeat), end it and say it was cut off; the buttons unlock and it can be asked again."""
+    while True:
+        async with state:
+            running = await state.get_state(Live)
+            if not running.on:
+                return
+            if running.cut_off():
+                running.end()
+                state.error = i18n.error_message("generation_lost", await language_of(state))
+                return
+        await asyncio.sleep(live.BEAT_SECONDS)
 
 
 async def _stop_requested(state: ChatState) -> bool:
