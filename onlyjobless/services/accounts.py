@@ -124,9 +124,7 @@ class Accounts:
             raise Unauthorized("login_failed")
         await self._throttle.record_success(key, address)
         if passwords.needs_rehash(user.password_hash):
-            await self._store.set_password_hash(
-                user.id, await passwords.hash_password_async(text)
-            )
+            await self._store.set_password_hash(user.id, await passwords.hash_password_async(text))
         return user
 
     async def login(self, username: object, password: object, address: str) -> TokenPair:
