@@ -32,7 +32,7 @@ import redis
 from tests.support.app_process import ROOT, app_env, free_port, stop_group
 
 REDIS_URL = os.environ.get("ONLYJOBLESS_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+NGINX = "/usr/sbin/nginx"  # Debian's
 STATIC = ROOT / ".web" / "build" / "client"
 
 NGINX_CONF = """
@@ -83,6 +83,8 @@ def ensure_redis() -> None:
         client.ping()
         return
     except redis.ConnectionError:
+        if shutil.which("redis-server") is None:
+            _apt_install("redis-server")
         subprocess.run(["redis-server", "--daemonize", "yes"], check=True, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 20
     while True:
@@ -97,11 +99,14 @@ def ensure_redis() -> None:
 
 def ensure_nginx() -> None:
     """Debian's nginx, installed on first use (like chromium for the browser tests)."""
-    if Path(NGINX).exists():
-        return
+    if not Path(NGINX).exists():
+        _apt_install("nginx-light")
+
+
+def _apt_install(package: str) -> None:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "nginx-light"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", package], check=True, env=env)
 
 
 def ensure_frontend() -> None:
@@ -192,6 +197,41 @@ class Cluster:
 
     def pgids(self) -> list[int]:
         return [w.process.pid for w in self.workers if w.process is not None and w.alive]
+
+    def talking_to(self, port: int) -> Worker:
+        """The worker with a TCP connection open to 127.0.0.1:`port` (the one streaming from the LLM)."""
+        remote = _sockets_to(port)
+        for worker in self.workers:
+            if worker.process is not None and worker.alive and _group_sockets(worker.process.pid) & remote:
+                return worker
+        raise LookupError(f"no worker is connected to port {port}")
+
+
+def _sockets_to(port: int) -> set[str]:
+    """Inodes of the TCP sockets connected to `port` on this machine, from /proc/net/tcp{,6}."""
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[2].rsplit(":", 1)[1], 16) == port:
+                inodes.add(fields[9])
+    return inodes
+
+
+def _group_sockets(pgid: int) -> set[str]:
+    """Inodes of the sockets the processes of a process group hold."""
+    inodes: set[str] = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2]) != pgid:
+                continue
+            for fd in (entry / "fd").iterdir():
+                target = str(fd.readlink())
+                if target.startswith("socket:["):
+                    inodes.add(target[len("socket:[") : -1])
+    return inodes
 
 
 def _start_nginx(
