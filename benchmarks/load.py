@@ -152,16 +152,29 @@ async def one_user(http: httpx.AsyncClient, headers: dict[str, str], chat_id: st
     await stream_hint(http, headers, chat_id, out)
 
 
-async def start_chats(http: httpx.AsyncClient, users: Sequence[dict[str, str]]) -> list[str]:
+async def start_chats(
+    http: httpx.AsyncClient, users: Sequence[dict[str, str]], out: Figures
+) -> list[str | None]:
+    """A new interview for each user (not timed); a failed start is an error, that user sits out."""
     gate = asyncio.Semaphore(16)
 
-    async def start(headers: dict[str, str]) -> str:
+    async def start(headers: dict[str, str]) -> str | None:
         async with gate:
-            response = await http.post("/api/chats", json={"position": POSITION}, headers=headers)
-            response.raise_for_status()
+            try:
+                response = await http.post("/api/chats", json={"position": POSITION}, headers=headers)
+            except httpx.HTTPError as exc:
+                out.errors.append(f"start {type(exc).__name__}")
+                return None
+            if response.status_code != 201:
+                out.errors.append(f"start HTTP {response.status_code}")
+                return None
             return str(response.json()["id"])
 
     return list(await asyncio.gather(*(start(headers) for headers in users)))
+
+
+def pairs(users: Sequence[dict[str, str]], chats: Sequence[str | None]) -> list[tuple[dict[str, str], str]]:
+    return [(headers, chat) for headers, chat in zip(users, chats, strict=True) if chat is not None]
 
 
 # -- CPU of the workers ------------------------------------------------------------------------
@@ -198,10 +211,10 @@ def summary(figures: Figures, users: int, cpu_s: float, wall_s: float) -> dict[s
 async def a_round(
     running: Cluster, http: httpx.AsyncClient, users: Sequence[dict[str, str]]
 ) -> dict[str, Any]:
-    chats = await start_chats(http, users)
     figures = Figures()
+    chats = await start_chats(http, users, figures)
     cpu_before, wall_before = app_cpu(running), time.monotonic()
-    await asyncio.gather(*(one_user(http, h, c, figures) for h, c in zip(users, chats, strict=True)))
+    await asyncio.gather(*(one_user(http, h, c, figures) for h, c in pairs(users, chats)))
     cpu, wall = app_cpu(running) - cpu_before, time.monotonic() - wall_before
     return summary(figures, len(users), cpu, wall)
 
@@ -219,7 +232,10 @@ async def login_burst(
 
     async def login() -> None:
         started = time.perf_counter()
-        response = await http.post("/api/auth/login", json={"username": name, "password": PASSWORD})
+        try:
+            response = await http.post("/api/auth/login", json={"username": name, "password": PASSWORD})
+        except httpx.HTTPError:
+            return
         if response.status_code == 200:
             timings.append((time.perf_counter() - started) * 1000)
 
@@ -230,10 +246,10 @@ async def login_burst(
             await asyncio.sleep(1 / rate)
         await asyncio.gather(*pending)
 
-    chats = await start_chats(http, users)
     figures = Figures()
+    chats = await start_chats(http, users, figures)
     cpu_before, wall_before = app_cpu(running), time.monotonic()
-    await asyncio.gather(burst(), *(one_user(http, h, c, figures) for h, c in zip(users, chats, strict=True)))
+    await asyncio.gather(burst(), *(one_user(http, h, c, figures) for h, c in pairs(users, chats)))
     row = summary(figures, len(users), app_cpu(running) - cpu_before, time.monotonic() - wall_before)
     row["logins"] = len(timings)
     row["login_p95_ms"] = percentile(timings, 95)
@@ -245,22 +261,22 @@ async def drive(running: Cluster, args: argparse.Namespace, workers: int) -> dic
     async with httpx.AsyncClient(base_url=running.url, timeout=120, limits=limits) as http:
         wanted = max([*args.users, args.burst_streams if args.login_burst else 0])
         log(f"{workers} worker(s): signing up {wanted} users (not timed)")
-        gate = asyncio.Semaphore(4)
+        gate = asyncio.Semaphore(16)
         users = await asyncio.gather(*(sign_up(http, gate) for _ in range(wanted)))
         await a_round(running, http, users[:1])  # warm-up: imports, pools, the first bank copy
         rows = []
         for count in args.users:
             row = await a_round(running, http, users[:count])
-            log(f"  {workers} worker(s), {count} users: {json.dumps(row['first_ms'])} errors {row['errors']}")
+            log(f"  {workers} worker(s), {count} users: {json.dumps(row)}")
             rows.append(row)
         burst: dict[str, Any] = {}
         if args.login_burst:
             streams = users[: args.burst_streams]
             log(f"  login burst: {args.burst_streams} streams, then again with {args.burst_rate:g} logins/s")
-            burst = {
-                "quiet": await a_round(running, http, streams),
-                "burst": await login_burst(running, http, streams, args.burst_rate, args.burst_seconds),
-            }
+            burst = {"quiet": await a_round(running, http, streams)}
+            log(f"  quiet: {json.dumps(burst['quiet'])}")
+            burst["burst"] = await login_burst(running, http, streams, args.burst_rate, args.burst_seconds)
+            log(f"  burst: {json.dumps(burst['burst'])}")
         return {"workers": workers, "rows": rows, "login_burst": burst}
 
 

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from onlyjobless import i18n
-from tests.browser.helpers import answer, long_answer, register, start_interview
+from tests.browser.helpers import long_answer, register, start_interview
 from tests.support import databases
 from tests.support.app_process import RunningApp
 from tests.support.cluster import Cluster, cluster
@@ -50,6 +50,14 @@ def two_workers(
         databases.drop_postgres(database)
 
 
+@pytest.fixture(autouse=True)
+def patient_expect() -> Iterator[None]:
+    """Two workers, PostgreSQL, Redis and nginx on two shared cores: a sign-up can take seconds."""
+    expect.set_options(timeout=30_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 @pytest.fixture(scope="module")
 def app_server(two_workers: Cluster) -> RunningApp:
     """The browser fixtures' app is the cluster, reached through nginx."""
@@ -63,7 +71,10 @@ def test_killing_the_worker_that_streams_a_hint_loses_nothing(
 ) -> None:
     register(page, "scale")
     start_interview(page, "Python developer")
-    answer(page, long_answer("python"))
+    box = page.get_by_test_id("answer")
+    box.fill(long_answer("python"))
+    box.press("Enter")
+    expect(box).to_have_value("")
     expect(page.get_by_test_id("message-answer")).to_have_count(1)
     questions = page.get_by_test_id("message-question").count()
 

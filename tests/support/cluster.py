@@ -110,8 +110,11 @@ def _apt_install(package: str) -> None:
 
 
 def ensure_frontend() -> None:
-    """Build the production frontend once (`reflex export`), as the image does; kept in .web."""
-    if (STATIC / "index.html").is_file():
+    """Build the production frontend (`reflex export`), as the image does; kept in .web and built
+    again when a source is newer (the page refuses a backend whose states differ from its build)."""
+    index = STATIC / "index.html"
+    sources = [*(ROOT / "onlyjobless").rglob("*.py"), *(ROOT / "assets").rglob("*"), ROOT / "rxconfig.py"]
+    if index.is_file() and index.stat().st_mtime > max(path.stat().st_mtime for path in sources):
         return
     env = app_env(ROOT / ".states", 3000, {})
     subprocess.run(
