@@ -81,11 +81,11 @@ def test_killing_the_worker_that_streams_a_hint_loses_nothing(
     fake_ollama_server.script(Reply(text="word " * 400, tokens_per_second=10))
     page.get_by_test_id("hint").click()
     expect(page.locator("#oj-live")).to_contain_text("word")
-    victim = two_workers.talking_to(fake_ollama_server.port)
+    victim = two_workers.owning(fake_ollama_server.chat_requests[-1].client_port)
     victim.kill()
 
     # The page reconnects through nginx; the survivor finds the line's worker gone and says so.
-    expect(page.get_by_role("alert")).to_contain_text(
+    expect(page.get_by_test_id("live-notice")).to_contain_text(
         i18n.error_message("generation_lost", "en"), timeout=30_000
     )
     expect(page.get_by_test_id("message-answer")).to_have_count(1)
@@ -96,6 +96,7 @@ def test_killing_the_worker_that_streams_a_hint_loses_nothing(
     page.get_by_test_id("hint").click()
     expect(page.get_by_test_id("message-hint")).to_contain_text(HINT, timeout=30_000)
     expect(page.get_by_test_id("message-hint")).to_have_count(1)  # the cut one was never stored
+    expect(page.get_by_test_id("live-notice")).to_have_count(0)
     page.reload()  # and after a reload, from the stores: the same history, one hint
     expect(page.get_by_test_id("message-hint")).to_have_count(1)
     expect(page.get_by_test_id("message-answer")).to_have_count(1)

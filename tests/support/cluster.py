@@ -201,22 +201,23 @@ class Cluster:
     def pgids(self) -> list[int]:
         return [w.process.pid for w in self.workers if w.process is not None and w.alive]
 
-    def talking_to(self, port: int) -> Worker:
-        """The worker with a TCP connection open to 127.0.0.1:`port` (the one streaming from the LLM)."""
-        remote = _sockets_to(port)
+    def owning(self, client_port: int) -> Worker:
+        """The worker whose socket has the local port `client_port` (e.g. the one a request to the
+        LLM double came from: the double records each request's client port)."""
+        sockets = _sockets_from(client_port)
         for worker in self.workers:
-            if worker.process is not None and worker.alive and _group_sockets(worker.process.pid) & remote:
+            if worker.process is not None and worker.alive and _group_sockets(worker.process.pid) & sockets:
                 return worker
-        raise LookupError(f"no worker is connected to port {port}")
+        raise LookupError(f"no worker holds a socket on port {client_port}")
 
 
-def _sockets_to(port: int) -> set[str]:
-    """Inodes of the TCP sockets connected to `port` on this machine, from /proc/net/tcp{,6}."""
+def _sockets_from(port: int) -> set[str]:
+    """Inodes of the TCP sockets whose local port is `port`, from /proc/net/tcp{,6}."""
     inodes: set[str] = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         for line in Path(table).read_text().splitlines()[1:]:
             fields = line.split()
-            if int(fields[2].rsplit(":", 1)[1], 16) == port:
+            if int(fields[1].rsplit(":", 1)[1], 16) == port:
                 inodes.add(fields[9])
     return inodes
 

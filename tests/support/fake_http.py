@@ -57,10 +57,10 @@ class ServerState:
         self.stopped = False
 
     def record(
-        self, method: str, path: str, body: dict[str, Any], headers: Mapping[str, str]
+        self, method: str, path: str, body: dict[str, Any], headers: Mapping[str, str], client_port: int = 0
     ) -> RecordedRequest:
         """Remember a request for later assertions."""
-        request = RecordedRequest(method, path, body, time.time(), headers)
+        request = RecordedRequest(method, path, body, time.time(), headers, client_port)
         with self.lock:
             self.requests.append(request)
         return request
@@ -181,7 +181,9 @@ class FakeHandler(BaseHTTPRequestHandler):
     def _record(self, body: dict[str, Any]) -> RecordedRequest:
         """Record this API request, its headers included."""
         headers = {name.lower(): value for name, value in self.headers.items()}
-        self._recorded = self.state.record(self.command, self.path.split("?", 1)[0], body, headers)
+        self._recorded = self.state.record(
+            self.command, self.path.split("?", 1)[0], body, headers, int(self.client_address[1])
+        )
         return self._recorded
 
     # --- playing a reply -----------------------------------------------------------------

@@ -205,12 +205,15 @@ async def test_a_generation_whose_worker_died_is_marked_cut_off_and_can_be_asked
 
     await tab.load(f"/chat/{chat_id}")  # the page reconnects to another worker and loads again
 
-    page, line = await tab.state(ChatState), await tab.state(Live)
+    line = await tab.state(Live)
     assert not line.on
-    assert page.error == i18n.error_message("generation_lost", "en")
+    assert line.notice == i18n.error_message("generation_lost", "en")
+    await tab.load(f"/chat/{chat_id}")  # the notice stays through another reload
+    assert (await tab.state(Live)).notice == line.notice
     fake_ollama.script(Reply(text="Start from the definition."))
     await (await tab.send(ChatState.run_hint)).wait_all()
     assert [m.content for m in (await tab.state(ChatState)).recent] == ["Start from the definition."]
+    assert (await tab.state(Live)).notice == ""  # the next generation clears it
 
 
 async def test_a_generation_alive_elsewhere_keeps_its_line_when_the_page_reloads(

@@ -190,6 +190,7 @@ def _chat_body() -> rx.Component:
             data_testid="messages",
         ),
         error_callout(ChatState.error, "chat-error"),
+        rx.cond(Live.chat == ChatState.shown_chat, error_callout(Live.notice, "live-notice")),
         report(),
         rx.cond(ChatState.status != "finished", _composer()),
         rx.script(src=ANSWER_BOX_SCRIPT),

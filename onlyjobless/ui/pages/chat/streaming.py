@@ -155,8 +155,7 @@ async def watch(state: ChatState) -> None:
             if not running.on:
                 return
             if running.cut_off():
-                running.end()
-                state.error = i18n.error_message("generation_lost", await language_of(state))
+                running.lost(i18n.error_message("generation_lost", await language_of(state)))
                 return
         await asyncio.sleep(live.BEAT_SECONDS)
 
