@@ -84,7 +84,9 @@ test: $(VENV)/.dev $(MONGO_VENV)/.installed $(TOOLS)/node_modules/.bin/bun chrom
 	$(BIN)/python -m pytest --cov=onlyjobless --cov-report=term:skip-covered \
 		--cov-fail-under=$(COVERAGE_MIN) $(PYTEST_ARGS)
 
+# The load sweep (1 and 2 workers, REST+SSE, with the login burst), then the browser streaming figures.
 bench: $(VENV)/.dev $(TOOLS)/node_modules/.bin/bun chromium
+	$(BIN)/python -m benchmarks.load --login-burst
 	$(BIN)/python -m benchmarks.stream
 
 clean:

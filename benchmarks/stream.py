@@ -3,8 +3,12 @@
 A fake Ollama streams a fixed answer at a fixed rate; the production app (`reflex run --env prod`)
 serves real Chromium. Reported next to their targets, never asserted:
 
-- TTFT overhead: click on "Get answer" to the first streamed text in the DOM (timed inside the
-  page), minus the fake's own time to first token measured directly;
+- first token in the page: the first LLM text in the running line (#oj-live, the live text, not
+  the box's label) against the moment the double wrote that token, both on this machine's clock
+  (the page's performance.timeOrigin + now, and the double's time.time());
+- click to request: the click on "Get answer" to the double receiving the chat request;
+- TTFT overhead: click to the first LLM text in the page (timed inside the page), minus the
+  fake's own time to first token measured directly;
 - websocket bytes the page receives per answer, divided by the answer's UTF-8 size.
 
 The browsers share the machine with the app, so CPU per answer is reported for both: at 20
@@ -79,8 +83,8 @@ ARM_SCRIPT = """
   }, {capture: true});
   const observer = new MutationObserver(() => {
     if (mark.click === null) { return; }
-    const running = document.querySelector('[data-testid=streaming]');
-    if (mark.first === null && running && running.textContent.trim() !== '') {
+    const live = document.getElementById('oj-live');  // the LLM's text only, not the label
+    if (mark.first === null && live && live.textContent.trim() !== '') {
       mark.first = performance.now();
     }
     if (document.querySelector('[data-testid=message-model_answer]')) {
@@ -277,6 +281,8 @@ class Sample:
     done_ms: float
     ws_bytes: int
     llm_request_ms: float | None = None  # click to the fake receiving the chat request
+    first_epoch_ms: float | None = None  # the first LLM text in the page, epoch ms
+    double_to_page_ms: float | None = None  # the double writing the first token to the page showing it
 
 
 async def prepare_chat(user: User, http: httpx.AsyncClient, history: int) -> None:
@@ -322,14 +328,20 @@ async def collect(user: User, timeout_ms: float) -> Sample:
         ttft_ms=None if first is None else first - click,
         done_ms=done - click,
         ws_bytes=user.frames.stop(),
+        first_epoch_ms=None if first is None else origin + first,
     )
 
 
-def pair_llm_requests(batch: Sequence[Sample], arrivals: Sequence[float]) -> None:
-    """Pair clicks with the fake's request arrivals in time order (exact at 1 stream, an estimate beyond)."""
+def pair_llm_requests(batch: Sequence[Sample], arrivals: Sequence[float], firsts: Sequence[float]) -> None:
+    """Pair clicks with the fake's request arrivals, and first texts in the page with the fake's
+    first-token writes, each in time order (exact at 1 stream, an estimate beyond)."""
     ordered = sorted(batch, key=lambda sample: sample.click_epoch_ms)
     for sample, arrival in zip(ordered, sorted(arrivals), strict=False):
         sample.llm_request_ms = arrival * 1000 - sample.click_epoch_ms
+    shown = sorted((s for s in batch if s.first_epoch_ms is not None), key=lambda s: s.first_epoch_ms or 0)
+    for sample, written in zip(shown, sorted(firsts), strict=False):
+        assert sample.first_epoch_ms is not None
+        sample.double_to_page_ms = sample.first_epoch_ms - written * 1000
 
 
 async def measure_cell(
@@ -348,7 +360,11 @@ async def measure_cell(
         await asyncio.gather(*(arm(user) for user in users))
         await asyncio.gather(*(user.page.get_by_test_id("get-answer").click() for user in users))
         batch = await asyncio.gather(*(collect(user, timeout_ms) for user in users))
-        pair_llm_requests(batch, [r.received_at for r in fake.chat_requests if r.received_at >= armed_at])
+        pair_llm_requests(
+            batch,
+            [r.received_at for r in fake.chat_requests if r.received_at >= armed_at],
+            [t for t in fake.first_pieces if t >= armed_at],
+        )
         samples.extend(batch)
         firsts = [f"{s.ttft_ms:.0f}" if s.ttft_ms is not None else "-" for s in batch[:5]]
         log(f"  streams {len(users)}, history {history}: round {number}/{rounds}, TTFT ms {firsts}")
@@ -438,6 +454,7 @@ def summarise(cell: Cell, fake_p50: float, answer_bytes: int) -> dict[str, Any]:
     overhead = [t - fake_p50 for t in ttft]
     ratios = [s.ws_bytes / answer_bytes for s in cell.samples]
     before_llm = [s.llm_request_ms for s in cell.samples if s.llm_request_ms is not None]
+    to_page = [s.double_to_page_ms for s in cell.samples if s.double_to_page_ms is not None]
     target = OVERHEAD_TARGET_MS.get(cell.concurrency)
     overhead_p95, ratio_p50 = percentile(overhead, 95), percentile(ratios, 50)
     return {
@@ -448,6 +465,7 @@ def summarise(cell: Cell, fake_p50: float, answer_bytes: int) -> dict[str, Any]:
         "app_ttft_ms": {"p50": percentile(ttft, 50), "p95": percentile(ttft, 95)},
         "overhead_ms": {"p50": percentile(overhead, 50), "p95": overhead_p95},
         "click_to_llm_request_ms": {"p50": percentile(before_llm, 50), "p95": percentile(before_llm, 95)},
+        "double_to_page_ms": {"p50": percentile(to_page, 50), "p95": percentile(to_page, 95)},
         "overhead_p95_target_ms": target,
         "overhead_verdict": verdict(overhead_p95, target),
         "answer_seconds_p50": percentile([s.done_ms for s in cell.samples], 50) / 1000,
@@ -464,7 +482,7 @@ def summarise(cell: Cell, fake_p50: float, answer_bytes: int) -> dict[str, Any]:
 
 TTFT_HEADER = (
     f"{'streams':>7} {'history':>7} {'n':>4} {'app TTFT p50':>12} {'p95':>7} {'click→LLM p50':>13} "
-    f"{'overhead p50':>12} {'p95':>7}  target"
+    f"{'p95':>6} {'LLM→page p50':>12} {'p95':>6} {'overhead p50':>12} {'p95':>7}  target"
 )
 BYTES_HEADER = (
     f"{'streams':>7} {'history':>7} {'n':>4} {'ws bytes p50':>12} {'ratio p50':>9} {'max':>6}  {'target':13}"
@@ -475,11 +493,13 @@ BYTES_HEADER = (
 def ttft_row(row: dict[str, Any]) -> str:
     """A cell's time-to-first-token figures, the overhead p95 against its target."""
     ttft, before, overhead = row["app_ttft_ms"], row["click_to_llm_request_ms"], row["overhead_ms"]
+    to_page = row["double_to_page_ms"]
     target = row["overhead_p95_target_ms"]
     judged = f"≤ {target:g} ms  {row['overhead_verdict']}" if target else "(none at this level)"
     return (
         f"{row['concurrency']:>7} {row['history']:>7} {row['samples']:>4} {ttft['p50']:>12.1f} "
-        f"{ttft['p95']:>7.1f} {before['p50']:>13.1f} {overhead['p50']:>12.1f} {overhead['p95']:>7.1f}"
+        f"{ttft['p95']:>7.1f} {before['p50']:>13.1f} {before['p95']:>6.1f} {to_page['p50']:>12.1f} "
+        f"{to_page['p95']:>6.1f} {overhead['p50']:>12.1f} {overhead['p95']:>7.1f}"
         f"  {judged}"
     )
 
@@ -501,9 +521,10 @@ def render_table(report: dict[str, Any]) -> str:
         f"Answer: {answer['tokens']} tokens at {answer['rate']:g} tokens/s, {answer['bytes']} bytes UTF-8",
         f"Fake Ollama TTFT, direct, {fake['runs']} runs: p50 {fake['p50']:.1f} ms, p95 {fake['p95']:.1f} ms",
         "",
-        "Time to first token, ms (click to first streamed text in the DOM, timed in the page;",
-        "overhead = app TTFT - the fake's direct p50; click→LLM = until the fake got the request,",
-        "paired in time order when several streams run)",
+        "Time to first token, ms: app TTFT = click to the first LLM text in the running line (#oj-live,",
+        "not its label), timed in the page; click→LLM = until the double got the request; LLM→page =",
+        "from the double writing the first token to the page showing it (one clock); overhead = app",
+        "TTFT - the double's direct p50. Paired in time order when several streams run.",
         TTFT_HEADER,
         *(ttft_row(row) for row in cells),
         "",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import hmac
@@ -140,7 +139,7 @@ class Accounts:
         name = normalize_username(username)
         secret = _new_password(password, name)
         language = self._check_language(preferred_language)
-        password_hash = await asyncio.to_thread(passwords.hash_password, secret)
+        password_hash = await passwords.hash_password_async(secret)
         created = await self._store.create_user(name, password_hash, language, skeleton=_skeleton(name))
         return UserPublic.of(created)
 
@@ -153,15 +152,13 @@ class Accounts:
             raise TooManyRequests("login_throttled", retry_after=wait)
         user = await self._store.user_named(key) if key else None
         text = _given(password)
-        ok = await asyncio.to_thread(passwords.verify_password, text, user.password_hash if user else None)
+        ok = await passwords.verify_password_async(text, user.password_hash if user else None)
         if user is None or not ok:
             await self._throttle.record_failure(key[:100], address)
             raise Unauthorized("login_failed")
         await self._throttle.record_success(key, address)
         if passwords.needs_rehash(user.password_hash):
-            await self._store.set_password_hash(
-                user.id, await asyncio.to_thread(passwords.hash_password, text)
-            )
+            await self._store.set_password_hash(user.id, await passwords.hash_password_async(text))
         return user
 
     async def login(self, username: object, password: object, address: str) -> TokenPair:
@@ -298,7 +295,7 @@ class Accounts:
         user = await self._store.user(user_id)
         if user is None:
             raise NotFound("user_not_found")
-        if not await asyncio.to_thread(passwords.verify_password, _given(password), user.password_hash):
+        if not await passwords.verify_password_async(_given(password), user.password_hash):
             raise InvalidInput("password_wrong")
 
     async def change_password(
@@ -309,8 +306,8 @@ class Accounts:
         user = await self._store.user(user_id)
         if user is None:
             raise NotFound("user_not_found")
-        if not await asyncio.to_thread(passwords.verify_password, _given(current), user.password_hash):
+        if not await passwords.verify_password_async(_given(current), user.password_hash):
             raise InvalidInput("password_wrong")
         secret = _new_password(new, user.username)
-        password_hash = await asyncio.to_thread(passwords.hash_password, secret)
+        password_hash = await passwords.hash_password_async(secret)
         await self._store.replace_password(user_id, password_hash, keep=keep_session)

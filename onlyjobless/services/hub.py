@@ -112,7 +112,7 @@ def build_services(settings: Settings) -> Services:
     cooldown = timedelta(minutes=settings.bank_failure_cooldown_minutes)
     bank = QuestionBank(engine, llm, catalogue, get_curated_bank(), failure_cooldown=cooldown)
     schedule = BankSchedule(engine, bank.scheduled_refresh)
-    lease_time = timedelta(seconds=settings.llm_total_timeout * 2 + 60)
+    lease_time = timedelta(seconds=settings.generation_lease_seconds)
     chat_store = build_chat_store(settings, engine)
     interviews = Interviews(
         chat_store,

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,6 +43,45 @@ def verify_password(password: str, password_hash: str | None) -> bool:
         return bool(_context.verify(password, password_hash))
     except (ValueError, TypeError):
         return False
+
+
+# Argon2 takes ~50 ms of CPU per hash. Hashing runs on a pool of its own, so a burst of logins
+# queues there instead of filling the event loop's default pool (which the database calls of
+# every stream share), and its threads run at a lower CPU priority than the event loop's.
+HASH_THREADS = 2
+HASH_NICENESS = 10
+_pool: ThreadPoolExecutor | None = None
+_pool_pid = 0
+
+
+def _lower_priority() -> None:
+    """Runs in each hashing thread: on Linux a thread's nice value is its own."""
+    with contextlib.suppress(OSError, AttributeError):
+        thread = threading.get_native_id()
+        os.setpriority(
+            os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + HASH_NICENESS)
+        )
+
+
+def _hashing_pool() -> ThreadPoolExecutor:
+    """One pool per process (a forked worker makes its own)."""
+    global _pool, _pool_pid
+    if _pool is None or _pool_pid != os.getpid():
+        _pool = ThreadPoolExecutor(HASH_THREADS, thread_name_prefix="argon2", initializer=_lower_priority)
+        _pool_pid = os.getpid()
+    return _pool
+
+
+async def hash_password_async(password: str) -> str:
+    """hash_password on the hashing pool."""
+    return await asyncio.get_running_loop().run_in_executor(_hashing_pool(), hash_password, password)
+
+
+async def verify_password_async(password: str, password_hash: str | None) -> bool:
+    """verify_password on the hashing pool."""
+    return await asyncio.get_running_loop().run_in_executor(
+        _hashing_pool(), verify_password, password, password_hash
+    )
 
 
 def needs_rehash(password_hash: str) -> bool:

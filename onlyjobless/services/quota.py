@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import secrets
 import uuid
 from collections.abc import AsyncIterator
@@ -86,7 +88,12 @@ class Budget(Quota):
 
 
 class GenerationLeases:
-    """One LLM generation per user at a time; a lease expires on its own if a process dies."""
+    """One LLM generation per user at a time, across every worker (the lease is a database row).
+
+    A held lease is renewed every third of its time to live, so a long generation keeps it while a
+    worker that dies (killed, out of memory) stops renewing: its lease lapses within one `ttl` and
+    the user can ask again, on any worker.
+    """
 
     def __init__(self, engine: Engine, ttl: timedelta) -> None:
         self._leases = LeaseStore(engine)
@@ -105,11 +112,26 @@ class GenerationLeases:
         block's own lease, so it is harmless when the lease was never taken.
         """
         token = secrets.token_hex(16)
+        renewing: asyncio.Task[None] | None = None
         try:
             now = utcnow()
-            yield await self._leases.acquire(user_id, token, now, now + self._ttl)
+            held = await self._leases.acquire(user_id, token, now, now + self._ttl)
+            if held:
+                renewing = asyncio.create_task(self._renew(user_id, token))
+            yield held
         finally:
+            if renewing is not None:
+                renewing.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await renewing
             await self._leases.release(user_id, token)
+
+    async def _renew(self, user_id: uuid.UUID, token: str) -> None:
+        """Keep the lease alive while its holder runs; stop once it was lost."""
+        while True:
+            await asyncio.sleep(self._ttl.total_seconds() / 3)
+            if not await self._leases.renew(user_id, token, utcnow() + self._ttl):
+                return
 
     async def busy(self, user_id: uuid.UUID) -> bool:
         """True while a generation of this user holds an unexpired lease."""

@@ -116,6 +116,17 @@ class LeaseStore:
             return row is not None and row.token == token
 
     @in_thread
+    def renew(self, user_id: uuid.UUID, token: str, expires_at: datetime) -> bool:
+        """Push the lease's expiry to `expires_at` if `token` still holds it; False if it was lost."""
+        with session_scope(self._engine) as session:
+            result = session.execute(
+                update(GenerationLease)
+                .where(col(GenerationLease.user_id) == user_id, col(GenerationLease.token) == token)
+                .values(expires_at=expires_at)
+            )
+            return bool(getattr(result, "rowcount", 0))
+
+    @in_thread
     def release(self, user_id: uuid.UUID, token: str) -> None:
         """Drop the lease if `token` still holds it."""
         with session_scope(self._engine) as session:

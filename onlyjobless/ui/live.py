@@ -18,6 +18,8 @@ from reflex.event import EventSpec
 from onlyjobless.ui import bridge
 
 T = TypeVar("T")
+BEAT_SECONDS = 1.0  # a running generation refreshes its heartbeat this often
+STALE_SECONDS = 5.0  # and is taken for dead after this long without one
 
 
 class Live(rx.State):
@@ -28,10 +30,31 @@ class Live(rx.State):
     label: rx.Field[str] = rx.field("")
     text: rx.Field[str] = rx.field("")
     stop_requested: rx.Field[bool] = rx.field(False)
+    notice: rx.Field[str] = rx.field(
+        ""
+    )  # the last generation was lost with its worker: says so until the next
+    # When the worker running the generation last showed it is alive (epoch seconds; never sent).
+    # With several workers the state lives in Redis: a worker that dies mid-stream leaves `on`
+    # set, and only the missing heartbeat tells the worker the page reconnects to.
+    _beat: float = 0.0
 
     def start(self, chat_id: str, label: str) -> None:
         self.on, self.stop_requested = True, False
-        self.chat, self.label, self.text = chat_id, label, ""
+        self.chat, self.label, self.text, self.notice = chat_id, label, "", ""
+        self._beat = time.time()
+
+    def beat(self) -> None:
+        """The generation is still running here."""
+        self._beat = time.time()
+
+    def lost(self, notice: str) -> None:
+        """The generation's worker died: the line goes, the notice stays (reloads too) until the next one."""
+        self.end()
+        self.notice = notice
+
+    def cut_off(self) -> bool:
+        """True when a generation is shown as running but its worker stopped beating (it died)."""
+        return self.on and time.time() - self._beat > STALE_SECONDS
 
     def end(self) -> None:
         """Whatever happened: the line goes, the buttons unlock."""

@@ -52,14 +52,15 @@ class ServerState:
         self.api_key = api_key
         self.script = Script(default=default)
         self.requests: list[RecordedRequest] = []
+        self.first_pieces: list[float] = []  # when each stream's first piece was written (time.time())
         self.release = threading.Event()
         self.stopped = False
 
     def record(
-        self, method: str, path: str, body: dict[str, Any], headers: Mapping[str, str]
+        self, method: str, path: str, body: dict[str, Any], headers: Mapping[str, str], client_port: int = 0
     ) -> RecordedRequest:
         """Remember a request for later assertions."""
-        request = RecordedRequest(method, path, body, time.time(), headers)
+        request = RecordedRequest(method, path, body, time.time(), headers, client_port)
         with self.lock:
             self.requests.append(request)
         return request
@@ -92,6 +93,7 @@ class ServerState:
             self.api_key = self.initial_api_key
             self.script = Script(default=self.initial_default)
             self.requests = []
+            self.first_pieces = []
 
     def stop(self) -> None:
         """Release every waiting reply for good."""
@@ -179,7 +181,9 @@ class FakeHandler(BaseHTTPRequestHandler):
     def _record(self, body: dict[str, Any]) -> RecordedRequest:
         """Record this API request, its headers included."""
         headers = {name.lower(): value for name, value in self.headers.items()}
-        self._recorded = self.state.record(self.command, self.path.split("?", 1)[0], body, headers)
+        self._recorded = self.state.record(
+            self.command, self.path.split("?", 1)[0], body, headers, int(self.client_address[1])
+        )
         return self._recorded
 
     # --- playing a reply -----------------------------------------------------------------
@@ -238,6 +242,9 @@ class FakeHandler(BaseHTTPRequestHandler):
             if position:
                 self._wait(release, reply.delay_per_chunk)
             self._stream_piece(request, piece)
+            if not position:
+                with self.state.lock:
+                    self.state.first_pieces.append(time.time())
         if reply.disconnect_after is not None:
             self._drop()
         self._stream_end(request, finish_reason, len(chunks), time.monotonic() - started)
@@ -531,6 +538,12 @@ class FakeLLMServer:
         """Every API request received since the last reset."""
         with self._state.lock:
             return list(self._state.requests)
+
+    @property
+    def first_pieces(self) -> list[float]:
+        """When each streamed reply's first piece was written (epoch seconds), since the last reset."""
+        with self._state.lock:
+            return list(self._state.first_pieces)
 
     @property
     def chat_requests(self) -> list[RecordedRequest]:

@@ -31,6 +31,7 @@ class RecordedRequest:
     body: dict[str, Any]
     received_at: float
     headers: Mapping[str, str] = field(default_factory=dict)  # names in lower case
+    client_port: int = 0  # the TCP port the request came from (which process sent it)
 
     @property
     def model(self) -> str | None:

@@ -64,6 +64,11 @@ def test_stream_lines_are_ollama_shaped(fake_ollama: FakeOllama, http: httpx.Cli
     assert final["done_reason"] == "stop"
     assert final["eval_count"] == 3
     assert all(line["model"] == "mistral" for line in lines)
+    # The first piece's write time is kept, after the request arrived (the benchmarks' shared clock).
+    (written,) = fake_ollama.first_pieces
+    assert written >= fake_ollama.chat_requests[0].received_at
+    fake_ollama.reset()
+    assert fake_ollama.first_pieces == []
 
 
 def test_non_streaming_chat(fake_ollama: FakeOllama, client: ollama.Client) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
+from onlyjobless import i18n
 from onlyjobless.services.hub import Services
 from onlyjobless.ui import bridge
-from onlyjobless.ui.live import Live
+from onlyjobless.ui.live import STALE_SECONDS, Live
 from onlyjobless.ui.pages.chat.state import ChatState
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
@@ -191,3 +193,42 @@ async def test_offline_the_banks_hint_is_shown_with_a_notice_that_another_chat_d
     other = await services.interviews.start(user_id, "qa automation", "en")
     await tab.load(f"/chat/{other.chat.id}")
     assert not (await tab.state(ChatState)).offline
+
+
+async def test_a_generation_whose_worker_died_is_marked_cut_off_and_can_be_asked_again(
+    tab: Tab, services: Services, fake_ollama: FakeOllama
+) -> None:
+    _, chat_id = await _open_new_chat(tab, services)
+    # What a worker killed mid-stream leaves in the shared (Redis) state: the line on, no heartbeat.
+    line = await tab.state(Live)
+    line.start(chat_id, "Hint")
+    line._beat = time.time() - 60
+
+    await tab.load(f"/chat/{chat_id}")  # the page reconnects to another worker and loads again
+
+    line = await tab.state(Live)
+    assert not line.on
+    assert line.notice == i18n.error_message("generation_lost", "en")
+    await tab.load(f"/chat/{chat_id}")  # the notice stays through another reload
+    assert (await tab.state(Live)).notice == line.notice
+    fake_ollama.script(Reply(text="Start from the definition."))
+    await (await tab.send(ChatState.run_hint)).wait_all()
+    assert [m.content for m in (await tab.state(ChatState)).recent] == ["Start from the definition."]
+    assert (await tab.state(Live)).notice == ""  # the next generation clears it
+
+
+async def test_a_generation_alive_elsewhere_keeps_its_line_when_the_page_reloads(
+    tab: Tab, services: Services, fake_ollama: FakeOllama
+) -> None:
+    _, chat_id = await _open_new_chat(tab, services)
+    # Longer than the time a line may go without a heartbeat: only the heartbeat keeps it.
+    fake_ollama.script(Reply(text="word " * 40, tokens_per_second=40 / (STALE_SECONDS + 2)))
+    running = await tab.send(ChatState.run_hint)
+    await tab.until(lambda: _running(tab))
+
+    await tab.load(f"/chat/{chat_id}")  # the watcher runs until the generation ends
+    await running.wait_all()
+
+    page = await tab.state(ChatState)
+    assert page.error == ""
+    assert [(m.kind, m.complete) for m in page.recent] == [("hint", True)]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import threading
+
 import pytest
 from passlib.context import CryptContext
 
@@ -49,3 +53,23 @@ def test_policy_accepts_any_composition() -> None:
     passwords.check_policy("all lowercase words here")
     passwords.check_policy("x" * 128)
     passwords.check_policy("пароль-из-слов")
+
+
+async def test_hashing_runs_on_its_own_low_priority_pool() -> None:
+    stored = await passwords.hash_password_async("a long passphrase")
+    assert stored.startswith("$argon2id$")
+    assert await passwords.verify_password_async("a long passphrase", stored)
+    assert not await passwords.verify_password_async("another passphrase", stored)
+    assert not await passwords.verify_password_async("a long passphrase", None)
+
+    def where() -> tuple[str, int]:
+        return threading.current_thread().name, os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    pool = passwords._hashing_pool()
+    name, nice = await asyncio.get_running_loop().run_in_executor(pool, where)
+    assert name.startswith("argon2")
+    assert nice == min(19, os.getpriority(os.PRIO_PROCESS, 0) + passwords.HASH_NICENESS)
+    # A burst queues on a bounded number of threads, not on the default pool the database uses.
+    await asyncio.gather(*(passwords.hash_password_async(f"passphrase {n}") for n in range(6)))
+    assert len(pool._threads) == passwords.HASH_THREADS
+    assert passwords._hashing_pool() is pool

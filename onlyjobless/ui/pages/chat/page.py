@@ -236,6 +236,7 @@ def _chat_body() -> rx.Component:
             data_testid="messages",
         ),
         error_callout(ChatState.error, "chat-error"),
+        rx.cond(Live.chat == ChatState.shown_chat, error_callout(Live.notice, "live-notice")),
         rx.box(report(), id="report", width="100%", style={"scroll_margin_top": "1em"}),
         rx.cond(ChatState.status != "finished", _composer()),
         rx.script(src=ANSWER_BOX_SCRIPT),

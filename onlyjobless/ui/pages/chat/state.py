@@ -18,7 +18,7 @@ from onlyjobless.ui import routes
 from onlyjobless.ui.chat_display import ReportItem, UiMessage, bubble, report_items, score_text
 from onlyjobless.ui.language import language_of
 from onlyjobless.ui.live import Live
-from onlyjobless.ui.pages.chat.streaming import budget_note, generate
+from onlyjobless.ui.pages.chat.streaming import budget_note, generate, watch
 from onlyjobless.ui.session import identity_of
 from onlyjobless.ui.sidebar import SidebarState, open_private_page
 
@@ -142,7 +142,9 @@ class ChatState(rx.State):
         self.show(view, i18n.strings(language), reveal=_interviewer_ids(view) if fresh else None)
         self._assign(budget_note=await budget_note(who.user.id, language))
         self.loaded = True
-        if view.evaluation_due and not (await self.get_state(Live)).on:
+        if (await self.get_state(Live)).on:  # running here, or on a worker that may have died
+            return ChatState.watch_running
+        if view.evaluation_due:
             return ChatState.run_finish
         return None
 
@@ -189,6 +191,10 @@ class ChatState(rx.State):
     async def run_finish(self):  # type: ignore[no-untyped-def]
         async for spec in generate(self, MessageKind.EVALUATION):
             yield spec
+
+    @rx.event(background=True)
+    async def watch_running(self):  # type: ignore[no-untyped-def]
+        await watch(self)
 
     # -- after the evaluation -------------------------------------------------------------
 

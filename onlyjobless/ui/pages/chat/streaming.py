@@ -59,6 +59,7 @@ class Run:
     rows: list[ReportRow] = field(default_factory=list)  # an evaluation's graded questions so far
     rows_shown: int = 0
     flushed_at: float = 0.0  # the first chunk goes out at once, later ones every FLUSH_SECONDS
+    beat_at: float = field(default_factory=time.monotonic)  # the Live heartbeat, every BEAT_SECONDS
     done: Done | None = None
     failed: Failed | None = None
     stopped: bool = False
@@ -107,7 +108,7 @@ async def begin(state: ChatState, kind: MessageKind) -> Run | None:
     """Take the running line for this generation, unless something is being written already."""
     async with state:
         running = await state.get_state(Live)
-        if running.on:
+        if running.on and not running.cut_off():
             return None
         language = await language_of(state)
         chat_id = state.chat_in_url()
@@ -142,8 +143,30 @@ async def pump(state: ChatState, run: Run) -> AsyncIterator[EventSpec]:
                 yield live.reset()
             if len(run.rows) > run.rows_shown:
                 await _show_rows(state, run)
+            if time.monotonic() - run.beat_at >= live.BEAT_SECONDS:
+                await _beat(state, run)
             if run.pending and time.monotonic() - run.flushed_at >= FLUSH_SECONDS:
                 yield _flush(run)
+
+
+async def _beat(state: ChatState, run: Run) -> None:
+    run.beat_at = time.monotonic()
+    async with state:
+        (await state.get_state(Live)).beat()
+
+
+async def watch(state: ChatState) -> None:
+    """After a reconnect: if the generation the page shows as running has lost its worker (no
+    heartbeat), end it and say it was cut off; the buttons unlock and it can be asked again."""
+    while True:
+        async with state:
+            running = await state.get_state(Live)
+            if not running.on:
+                return
+            if running.cut_off():
+                running.lost(i18n.error_message("generation_lost", await language_of(state)))
+                return
+        await asyncio.sleep(live.BEAT_SECONDS)
 
 
 async def _stop_requested(state: ChatState) -> bool:
