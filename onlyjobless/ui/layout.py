@@ -236,6 +236,26 @@ def _mobile_bar() -> rx.Component:
     )
 
 
+def _waiting_for_service() -> rx.Component:
+    """The session could not be checked (the database is down): the page says so and tries again."""
+    return rx.center(
+        rx.vstack(
+            rx.spinner(size="3"),
+            rx.callout(
+                tr("auth.unavailable_retrying"),
+                icon="cloud_off",
+                color_scheme="amber",
+                role="status",
+                data_testid="service-unavailable",
+            ),
+            align="center",
+            spacing="3",
+        ),
+        height="100vh",
+        padding="1em",
+    )
+
+
 def shell(*content: rx.Component) -> rx.Component:
     """A private page: nothing but a spinner until the session check has passed."""
     return rx.fragment(
@@ -252,7 +272,7 @@ def shell(*content: rx.Component) -> rx.Component:
                 ),
                 width="100%",
             ),
-            loading(),
+            rx.cond(SessionState.unavailable, _waiting_for_service(), loading()),
         ),
         bridge.session_element(),
         rx.script(src=CHAT_LIST_SCRIPT),

@@ -157,8 +157,16 @@ class SidebarState(rx.State):
 
 
 async def open_private_page(state: rx.State) -> Identity | None:
-    """A private page's load: the one session check, then the sidebar. None: off to the login page."""
+    """A private page's load: the one session check, then the sidebar. None: see `not_signed_in`."""
     who = await (await state.get_state(SessionState)).check()
     if who is not None:
         await (await state.get_state(SidebarState)).fill(who.user.id)
     return who
+
+
+async def not_signed_in(state: rx.State):  # type: ignore[no-untyped-def]
+    """Where a private page goes when its load found no user: the login page; or, when the session
+    could not be checked now (the database is down), nowhere: the page says so and tries again."""
+    if (await state.get_state(SessionState)).unavailable:
+        return SessionState.wait_for_service
+    return rx.redirect(routes.LOGIN, replace=True)

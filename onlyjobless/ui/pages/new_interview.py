@@ -15,7 +15,7 @@ from onlyjobless.ui.components import error_callout, tr
 from onlyjobless.ui.language import language_of
 from onlyjobless.ui.layout import shell
 from onlyjobless.ui.session import identity_of
-from onlyjobless.ui.sidebar import SidebarState, open_private_page
+from onlyjobless.ui.sidebar import SidebarState, not_signed_in, open_private_page
 
 
 @dataclass
@@ -41,7 +41,7 @@ class NewInterviewState(rx.State):
         self.suggestions, self.refusal, self.refusal_roles, self.start_error = [], "", [], ""
         self.starting = False
         if await open_private_page(self) is None:
-            return rx.redirect(routes.LOGIN, replace=True)
+            return await not_signed_in(self)
         return None
 
     @rx.event

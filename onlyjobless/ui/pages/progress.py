@@ -18,7 +18,7 @@ from onlyjobless.ui.components import error_callout, tr
 from onlyjobless.ui.language import language_of
 from onlyjobless.ui.layout import shell
 from onlyjobless.ui.session import identity_of
-from onlyjobless.ui.sidebar import open_private_page
+from onlyjobless.ui.sidebar import not_signed_in, open_private_page
 
 
 @dataclass
@@ -66,7 +66,7 @@ class ProgressState(rx.State):
         self.loaded, self.error, self.starting = False, "", ""
         who = await open_private_page(self)
         if who is None:
-            return rx.redirect(routes.LOGIN, replace=True)
+            return await not_signed_in(self)
         language = await language_of(self)
         try:
             report = await hub.get_services().progress.report(who.user.id)

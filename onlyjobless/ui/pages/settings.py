@@ -16,7 +16,7 @@ from onlyjobless.ui.language import LanguageState, language_of
 from onlyjobless.ui.layout import shell
 from onlyjobless.ui.pages.personal_data import personal_data_card
 from onlyjobless.ui.session import SessionState, identity_of
-from onlyjobless.ui.sidebar import SidebarState, open_private_page
+from onlyjobless.ui.sidebar import SidebarState, not_signed_in, open_private_page
 
 
 class SettingsState(rx.State):
@@ -35,7 +35,7 @@ class SettingsState(rx.State):
         """On load: the session check, and no stale message from an earlier visit."""
         self._clear_messages()
         if await open_private_page(self) is None:
-            return rx.redirect(routes.LOGIN, replace=True)
+            return await not_signed_in(self)
         return None
 
     async def _signed_out(self):  # type: ignore[no-untyped-def]

@@ -20,7 +20,7 @@ from onlyjobless.ui.language import language_of
 from onlyjobless.ui.live import Live
 from onlyjobless.ui.pages.chat.streaming import budget_note, generate
 from onlyjobless.ui.session import identity_of
-from onlyjobless.ui.sidebar import SidebarState, open_private_page
+from onlyjobless.ui.sidebar import SidebarState, not_signed_in, open_private_page
 
 FRESH_CHAT = timedelta(seconds=20)
 
@@ -127,7 +127,7 @@ class ChatState(rx.State):
         self._assign(error="", not_found=False, loaded=False, offline=False)
         who = await open_private_page(self)
         if who is None:
-            return rx.redirect(routes.LOGIN, replace=True)
+            return await not_signed_in(self)
         language = await language_of(self)
         try:
             view = await hub.get_services().interviews.view(who.user.id, self.chat_in_url())

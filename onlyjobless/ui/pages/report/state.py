@@ -13,7 +13,7 @@ from onlyjobless.services.reports import Download, Report, ReportEntry, score_te
 from onlyjobless.ui import routes
 from onlyjobless.ui.language import language_of
 from onlyjobless.ui.session import identity_of
-from onlyjobless.ui.sidebar import open_private_page
+from onlyjobless.ui.sidebar import not_signed_in, open_private_page
 
 
 @dataclass
@@ -85,7 +85,7 @@ class ReportState(rx.State):
         self.shown_chat = self.chat_in_url()
         who = await open_private_page(self)
         if who is None:
-            return rx.redirect(routes.LOGIN, replace=True)
+            return await not_signed_in(self)
         language = await language_of(self)
         try:
             self.show(await hub.get_services().reports.report(who.user.id, self.chat_in_url()), language)

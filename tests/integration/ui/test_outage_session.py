@@ -1,0 +1,169 @@
+"""A signed-in user during an SQL outage, driven as a tab drives the pages: a private page that cannot
+check the session now stays, says so and tries again by itself, and shows itself once the database
+is back (no reload); only a session that is really gone leads to the login page. And the login page
+says why when the last step of a login met the outage.
+
+The fault is real: a PostgreSQL database of the test's own that refuses connections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from onlyjobless import i18n
+from onlyjobless.services.hub import Services
+from onlyjobless.storage.db import get_engine
+from onlyjobless.ui import routes, session
+from onlyjobless.ui.pages.auth import UNAVAILABLE_REASON, AuthFormState
+from onlyjobless.ui.session import SessionState
+from onlyjobless.ui.sidebar import SidebarState
+from tests.support.databases import PostgresOutage
+from tests.support.reflex_tab import Tab, app_tab
+from tests.support.ui_scenarios import PASSWORD
+
+
+@pytest.fixture
+def outage() -> Iterator[PostgresOutage]:
+    database = PostgresOutage()
+    yield database
+    database.up()
+    database.close()
+
+
+@pytest.fixture
+def engine(outage: PostgresOutage) -> Engine:
+    return get_engine(outage.url)
+
+
+@pytest.fixture(autouse=True)
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page tries again every few seconds in the app; here at once, so the tests do not sleep."""
+    monkeypatch.setattr(session, "RETRY_DELAYS", (0.05,))
+
+
+async def signed_in(tab: Tab, services: Services, language: str = "en") -> str:
+    user = await services.accounts.register("alice", PASSWORD, language)
+    pair = await services.accounts.redeem_ticket(await services.accounts.ticket_for_user(user.id))
+    tab.sign_in(pair.refresh_token)
+    return pair.refresh_token
+
+
+async def waiting(tab: Tab) -> bool:
+    return (await tab.state(SessionState)).unavailable
+
+
+async def test_a_private_page_opened_during_an_outage_waits_then_shows_itself(
+    services: Services, outage: PostgresOutage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with app_tab(services, monkeypatch) as tab:
+        await signed_in(tab, services)
+        outage.down()
+        await tab.open(routes.HOME)  # a reload of the home page
+        await tab.until(lambda: waiting(tab))
+        user = await tab.state(SessionState)
+        assert not user.authenticated  # the page shows the outage notice, not itself
+        assert tab.sent.redirects() == []  # and stays: not sent to the login page
+
+        outage.up()
+        await tab.until(lambda: _authenticated(tab))
+        user = await tab.state(SessionState)
+        assert user.username == "alice" and not user.unavailable
+        await tab.until(lambda: _quota_known(tab))  # the page's own load ran again: the sidebar too
+        bar = await tab.state(SidebarState)
+        assert (bar.remaining, bar.limit) == (3, 3) and bar.sidebar_error == ""
+        assert tab.sent.redirects() == []
+
+
+async def _authenticated(tab: Tab) -> bool:
+    return (await tab.state(SessionState)).authenticated
+
+
+async def _quota_known(tab: Tab) -> bool:
+    return (await tab.state(SidebarState)).quota_known
+
+
+async def test_every_private_page_waits_the_same_way(
+    services: Services, outage: PostgresOutage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with app_tab(services, monkeypatch) as tab:
+        await signed_in(tab, services, "ru")
+        await tab.load(routes.SETTINGS)
+        assert (await tab.state(SessionState)).authenticated
+        outage.down()
+        await tab.navigate(routes.PROGRESS)  # a link followed while the database is down
+        await tab.until(lambda: waiting(tab))
+        assert not (await tab.state(SessionState)).authenticated
+        assert tab.sent.redirects() == []
+        outage.up()
+        await tab.until(lambda: _authenticated(tab))
+        assert tab.sent.redirects() == []
+        assert (await tab.state(SessionState)).username == "alice"
+
+
+async def test_a_session_that_ended_meanwhile_leads_to_the_login_page_once_it_can_be_checked(
+    services: Services, outage: PostgresOutage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with app_tab(services, monkeypatch) as tab:
+        token = await signed_in(tab, services)
+        await services.accounts.logout(token)  # ended elsewhere (another tab logged out)
+        outage.down()
+        await tab.open(routes.SETTINGS)
+        await tab.until(lambda: waiting(tab))
+        assert tab.sent.redirects() == []  # it cannot be told yet
+        outage.up()
+        await tab.until(lambda: _redirected(tab))
+        assert tab.sent.redirects() == [routes.LOGIN]
+        assert not (await tab.state(SessionState)).authenticated
+
+
+async def _redirected(tab: Tab) -> bool:
+    return bool(tab.sent.redirects())
+
+
+async def test_no_session_cookie_goes_to_the_login_page_at_once_even_during_an_outage(
+    services: Services, outage: PostgresOutage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with app_tab(services, monkeypatch) as tab:
+        outage.down()
+        await tab.load(routes.HOME)
+        assert tab.sent.redirects() == [routes.LOGIN]
+        assert not (await tab.state(SessionState)).unavailable
+
+
+async def test_the_retries_are_bounded(
+    services: Services, outage: PostgresOutage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checks: list[object] = []
+    real = services.accounts.user_for_session
+
+    async def counted(token: object):  # type: ignore[no-untyped-def]
+        checks.append(token)
+        return await real(token)
+
+    monkeypatch.setattr(services.accounts, "user_for_session", counted)
+    monkeypatch.setattr(session, "RETRY_FOR", 0.2)  # four tries of 0.05 s after the page's own check
+    async with app_tab(services, monkeypatch) as tab:
+        await signed_in(tab, services)
+        outage.down()
+        await tab.load(routes.HOME)  # the load and the retries it started, all ended
+        assert len(checks) == 1 + 4
+        assert (await tab.state(SessionState)).unavailable  # still saying so, still not at the login page
+        assert tab.sent.redirects() == []
+
+
+async def test_the_login_page_says_why_when_the_session_could_not_be_opened(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with app_tab(services, monkeypatch) as tab:
+        await tab.load(f"{routes.LOGIN}?reason={UNAVAILABLE_REASON}")
+        form = await tab.state(AuthFormState)
+        assert form.error == i18n.error_message("service_unavailable", "en") and not form.busy
+        assert tab.sent.redirects() == []  # the form stays, usable
+
+        await tab.load(routes.LOGIN)  # a plain visit: no message
+        assert (await tab.state(AuthFormState)).error == ""
+        await tab.load(f"{routes.LOGIN}?reason=whatever")
+        assert (await tab.state(AuthFormState)).error == ""
