@@ -248,6 +248,14 @@ def _waiting_for_service() -> rx.Component:
                 role="status",
                 data_testid="service-unavailable",
             ),
+            # The page tries by itself for a while (session.RETRY_FOR); after that, on a click.
+            rx.button(
+                tr("nav.retry"),
+                variant="soft",
+                size="1",
+                on_click=SessionState.wait_for_service,
+                data_testid="service-retry",
+            ),
             align="center",
             spacing="3",
         ),

@@ -73,7 +73,7 @@ class SessionState(rx.State):
     async def check(self) -> Identity | None:
         """The one session check of a private page's load: sign in (and speak their language) or out.
 
-        None with `unavailable` set: it could not be checked now (see `leave_or_wait`).
+        None with `unavailable` set: it could not be checked now (see `sidebar.not_signed_in`).
         """
         language = await self.get_state(LanguageState)
         try:
@@ -81,8 +81,7 @@ class SessionState(rx.State):
         except Unavailable:
             self.sign_out()
             self.unavailable = True
-            if not self.username:  # a page reloaded: the browser's language until the user's is known
-                language.guess()
+            language.guess()  # the language cookie: the user's own, set when they signed in
             return None
         self.unavailable = False
         if who is None:

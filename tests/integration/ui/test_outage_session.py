@@ -144,7 +144,7 @@ async def test_the_retries_are_bounded(
         return await real(token)
 
     monkeypatch.setattr(services.accounts, "user_for_session", counted)
-    monkeypatch.setattr(session, "RETRY_FOR", 0.2)  # four tries of 0.05 s after the page's own check
+    monkeypatch.setattr(session, "RETRY_FOR", 0.175)  # four tries, 0.05 s apart, after the page's own check
     async with app_tab(services, monkeypatch) as tab:
         await signed_in(tab, services)
         outage.down()
@@ -152,6 +152,11 @@ async def test_the_retries_are_bounded(
         assert len(checks) == 1 + 4
         assert (await tab.state(SessionState)).unavailable  # still saying so, still not at the login page
         assert tab.sent.redirects() == []
+
+        outage.up()  # then the page's "Try again"
+        await (await tab.send(SessionState.wait_for_service)).wait_all()
+        await tab.until(lambda: _authenticated(tab))
+        assert tab.sent.redirects() == [] and not (await tab.state(SessionState)).unavailable
 
 
 async def test_the_login_page_says_why_when_the_session_could_not_be_opened(
