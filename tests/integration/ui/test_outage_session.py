@@ -172,3 +172,36 @@ async def test_the_login_page_says_why_when_the_session_could_not_be_opened(
         assert (await tab.state(AuthFormState)).error == ""
         await tab.load(f"{routes.LOGIN}?reason=whatever")
         assert (await tab.state(AuthFormState)).error == ""
+
+
+async def test_the_sidebar_s_actions_during_an_outage_show_the_error_and_keep_the_user(
+    services: Services, outage: PostgresOutage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with app_tab(services, monkeypatch) as tab:
+        await signed_in(tab, services)
+        await tab.load(routes.HOME)
+        unavailable = i18n.error_message("service_unavailable", "en")
+        outage.down()
+        for action in (SidebarState.refresh, SidebarState.clear_history):
+            await (await tab.send(action)).wait_all()
+            bar = await tab.state(SidebarState)
+            assert bar.sidebar_error == unavailable and not bar.loading_chats
+        assert tab.sent.redirects() == []  # not sent to the login page
+        assert (await tab.state(SessionState)).authenticated
+
+        outage.up()  # the sidebar's "Try again"
+        await (await tab.send(SidebarState.refresh)).wait_all()
+        bar = await tab.state(SidebarState)
+        assert bar.sidebar_error == "" and bar.quota_known and (bar.remaining, bar.limit) == (3, 3)
+        assert tab.sent.redirects() == []
+
+
+async def test_a_sidebar_action_after_the_session_ended_goes_to_the_login_page(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with app_tab(services, monkeypatch) as tab:
+        token = await signed_in(tab, services)
+        await tab.load(routes.HOME)
+        await services.accounts.logout(token)
+        await (await tab.send(SidebarState.refresh)).wait_all()
+        assert tab.sent.redirects() == [routes.LOGIN]
