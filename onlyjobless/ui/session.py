@@ -57,6 +57,15 @@ async def identity_for(token: str | None) -> Identity | None:
         return None
 
 
+async def acting_user(state: rx.State) -> Identity | None:
+    """The user of an action on a private page, re-checked; None: signed out (off to the login page).
+
+    Raises Unavailable when the session cannot be checked now: the page shows that error in place
+    and keeps what was typed, the user stays where they are.
+    """
+    return await checked_identity(cookie_token(state))
+
+
 async def identity_of(state: rx.State) -> Identity | None:
     """Re-check the session cookie for a sensitive action: revocations bite at once."""
     return await identity_for(cookie_token(state))

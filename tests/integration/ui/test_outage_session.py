@@ -17,12 +17,15 @@ from onlyjobless import i18n
 from onlyjobless.services.hub import Services
 from onlyjobless.storage.db import get_engine
 from onlyjobless.ui import routes, session
+from onlyjobless.ui.live import Live
 from onlyjobless.ui.pages.auth import UNAVAILABLE_REASON, AuthFormState
+from onlyjobless.ui.pages.chat.state import ChatState
+from onlyjobless.ui.pages.new_interview import NewInterviewState
 from onlyjobless.ui.session import SessionState
 from onlyjobless.ui.sidebar import SidebarState
 from tests.support.databases import PostgresOutage
 from tests.support.reflex_tab import Tab, app_tab
-from tests.support.ui_scenarios import PASSWORD
+from tests.support.ui_scenarios import LONG_ANSWER, PASSWORD, user_of
 
 
 @pytest.fixture
@@ -205,3 +208,33 @@ async def test_a_sidebar_action_after_the_session_ended_goes_to_the_login_page(
         await services.accounts.logout(token)
         await (await tab.send(SidebarState.refresh)).wait_all()
         assert tab.sent.redirects() == [routes.LOGIN]
+
+
+async def test_chat_actions_during_an_outage_say_so_in_place_and_keep_the_answer(
+    services: Services, outage: PostgresOutage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with app_tab(services, monkeypatch) as tab:
+        await signed_in(tab, services)
+        view = await services.interviews.start(await user_of(tab, services), "devops", "en")
+        await tab.load(f"/chat/{view.chat.id}")
+        unavailable = i18n.error_message("service_unavailable", "en")
+        outage.down()
+
+        await (await tab.send(ChatState.send_answer, form={"answer": LONG_ANSWER})).wait_all()
+        page = await tab.state(ChatState)
+        assert page.error == unavailable and not page.sending
+        assert tab.sent.values("answer") == []  # the typed answer stays in the box
+        for action, payload in ((ChatState.retry, {"mode": "all"}), (ChatState.fresh_interview, {})):
+            (await tab.state(ChatState)).error = ""
+            await (await tab.send(action, **payload)).wait_all()
+            assert (await tab.state(ChatState)).error == unavailable
+        await (await tab.send(ChatState.run_hint)).wait_all()  # not "Not found"
+        assert (await tab.state(ChatState)).error == unavailable and not (await tab.state(Live)).on
+        await (await tab.send(NewInterviewState.start, form={"position": "devops"})).wait_all()
+        assert (await tab.state(NewInterviewState)).start_error == unavailable
+        assert tab.sent.redirects() == []  # still signed in, on the same page
+
+        outage.up()  # the same tab, the same box: the answer goes through
+        await (await tab.send(ChatState.send_answer, form={"answer": LONG_ANSWER})).wait_all()
+        page = await tab.state(ChatState)
+        assert page.error == "" and page.position == 2 and tab.sent.values("answer") == [""]
