@@ -21,6 +21,10 @@ from onlyjobless.ui.live import Live
 from onlyjobless.ui.pages.auth import UNAVAILABLE_REASON, AuthFormState
 from onlyjobless.ui.pages.chat.state import ChatState
 from onlyjobless.ui.pages.new_interview import NewInterviewState
+from onlyjobless.ui.pages.personal_data import PersonalDataState
+from onlyjobless.ui.pages.progress import ProgressState
+from onlyjobless.ui.pages.report.state import ReportState
+from onlyjobless.ui.pages.settings import SettingsState
 from onlyjobless.ui.session import SessionState
 from onlyjobless.ui.sidebar import SidebarState
 from tests.support.databases import PostgresOutage
@@ -238,3 +242,35 @@ async def test_chat_actions_during_an_outage_say_so_in_place_and_keep_the_answer
         await (await tab.send(ChatState.send_answer, form={"answer": LONG_ANSWER})).wait_all()
         page = await tab.state(ChatState)
         assert page.error == "" and page.position == 2 and tab.sent.values("answer") == [""]
+
+
+async def test_the_other_pages_actions_during_an_outage_say_so_and_keep_the_user(
+    services: Services, outage: PostgresOutage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with app_tab(services, monkeypatch) as tab:
+        await signed_in(tab, services)
+        await tab.load(routes.SETTINGS)
+        unavailable = i18n.error_message("service_unavailable", "en")
+        outage.down()
+        actions = [
+            (SettingsState.save_profile, {"form": {"username": "alice2"}}, SettingsState, "profile_error"),
+            (SettingsState.change_password, {"form": {}}, SettingsState, "password_error"),
+            (PersonalDataState.download, {}, PersonalDataState, "export_error"),
+            (
+                PersonalDataState.delete_account,
+                {"form": {"password": PASSWORD}},
+                PersonalDataState,
+                "delete_error",
+            ),
+            (ProgressState.practise, {"vacancy": "devops"}, ProgressState, "error"),
+            (ReportState.download_markdown, {}, ReportState, "error"),
+        ]
+        for action, payload, state, field in actions:
+            await (await tab.send(action, **payload)).wait_all()
+            assert getattr(await tab.state(state), field) == unavailable, action
+        assert tab.sent.redirects() == [] and (await tab.state(SessionState)).authenticated
+
+        outage.up()
+        await (await tab.send(SettingsState.save_profile, form={"username": "alice2"})).wait_all()
+        assert (await tab.state(SettingsState)).profile_error == ""
+        assert (await tab.state(SessionState)).username == "alice2"
