@@ -42,10 +42,15 @@
   define('oj-session', function (element, ticket) {
     var home = element.dataset.home;
     var login = element.dataset.login;
+    // The login page says why when the service could not open the session (an outage, or no
+    // answer at all); it stays a plain login page when the ticket was refused.
+    var unavailable = login + '?reason=unavailable';
     if (ticket) {
       postJson('/api/auth/session', {ticket: ticket}).then(
-        function (response) { window.location.replace(response.ok ? home : login); },
-        function () { window.location.replace(login); }
+        function (response) {
+          window.location.replace(response.ok ? home : (response.status === 503 ? unavailable : login));
+        },
+        function () { window.location.replace(unavailable); }
       );
     } else {
       postJson('/api/auth/session/end', {}).finally(function () { window.location.replace(login); });

@@ -236,6 +236,34 @@ def _mobile_bar() -> rx.Component:
     )
 
 
+def _waiting_for_service() -> rx.Component:
+    """The session could not be checked (the database is down): the page says so and tries again."""
+    return rx.center(
+        rx.vstack(
+            rx.spinner(size="3"),
+            rx.callout(
+                tr("auth.unavailable_retrying"),
+                icon="cloud_off",
+                color_scheme="amber",
+                role="status",
+                data_testid="service-unavailable",
+            ),
+            # The page tries by itself for a while (session.RETRY_FOR); after that, on a click.
+            rx.button(
+                tr("nav.retry"),
+                variant="soft",
+                size="1",
+                on_click=SessionState.wait_for_service,
+                data_testid="service-retry",
+            ),
+            align="center",
+            spacing="3",
+        ),
+        height="100vh",
+        padding="1em",
+    )
+
+
 def shell(*content: rx.Component) -> rx.Component:
     """A private page: nothing but a spinner until the session check has passed."""
     return rx.fragment(
@@ -252,7 +280,7 @@ def shell(*content: rx.Component) -> rx.Component:
                 ),
                 width="100%",
             ),
-            loading(),
+            rx.cond(SessionState.unavailable, _waiting_for_service(), loading()),
         ),
         bridge.session_element(),
         rx.script(src=CHAT_LIST_SCRIPT),

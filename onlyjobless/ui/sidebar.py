@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from onlyjobless import i18n
-from onlyjobless.domain.errors import ServiceError
+from onlyjobless.domain.errors import ServiceError, Unavailable
 from onlyjobless.services import hub
 from onlyjobless.services.accounts import Identity
 from onlyjobless.services.interviews import ChatLine
@@ -18,7 +19,7 @@ from onlyjobless.ui import routes
 from onlyjobless.ui.chat_display import score_text
 from onlyjobless.ui.language import language_of
 from onlyjobless.ui.local_time import UTC_ZONE, clock_text, day_key, day_text, zone_of
-from onlyjobless.ui.session import SessionState, identity_of
+from onlyjobless.ui.session import SessionState, checked_identity, cookie_token
 
 PAGE_SIZE = 20
 
@@ -113,12 +114,23 @@ class SidebarState(rx.State):
         self.sidebar_error = " ".join(dict.fromkeys(errors))
         self.loading_chats = False
 
+    async def _who(self) -> Identity | EventSpec | None:
+        """The user of a sidebar action; else the way to the login page, or (None) the error shown
+        when the session cannot be checked now: the database is down, the user is not signed out."""
+        try:
+            who = await checked_identity(cookie_token(self))
+        except Unavailable as exc:
+            self.sidebar_error = i18n.error_message(exc, await language_of(self))
+            self.loading_chats = False
+            return None
+        return who if who is not None else rx.redirect(routes.LOGIN, replace=True)
+
     @rx.event
     async def refresh(self):  # type: ignore[no-untyped-def]
         """Again from the first page, after something changed the list or the quota."""
-        who = await identity_of(self)
-        if who is None:
-            return rx.redirect(routes.LOGIN, replace=True)
+        who = await self._who()
+        if not isinstance(who, Identity):
+            return who
         await self.fill(who.user.id)
         return None
 
@@ -127,9 +139,9 @@ class SidebarState(rx.State):
         """The next page, when the list is scrolled to its end."""
         if not self.has_more or self.loading_chats:
             return None
-        who = await identity_of(self)
-        if who is None:
-            return rx.redirect(routes.LOGIN, replace=True)
+        who = await self._who()
+        if not isinstance(who, Identity):
+            return who
         language = await language_of(self)
         self.loading_chats = True
         try:
@@ -144,9 +156,9 @@ class SidebarState(rx.State):
     @rx.event
     async def clear_history(self):  # type: ignore[no-untyped-def]
         """Delete every chat of the user (after the dialog's confirmation)."""
-        who = await identity_of(self)
-        if who is None:
-            return rx.redirect(routes.LOGIN, replace=True)
+        who = await self._who()
+        if not isinstance(who, Identity):
+            return who
         try:
             await hub.get_services().interviews.clear(who.user.id)
         except ServiceError as exc:
@@ -157,8 +169,16 @@ class SidebarState(rx.State):
 
 
 async def open_private_page(state: rx.State) -> Identity | None:
-    """A private page's load: the one session check, then the sidebar. None: off to the login page."""
+    """A private page's load: the one session check, then the sidebar. None: see `not_signed_in`."""
     who = await (await state.get_state(SessionState)).check()
     if who is not None:
         await (await state.get_state(SidebarState)).fill(who.user.id)
     return who
+
+
+async def not_signed_in(state: rx.State):  # type: ignore[no-untyped-def]
+    """Where a private page goes when its load found no user: the login page; or, when the session
+    could not be checked now (the database is down), nowhere: the page says so and tries again."""
+    if (await state.get_state(SessionState)).unavailable:
+        return SessionState.wait_for_service
+    return rx.redirect(routes.LOGIN, replace=True)

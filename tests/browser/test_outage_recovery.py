@@ -1,6 +1,7 @@
 """In Chromium, against the production build on PostgreSQL and the MongoDB wire server: during an
 outage the login form and the sidebar end in a translated error, and the same page works again
-once the database is back, without a reload."""
+once the database is back, without a reload; a signed-in page reloaded during the outage stays,
+says so and shows itself once the database is back."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.browser.helpers import PASSWORD
 from tests.support.app_process import RunningApp, production_app
@@ -102,3 +103,55 @@ def test_the_sidebar_shows_the_chat_store_error_then_recovers(page: Page, chat_s
     page.get_by_test_id("sidebar-retry").click()
     expect(page.get_by_test_id("sidebar-error")).to_have_count(0, timeout=SLOW_MS)
     expect(page.get_by_test_id("no-chats")).to_be_visible()
+
+
+def test_a_signed_in_page_reloaded_during_an_outage_stays_and_recovers_by_itself(
+    page: Page, outage: PostgresOutage
+) -> None:
+    username = register(page, "waits")
+    page.get_by_test_id("nav-settings").click()
+    expect(page).to_have_url(re.compile(r"/settings/?$"), timeout=SLOW_MS)
+
+    outage.down()
+    try:
+        page.reload()
+        notice = page.get_by_test_id("service-unavailable")
+        expect(notice).to_contain_text("temporarily unavailable", timeout=SLOW_MS)
+        expect(page).to_have_url(re.compile(r"/settings/?$"))  # not sent to the login page
+    finally:
+        outage.up()
+
+    # No reload: the page tries again by itself and shows itself, signed in as before.
+    expect(page.get_by_test_id("signed-in-as")).to_contain_text(username, timeout=SLOW_MS)
+    expect(notice).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"/settings/?$"))
+
+
+def test_a_login_whose_session_cannot_be_opened_says_why_and_the_form_works_again(
+    page: Page, outage: PostgresOutage
+) -> None:
+    username = register(page, "ticket")
+    page.get_by_test_id("logout").click()
+    expect(page).to_have_url(LOGIN_URL)
+
+    def outage_first(route: Route) -> None:
+        """The database goes away between the credentials' check and the cookie's redemption."""
+        outage.down()
+        route.continue_()
+
+    page.route("**/api/auth/session", outage_first)
+    try:
+        page.locator("#username").fill(username)
+        page.locator("#password").fill(PASSWORD)
+        page.get_by_test_id("submit").click()
+        expect(page.get_by_test_id("form-error")).to_contain_text("temporarily unavailable", timeout=SLOW_MS)
+        expect(page).to_have_url(re.compile(r"/login/?\?reason=unavailable$"))
+    finally:
+        page.unroute("**/api/auth/session")
+        outage.up()
+
+    expect(page.get_by_test_id("submit")).to_have_text("Log in")  # the form is usable
+    page.locator("#username").fill(username)
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_test_id("submit").click()
+    expect(page.get_by_test_id("signed-in-as")).to_contain_text(username, timeout=SLOW_MS)

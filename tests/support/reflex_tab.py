@@ -82,7 +82,7 @@ class Tab:
         return await self.send(OnLoadInternalState.on_load_internal)
 
     def _route(self, path: str) -> None:
-        route, query = path, {}
+        route, query = path.partition("?")[0], {}
         if path.startswith("/chat/"):
             chat_id, _, rest = path.removeprefix("/chat/").partition("/")
             route, query = (routes.REPORT if rest == "report" else routes.CHAT), {"chat_id": chat_id}

@@ -21,6 +21,8 @@ T = TypeVar("T")
 # However the server fares, the button comes back within this many seconds (the stores give up
 # sooner: a few seconds for an unreachable database).
 WAIT_SECONDS = 30.0
+# The login page's `?reason=` when the session could not be opened for an outage (assets/js/bridge.js).
+UNAVAILABLE_REASON = "unavailable"
 
 
 class AuthFormState(rx.State):
@@ -82,9 +84,12 @@ class AuthFormState(rx.State):
         yield bridge.open_session(ticket)
 
     @rx.event
-    def clear_error(self) -> None:
-        self.error = ""
+    async def clear_error(self) -> None:
+        """On load: a fresh form; or why the last login could not open its session (an outage)."""
         self.busy = False
+        self.error = ""
+        if self.router.url.query_parameters.get("reason") == UNAVAILABLE_REASON:
+            self.error = i18n.error_message("service_unavailable", await language_of(self))
 
 
 def _card(

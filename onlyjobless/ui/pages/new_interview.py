@@ -14,8 +14,8 @@ from onlyjobless.ui import routes
 from onlyjobless.ui.components import error_callout, tr
 from onlyjobless.ui.language import language_of
 from onlyjobless.ui.layout import shell
-from onlyjobless.ui.session import identity_of
-from onlyjobless.ui.sidebar import SidebarState, open_private_page
+from onlyjobless.ui.session import acting_user
+from onlyjobless.ui.sidebar import SidebarState, not_signed_in, open_private_page
 
 
 @dataclass
@@ -41,7 +41,7 @@ class NewInterviewState(rx.State):
         self.suggestions, self.refusal, self.refusal_roles, self.start_error = [], "", [], ""
         self.starting = False
         if await open_private_page(self) is None:
-            return rx.redirect(routes.LOGIN, replace=True)
+            return await not_signed_in(self)
         return None
 
     @rx.event
@@ -62,11 +62,15 @@ class NewInterviewState(rx.State):
 
     async def _start(self, position: object):  # type: ignore[no-untyped-def]
         self.refusal, self.refusal_roles, self.start_error = "", [], ""
-        who = await identity_of(self)
+        language = await language_of(self)
+        try:
+            who = await acting_user(self)
+        except ServiceError as exc:  # the session cannot be checked now: said here, the title kept
+            self.start_error = i18n.error_message(exc, language)
+            return None
         if who is None:
             return rx.redirect(routes.LOGIN, replace=True)
         self.starting = True
-        language = await language_of(self)
         try:
             view = await hub.get_services().interviews.start(
                 who.user.id, position, who.user.preferred_language

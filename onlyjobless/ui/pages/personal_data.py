@@ -14,7 +14,7 @@ from onlyjobless.services import hub
 from onlyjobless.ui import bridge, routes
 from onlyjobless.ui.components import error_callout, field, tr
 from onlyjobless.ui.language import language_of
-from onlyjobless.ui.session import SessionState, identity_of
+from onlyjobless.ui.session import SessionState, acting_user
 
 
 def _plain(value: object) -> str:
@@ -36,7 +36,11 @@ class PersonalDataState(rx.State):
     async def download(self):  # type: ignore[no-untyped-def]
         """Everything stored about the user as a JSON file the browser saves."""
         self.export_error = self.delete_error = ""
-        who = await identity_of(self)
+        try:
+            who = await acting_user(self)
+        except ServiceError as exc:  # cannot be checked now: said here, the user stays
+            self.export_error = i18n.error_message(exc, await language_of(self))
+            return None
         if who is None:
             return await self._signed_out()
         try:
@@ -52,7 +56,11 @@ class PersonalDataState(rx.State):
     async def delete_account(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
         """With the password: the account and all its data go, and the browser is signed out."""
         self.export_error = self.delete_error = ""
-        who = await identity_of(self)
+        try:
+            who = await acting_user(self)
+        except ServiceError as exc:  # cannot be checked now: said here, the user stays
+            self.delete_error = i18n.error_message(exc, await language_of(self))
+            return None
         if who is None:
             return await self._signed_out()
         try:

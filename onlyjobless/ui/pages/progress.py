@@ -17,8 +17,8 @@ from onlyjobless.ui import routes
 from onlyjobless.ui.components import error_callout, tr
 from onlyjobless.ui.language import language_of
 from onlyjobless.ui.layout import shell
-from onlyjobless.ui.session import identity_of
-from onlyjobless.ui.sidebar import open_private_page
+from onlyjobless.ui.session import acting_user
+from onlyjobless.ui.sidebar import not_signed_in, open_private_page
 
 
 @dataclass
@@ -66,7 +66,7 @@ class ProgressState(rx.State):
         self.loaded, self.error, self.starting = False, "", ""
         who = await open_private_page(self)
         if who is None:
-            return rx.redirect(routes.LOGIN, replace=True)
+            return await not_signed_in(self)
         language = await language_of(self)
         try:
             report = await hub.get_services().progress.report(who.user.id)
@@ -79,7 +79,11 @@ class ProgressState(rx.State):
     @rx.event
     async def practise(self, vacancy: str):  # type: ignore[no-untyped-def]
         """A new interview for the role (it counts toward today's limit), then its chat."""
-        who = await identity_of(self)
+        try:
+            who = await acting_user(self)
+        except ServiceError as exc:  # cannot be checked now: said here, the user stays
+            self.error = i18n.error_message(exc, await language_of(self))
+            return None
         if who is None:
             return rx.redirect(routes.LOGIN, replace=True)
         self.error, self.starting = "", vacancy

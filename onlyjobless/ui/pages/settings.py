@@ -15,8 +15,8 @@ from onlyjobless.ui.components import error_callout, field, language_select, suc
 from onlyjobless.ui.language import LanguageState, language_of
 from onlyjobless.ui.layout import shell
 from onlyjobless.ui.pages.personal_data import personal_data_card
-from onlyjobless.ui.session import SessionState, identity_of
-from onlyjobless.ui.sidebar import SidebarState, open_private_page
+from onlyjobless.ui.session import SessionState, acting_user
+from onlyjobless.ui.sidebar import SidebarState, not_signed_in, open_private_page
 
 
 class SettingsState(rx.State):
@@ -35,7 +35,7 @@ class SettingsState(rx.State):
         """On load: the session check, and no stale message from an earlier visit."""
         self._clear_messages()
         if await open_private_page(self) is None:
-            return rx.redirect(routes.LOGIN, replace=True)
+            return await not_signed_in(self)
         return None
 
     async def _signed_out(self):  # type: ignore[no-untyped-def]
@@ -48,7 +48,11 @@ class SettingsState(rx.State):
 
     async def _save(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
         self._clear_messages()
-        who = await identity_of(self)
+        try:
+            who = await acting_user(self)
+        except ServiceError as exc:  # cannot be checked now: said here, the user stays
+            self.profile_error = i18n.error_message(exc, await language_of(self))
+            return None
         if who is None:
             return await self._signed_out()
         name = form.get("username")
@@ -77,7 +81,11 @@ class SettingsState(rx.State):
     @rx.event
     async def change_password(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
         self._clear_messages()
-        who = await identity_of(self)
+        try:
+            who = await acting_user(self)
+        except ServiceError as exc:  # cannot be checked now: said here, the user stays
+            self.password_error = i18n.error_message(exc, await language_of(self))
+            return None
         if who is None:
             return await self._signed_out()
         language = await language_of(self)

@@ -19,8 +19,8 @@ from onlyjobless.ui.chat_display import ReportItem, UiMessage, bubble, report_it
 from onlyjobless.ui.language import language_of
 from onlyjobless.ui.live import Live
 from onlyjobless.ui.pages.chat.streaming import budget_note, generate, watch
-from onlyjobless.ui.session import identity_of
-from onlyjobless.ui.sidebar import SidebarState, open_private_page
+from onlyjobless.ui.session import acting_user
+from onlyjobless.ui.sidebar import SidebarState, not_signed_in, open_private_page
 
 FRESH_CHAT = timedelta(seconds=20)
 
@@ -127,7 +127,7 @@ class ChatState(rx.State):
         self._assign(error="", not_found=False, loaded=False, offline=False)
         who = await open_private_page(self)
         if who is None:
-            return rx.redirect(routes.LOGIN, replace=True)
+            return await not_signed_in(self)
         language = await language_of(self)
         try:
             view = await hub.get_services().interviews.view(who.user.id, self.chat_in_url())
@@ -155,12 +155,13 @@ class ChatState(rx.State):
         """Store the answer; the next question is typed out, or the evaluation starts by itself."""
         if self.sending or (await self.get_state(Live)).on:
             return None
-        who = await identity_of(self)
-        if who is None:
-            return rx.redirect(routes.LOGIN, replace=True)
         self.error, self.sending = "", True
         language = await language_of(self)
         try:
+            who = await acting_user(self)
+            if who is None:
+                self.sending = False
+                return rx.redirect(routes.LOGIN, replace=True)
             view = await hub.get_services().interviews.answer(
                 who.user.id, self.chat_in_url(), form.get("answer")
             )
@@ -201,12 +202,12 @@ class ChatState(rx.State):
     @rx.event
     async def retry(self, mode: str):  # type: ignore[no-untyped-def]
         """Go again through all questions or only the mistakes (counts toward today's limit)."""
-        who = await identity_of(self)
-        if who is None:
-            return rx.redirect(routes.LOGIN, replace=True)
         self.error = ""
         language = await language_of(self)
         try:
+            who = await acting_user(self)
+            if who is None:
+                return rx.redirect(routes.LOGIN, replace=True)
             view = await hub.get_services().interviews.retry(who.user.id, self.chat_in_url(), mode)
         except ServiceError as exc:
             self._fail(exc, language)
@@ -218,11 +219,11 @@ class ChatState(rx.State):
     @rx.event
     async def fresh_interview(self):  # type: ignore[no-untyped-def]
         """From the stale banner: a new interview for the same role with today's questions."""
-        who = await identity_of(self)
-        if who is None:
-            return rx.redirect(routes.LOGIN, replace=True)
         language = await language_of(self)
         try:
+            who = await acting_user(self)
+            if who is None:
+                return rx.redirect(routes.LOGIN, replace=True)
             view = await hub.get_services().interviews.start(who.user.id, self.title, language)
         except ServiceError as exc:
             self._fail(exc, language)

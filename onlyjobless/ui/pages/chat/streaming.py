@@ -28,7 +28,7 @@ from onlyjobless.ui import live
 from onlyjobless.ui.evaluation_preview import preview
 from onlyjobless.ui.language import language_of
 from onlyjobless.ui.live import Live, Tick, ticks
-from onlyjobless.ui.session import cookie_token, identity_for
+from onlyjobless.ui.session import checked_identity, cookie_token
 from onlyjobless.ui.sidebar import SidebarState
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ def _starter(kind: MessageKind) -> Callable[[uuid.UUID, object], Awaitable[Async
 
 async def pump(state: ChatState, run: Run) -> AsyncIterator[EventSpec]:
     """Feed the running line from the engine's stream until it ends or Stop is pressed."""
-    who = await identity_for(run.token)  # checked outside the state lock
+    who = await checked_identity(run.token)  # outside the state lock; an outage is said as such
     if who is None:
         raise NotFound("not_found")
     run.user_id = who.user.id

@@ -12,8 +12,8 @@ from onlyjobless.services import hub
 from onlyjobless.services.reports import Download, Report, ReportEntry, score_text
 from onlyjobless.ui import routes
 from onlyjobless.ui.language import language_of
-from onlyjobless.ui.session import identity_of
-from onlyjobless.ui.sidebar import open_private_page
+from onlyjobless.ui.session import acting_user
+from onlyjobless.ui.sidebar import not_signed_in, open_private_page
 
 
 @dataclass
@@ -85,7 +85,7 @@ class ReportState(rx.State):
         self.shown_chat = self.chat_in_url()
         who = await open_private_page(self)
         if who is None:
-            return rx.redirect(routes.LOGIN, replace=True)
+            return await not_signed_in(self)
         language = await language_of(self)
         try:
             self.show(await hub.get_services().reports.report(who.user.id, self.chat_in_url()), language)
@@ -99,7 +99,11 @@ class ReportState(rx.State):
         return None
 
     async def _download(self, kind: str):  # type: ignore[no-untyped-def]
-        who = await identity_of(self)
+        try:
+            who = await acting_user(self)
+        except ServiceError as exc:  # cannot be checked now: said here, the user stays
+            self.error = i18n.error_message(exc, await language_of(self))
+            return None
         if who is None:
             return rx.redirect(routes.LOGIN, replace=True)
         self.error = ""
