@@ -27,6 +27,9 @@ pytestmark = pytest.mark.browser
 
 AXE = Axe()
 BLOCKING = ("serious", "critical")
+WIDE = {"width": 1280, "height": 800}
+NARROW = {"width": 390, "height": 844}
+MENU = {"en": "Menu", "ru": "Меню"}
 REPORT_URL = re.compile(r"/chat/[0-9a-f]+/report/?$")
 # Each language's tab titles: (page, words the title must contain).
 TITLES = {
@@ -65,7 +68,7 @@ def lang_page(request: pytest.FixtureRequest, browser: Browser, app_server: Runn
     violations: list[str] = []
     context = browser.new_context(
         base_url=app_server.url,
-        viewport={"width": 1280, "height": 800},
+        viewport=WIDE,
         locale="ru-RU" if request.param == "ru" else "en-GB",
     )
     context.set_default_timeout(20_000)
@@ -96,6 +99,7 @@ def _blocking(page: Page) -> list[str]:
 
 def _check(page: Page, name: str, failures: list[str]) -> None:
     """axe on the page in the light theme, then in the dark one (the system's choice, emulated)."""
+    expect(page.locator("h1")).to_have_count(1)  # one top-level heading: the page's, not the app's
     html = page.locator("html")
     for theme in ("light", "dark"):
         page.emulate_media(color_scheme=theme)
@@ -131,6 +135,15 @@ def test_every_page_passes_axe(lang_page: Page, fake_ollama: FakeOllama) -> None
     expect(page.get_by_test_id("position")).to_be_visible()
     _title(page, "new")
     _check(page, "new interview", failures)
+    # A phone: the sidebar is behind the menu button, which must be named, and so is the drawer.
+    page.set_viewport_size(NARROW)
+    failures.extend(f"[{page.lang} narrow] {item}" for item in _blocking(page))  # type: ignore[attr-defined]
+    page.get_by_role("button", name=MENU[page.lang]).click()  # type: ignore[attr-defined]
+    expect(page.get_by_role("dialog")).to_be_visible()
+    failures.extend(f"[{page.lang} narrow, menu open] {item}" for item in _blocking(page))  # type: ignore[attr-defined]
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    page.set_viewport_size(WIDE)
 
     page.goto("/progress")
     expect(page.get_by_test_id("progress-empty")).to_be_visible()
