@@ -241,7 +241,13 @@ def _mobile_bar() -> rx.Component:
             ),
             rx.drawer.overlay(),
             rx.drawer.portal(
-                rx.drawer.content(_nav(), width="280px", height="100%", background="var(--color-panel-solid)")
+                rx.drawer.content(
+                    _nav(),
+                    aria_label=tr("nav.menu"),  # a dialog needs a name (axe)
+                    width="280px",
+                    height="100%",
+                    background="var(--color-panel-solid)",
+                )
             ),
             direction="left",
         ),
