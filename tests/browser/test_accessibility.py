@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.browser.conftest import RECORD_VIOLATIONS
 from tests.browser.helpers import CHAT_URL, PASSWORD, long_answer, register, start_interview
@@ -27,11 +28,11 @@ pytestmark = pytest.mark.browser
 
 AXE = Axe()
 BLOCKING = ("serious", "critical")
-WIDE = {"width": 1280, "height": 800}
-NARROW = {"width": 390, "height": 844}
+WIDE: ViewportSize = {"width": 1280, "height": 800}
+NARROW: ViewportSize = {"width": 390, "height": 844}
 MENU = {"en": "Menu", "ru": "Меню"}
 REPORT_URL = re.compile(r"/chat/[0-9a-f]+/report/?$")
-# Each language's tab titles: (page, words the title must contain).
+# What each page's tab title starts with, in each language (then " · OnlyJobless").
 TITLES = {
     "en": {
         "login": "Log in",
@@ -62,8 +63,40 @@ def _patient_expectations() -> Iterator[None]:
     expect.set_options(timeout=5_000)
 
 
+@dataclass
+class Audit:
+    """One language's visit: its page and what axe found so far, each line naming where."""
+
+    page: Page
+    lang: str
+    failures: list[str] = field(default_factory=list)
+
+    def scan(self, where: str) -> None:
+        """axe on the page as it is now."""
+        self.failures.extend(f"[{self.lang} {where}] {item}" for item in _blocking(self.page))
+
+    def check(self, name: str) -> None:
+        """One h1; axe in the light theme, then in the dark one (the system's choice, emulated)."""
+        page, html = self.page, self.page.locator("html")
+        expect(page.locator("h1")).to_have_count(1)  # one top-level heading: the page's, not the app's
+        for theme in ("light", "dark"):
+            page.emulate_media(color_scheme=theme)
+            if theme == "dark":
+                expect(html).to_have_class(re.compile(r"\bdark\b"))
+            else:
+                expect(html).not_to_have_class(re.compile(r"\bdark\b"))
+            page.wait_for_timeout(200)  # the theme's colours settle (Radix transitions)
+            self.scan(f"{theme} {name}")
+        page.emulate_media(color_scheme="light")
+
+    def title(self, key: str) -> None:
+        """The tab names the page in the page's language, then the app."""
+        wanted = TITLES[self.lang][key]
+        expect(self.page).to_have_title(re.compile("^" + re.escape(wanted) + ".* · OnlyJobless$"))
+
+
 @pytest.fixture(params=["en", "ru"])
-def lang_page(request: pytest.FixtureRequest, browser: Browser, app_server: RunningApp) -> Iterator[Page]:
+def audit(request: pytest.FixtureRequest, browser: Browser, app_server: RunningApp) -> Iterator[Audit]:
     """A fresh context whose browser asks for the language under test; no CSP violation allowed."""
     violations: list[str] = []
     context = browser.new_context(
@@ -74,9 +107,7 @@ def lang_page(request: pytest.FixtureRequest, browser: Browser, app_server: Runn
     context.set_default_timeout(20_000)
     context.expose_function("ojReportViolation", lambda text: violations.append(str(text)))
     context.add_init_script(RECORD_VIOLATIONS)
-    page = context.new_page()
-    page.lang = request.param  # type: ignore[attr-defined]
-    yield page
+    yield Audit(context.new_page(), request.param)
     context.close()
     assert violations == [], "the page broke the content security policy"
 
@@ -97,58 +128,37 @@ def _blocking(page: Page) -> list[str]:
     return found
 
 
-def _check(page: Page, name: str, failures: list[str]) -> None:
-    """axe on the page in the light theme, then in the dark one (the system's choice, emulated)."""
-    expect(page.locator("h1")).to_have_count(1)  # one top-level heading: the page's, not the app's
-    html = page.locator("html")
-    for theme in ("light", "dark"):
-        page.emulate_media(color_scheme=theme)
-        if theme == "dark":
-            expect(html).to_have_class(re.compile(r"\bdark\b"))
-        else:
-            expect(html).not_to_have_class(re.compile(r"\bdark\b"))
-        page.wait_for_timeout(200)  # the theme's colours settle (Radix transitions)
-        failures.extend(f"[{page.lang} {theme} {name}] {item}" for item in _blocking(page))  # type: ignore[attr-defined]
-    page.emulate_media(color_scheme="light")
-
-
-def _title(page: Page, key: str) -> None:
-    """The tab names the page in the page's language, then the app."""
-    wanted = TITLES[page.lang][key]  # type: ignore[attr-defined]
-    expect(page).to_have_title(re.compile("^" + re.escape(wanted) + ".* · OnlyJobless$"))
-
-
-def test_every_page_passes_axe(lang_page: Page, fake_ollama: FakeOllama) -> None:
-    page, failures = lang_page, []
+def test_every_page_passes_axe(audit: Audit, fake_ollama: FakeOllama) -> None:
+    page = audit.page
     page.goto("/login")
     expect(page.locator("#username")).to_be_visible()
-    _title(page, "login")
-    _check(page, "login", failures)
+    audit.title("login")
+    audit.check("login")
 
     page.goto("/register")
     expect(page.locator("#username")).to_be_visible()
-    _title(page, "register")
-    _check(page, "register", failures)
+    audit.title("register")
+    audit.check("register")
 
     register(page, "axe")
     page.goto("/")
     expect(page.get_by_test_id("position")).to_be_visible()
-    _title(page, "new")
-    _check(page, "new interview", failures)
+    audit.title("new")
+    audit.check("new interview")
     # A phone: the sidebar is behind the menu button, which must be named, and so is the drawer.
     page.set_viewport_size(NARROW)
-    failures.extend(f"[{page.lang} narrow] {item}" for item in _blocking(page))  # type: ignore[attr-defined]
-    page.get_by_role("button", name=MENU[page.lang]).click()  # type: ignore[attr-defined]
+    audit.scan("narrow")
+    page.get_by_role("button", name=MENU[audit.lang]).click()
     expect(page.get_by_role("dialog")).to_be_visible()
-    failures.extend(f"[{page.lang} narrow, menu open] {item}" for item in _blocking(page))  # type: ignore[attr-defined]
+    audit.scan("narrow, menu open")
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_be_hidden()
     page.set_viewport_size(WIDE)
 
     page.goto("/progress")
     expect(page.get_by_test_id("progress-empty")).to_be_visible()
-    _title(page, "progress")
-    _check(page, "progress (empty)", failures)
+    audit.title("progress")
+    audit.check("progress (empty)")
 
     start_interview(page, "devops")
     box = page.get_by_test_id("answer")
@@ -156,30 +166,30 @@ def test_every_page_passes_axe(lang_page: Page, fake_ollama: FakeOllama) -> None
     page.get_by_test_id("send").click()
     expect(box).to_have_value("", timeout=40_000)
     expect(page.get_by_test_id("progress")).to_contain_text("2 / 12")
-    _title(page, "chat")
-    _check(page, "chat", failures)
+    audit.title("chat")
+    audit.check("chat")
 
     fake_ollama.script(Reply(json=evaluation_json(1, [7]), chunk_size=40))
     page.get_by_test_id("finish").click()
     expect(page.get_by_test_id("open-report")).to_be_visible(timeout=30_000)
-    _check(page, "chat (finished)", failures)
+    audit.check("chat (finished)")
 
     page.get_by_test_id("card-open-report").click()
     expect(page).to_have_url(REPORT_URL)
     expect(page.get_by_test_id("report-item").first).to_be_visible()
-    _title(page, "report")
-    _check(page, "report", failures)
+    audit.title("report")
+    audit.check("report")
 
     page.goto("/progress")
     expect(page.get_by_test_id("role-progress")).to_be_visible()
-    _check(page, "progress", failures)
+    audit.check("progress")
 
     page.goto("/settings")
     expect(page.get_by_test_id("delete-account")).to_be_visible()
-    _title(page, "settings")
-    _check(page, "settings", failures)
+    audit.title("settings")
+    audit.check("settings")
 
-    assert not failures, "axe found serious or critical violations:\n" + "\n".join(failures)
+    assert not audit.failures, "axe found serious or critical violations:\n" + "\n".join(audit.failures)
 
 
 # The focused element's test id (or id), and whether a focus ring is drawn on it.
