@@ -16,6 +16,7 @@ from onlyjobless.api.security import HeaderPolicy, SecurityHeaders
 from onlyjobless.services.hub import get_services
 from onlyjobless.settings import get_settings
 from onlyjobless.ui import bridge, routes
+from onlyjobless.ui.components import tr
 from onlyjobless.ui.pages.auth import AuthFormState, login_page, register_page
 from onlyjobless.ui.pages.chat.page import chat_page
 from onlyjobless.ui.pages.chat.state import ChatState
@@ -25,6 +26,7 @@ from onlyjobless.ui.pages.report.page import report_page
 from onlyjobless.ui.pages.report.state import ReportState
 from onlyjobless.ui.pages.settings import SettingsState, settings_page
 from onlyjobless.ui.session import SessionState
+from onlyjobless.ui.titles import page_title, translated
 
 
 def built_pages() -> Path:
@@ -45,6 +47,7 @@ class App(rx.App):
 
 app = App(
     api_transformer=create_api(),
+    stylesheets=["/app.css"],  # assets/app.css: the visible keyboard focus
     head_components=[
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
         bridge.script(),
@@ -91,11 +94,25 @@ async def warm_models() -> AsyncIterator[None]:
 
 app.register_lifespan_task(warm_models)
 public = [SessionState.skip_if_signed_in, AuthFormState.clear_error]
-app.add_page(login_page, route=routes.LOGIN, title="OnlyJobless", on_load=public)
-app.add_page(register_page, route=routes.REGISTER, title="OnlyJobless", on_load=public)
+app.add_page(login_page, route=routes.LOGIN, title=translated("auth.login.title"), on_load=public)
+app.add_page(register_page, route=routes.REGISTER, title=translated("auth.register.title"), on_load=public)
 # A private page's one on_load handler checks the session once, then fills the sidebar and the page.
-app.add_page(new_interview_page, route=routes.HOME, title="OnlyJobless", on_load=NewInterviewState.open)
-app.add_page(chat_page, route=routes.CHAT, title="OnlyJobless", on_load=ChatState.open)
-app.add_page(report_page, route=routes.REPORT, title="OnlyJobless", on_load=ReportState.open)
-app.add_page(progress_page, route=routes.PROGRESS, title="OnlyJobless", on_load=ProgressState.open)
-app.add_page(settings_page, route=routes.SETTINGS, title="OnlyJobless", on_load=SettingsState.open)
+app.add_page(
+    new_interview_page,
+    route=routes.HOME,
+    title=translated("nav.new_interview"),
+    on_load=NewInterviewState.open,
+)
+app.add_page(chat_page, route=routes.CHAT, title=page_title(ChatState.title), on_load=ChatState.open)
+app.add_page(
+    report_page,
+    route=routes.REPORT,
+    title=page_title(tr("report.title") + rx.cond(ReportState.title != "", ": " + ReportState.title, "")),
+    on_load=ReportState.open,
+)
+app.add_page(
+    progress_page, route=routes.PROGRESS, title=translated("nav.progress"), on_load=ProgressState.open
+)
+app.add_page(
+    settings_page, route=routes.SETTINGS, title=translated("nav.settings"), on_load=SettingsState.open
+)

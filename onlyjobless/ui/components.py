@@ -31,9 +31,9 @@ def success_callout(message: rx.Var | str, test_id: str = "form-success") -> rx.
 def language_select(
     value: rx.Var | str, on_change, name: str | None = None, test_id: str = "language", width: str = "auto"
 ) -> rx.Component:  # type: ignore[no-untyped-def]
-    """A picker of the supported languages, each shown in its own name."""
+    """A picker of the supported languages, each shown in its own name; `test_id` is its id too."""
     return rx.select.root(
-        rx.select.trigger(aria_label=tr("auth.language"), data_testid=test_id, width=width),
+        rx.select.trigger(aria_label=tr("auth.language"), id=test_id, data_testid=test_id, width=width),
         rx.select.content(*[rx.select.item(name, value=code) for code, name in i18n.languages().items()]),
         value=value,
         on_change=on_change,
@@ -41,9 +41,10 @@ def language_select(
     )
 
 
-def field(label: rx.Var, control: rx.Component, hint: rx.Var | None = None) -> rx.Component:
-    """A labelled form control with an optional hint under it."""
-    parts = [rx.text(label, as_="label", size="2", weight="medium"), control]
+def field(label: rx.Var, control: rx.Component, for_id: str, hint: rx.Var | None = None) -> rx.Component:
+    """A form control (whose id is `for_id`) under its label, with an optional hint under it."""
+    caption = rx.el.label(rx.text(label, as_="span", size="2", weight="medium"), html_for=for_id)
+    parts = [caption, control]
     if hint is not None:
         parts.append(rx.text(hint, size="1", color_scheme="gray"))
     return rx.vstack(*parts, spacing="1", width="100%")

@@ -37,7 +37,13 @@ def _chat_line(chat: ChatItem) -> rx.Component:
                     rx.text(chat.title, size="2", weight="medium", trim="both", color="var(--gray-12)"),
                     rx.cond(
                         chat.stale,
-                        rx.icon("clock_alert", size=14, color="var(--amber-11)", aria_label="stale"),
+                        rx.icon(
+                            "clock_alert",
+                            size=14,
+                            color="var(--amber-11)",
+                            role="img",
+                            aria_label=tr("nav.stale"),
+                        ),
                     ),
                     spacing="1",
                     align="center",
@@ -113,7 +119,7 @@ def _clear_history() -> rx.Component:
     return rx.alert_dialog.root(
         rx.alert_dialog.trigger(
             rx.button(
-                rx.icon("trash_2", size=16),
+                rx.icon("trash_2", size=16, aria_hidden="true"),
                 tr("nav.clear"),
                 variant="ghost",
                 color_scheme="red",
@@ -144,7 +150,8 @@ def _clear_history() -> rx.Component:
 
 def _nav() -> rx.Component:
     return rx.vstack(
-        rx.heading(tr("app.name"), size="5"),
+        # Not a heading: the page has the one h1 (Radix renders any `as` but h1-h6 as an h1).
+        rx.text(tr("app.name"), size="5", weight="bold", as_="p"),
         rx.text(
             LanguageState.t["nav.signed_in_as"].to(str).replace("{name}", SessionState.username),
             size="2",
@@ -152,7 +159,12 @@ def _nav() -> rx.Component:
             data_testid="signed-in-as",
         ),
         rx.link(
-            rx.button(rx.icon("plus"), tr("nav.new_interview"), width="100%", data_testid="new-interview"),
+            rx.button(
+                rx.icon("plus", aria_hidden="true"),
+                tr("nav.new_interview"),
+                width="100%",
+                data_testid="new-interview",
+            ),
             href=routes.HOME,
             width="100%",
         ),
@@ -182,12 +194,12 @@ def _nav() -> rx.Component:
             align="center",
         ),
         rx.link(
-            rx.hstack(rx.icon("settings", size=16), tr("nav.settings"), align="center"),
+            rx.hstack(rx.icon("settings", size=16, aria_hidden="true"), tr("nav.settings"), align="center"),
             href=routes.SETTINGS,
             data_testid="nav-settings",
         ),
         rx.button(
-            rx.icon("log_out", size=16),
+            rx.icon("log_out", size=16, aria_hidden="true"),
             tr("nav.logout"),
             variant="soft",
             color_scheme="gray",
@@ -221,12 +233,21 @@ def _mobile_bar() -> rx.Component:
         rx.drawer.root(
             rx.drawer.trigger(
                 rx.icon_button(
-                    rx.icon("menu"), variant="ghost", aria_label=tr("nav.menu"), data_testid="menu"
+                    rx.icon("menu", aria_hidden="true"),
+                    variant="ghost",
+                    aria_label=tr("nav.menu"),
+                    data_testid="menu",
                 )
             ),
             rx.drawer.overlay(),
             rx.drawer.portal(
-                rx.drawer.content(_nav(), width="280px", height="100%", background="var(--color-panel-solid)")
+                rx.drawer.content(
+                    _nav(),
+                    aria_label=tr("nav.menu"),  # a dialog needs a name (axe)
+                    width="280px",
+                    height="100%",
+                    background="var(--color-panel-solid)",
+                )
             ),
             direction="left",
         ),

@@ -109,7 +109,7 @@ def _centred_card(
         rx.card(
             rx.vstack(
                 rx.hstack(
-                    rx.heading(tr("app.name"), size="6", as_="p"),
+                    rx.text(tr("app.name"), size="6", weight="bold", as_="p"),  # the h1 is the form's
                     rx.spacer(),
                     corner,
                     width="100%",
@@ -147,8 +147,8 @@ def _input(name: str, kind: str = "text", autocomplete: str = "off") -> rx.Compo
 def login_page() -> rx.Component:
     form = rx.form(
         rx.vstack(
-            field(tr("auth.username"), _input("username", autocomplete="username")),
-            field(tr("auth.password"), _input("password", "password", "current-password")),
+            field(tr("auth.username"), _input("username", autocomplete="username"), "username"),
+            field(tr("auth.password"), _input("password", "password", "current-password"), "password"),
             rx.button(
                 rx.cond(AuthFormState.busy, tr("auth.working"), tr("auth.login.submit")),
                 type="submit",
@@ -167,10 +167,11 @@ def login_page() -> rx.Component:
 def register_page() -> rx.Component:
     form = rx.form(
         rx.vstack(
-            field(tr("auth.username"), _input("username", autocomplete="username")),
+            field(tr("auth.username"), _input("username", autocomplete="username"), "username"),
             field(
                 tr("auth.password"),
                 _input("password", "password", "new-password"),
+                "password",
                 hint=tr("auth.password_hint"),
             ),
             field(
@@ -178,6 +179,7 @@ def register_page() -> rx.Component:
                 language_select(
                     LanguageState.lang, LanguageState.pick, name="preferred_language", width="100%"
                 ),
+                "language",
             ),
             rx.button(
                 rx.cond(AuthFormState.busy, tr("auth.working"), tr("auth.register.submit")),

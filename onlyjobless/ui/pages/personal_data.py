@@ -79,7 +79,7 @@ def personal_data_card() -> rx.Component:
         rx.text(tr("settings.download_hint"), size="2"),
         error_callout(PersonalDataState.export_error, "export-error"),
         rx.button(
-            rx.icon("download"),
+            rx.icon("download", aria_hidden="true"),
             tr("settings.download_data"),
             on_click=PersonalDataState.download,
             variant="soft",
@@ -101,6 +101,7 @@ def personal_data_card() -> rx.Component:
                         required=True,
                         data_testid="delete-password",
                     ),
+                    "delete_password",
                 ),
                 rx.button(
                     tr("settings.delete_confirm"),

@@ -113,12 +113,14 @@ def _profile_form() -> rx.Component:
                 tr("settings.username"),
                 rx.input(
                     name="username",
+                    id="settings_username",
                     default_value=SessionState.username,
                     key=SessionState.username,
                     required=True,
                     width="100%",
                     data_testid="settings-username",
                 ),
+                "settings_username",
             ),
             field(
                 tr("settings.language"),
@@ -128,6 +130,7 @@ def _profile_form() -> rx.Component:
                     test_id="settings-language",
                     width="100%",
                 ),
+                "settings-language",
             ),
             rx.button(tr("settings.save_profile"), type="submit", data_testid="save-profile"),
             spacing="3",
@@ -157,6 +160,7 @@ def _password_form() -> rx.Component:
                     width="100%",
                     data_testid="current-password",
                 ),
+                "current_password",
             ),
             field(
                 tr("settings.new_password"),
@@ -169,6 +173,7 @@ def _password_form() -> rx.Component:
                     width="100%",
                     data_testid="new-password",
                 ),
+                "new_password",
                 hint=tr("auth.password_hint"),
             ),
             rx.button(tr("settings.save_password"), type="submit", data_testid="save-password"),

@@ -37,7 +37,8 @@ def _heading(message: UiMessage, current: Any) -> rx.Component:
     accent = "var(--" + message.accent + "-11)"
     return rx.hstack(
         rx.box(_icon(message.kind), color=accent, display="flex"),
-        rx.text(message.label, size="2", weight="bold", color=accent),
+        # Step 12, the scale's text colour: step 11 is below 4.5:1 on some tinted bubbles (axe).
+        rx.text(message.label, size="2", weight="bold", color="var(--" + message.accent + "-12)"),
         rx.cond(
             current,
             rx.badge(tr("chat.current_question"), size="1", variant="solid", data_testid="current-badge"),
@@ -45,7 +46,12 @@ def _heading(message: UiMessage, current: Any) -> rx.Component:
         rx.cond(message.offline, rx.badge(tr("chat.offline_badge"), color_scheme="amber", size="1")),
         rx.cond(
             ~message.complete,
-            rx.badge(rx.icon("scissors", size=12), tr("chat.incomplete"), color_scheme="red", size="1"),
+            rx.badge(
+                rx.icon("scissors", size=12, aria_hidden="true"),
+                tr("chat.incomplete"),
+                color_scheme="red",
+                size="1",
+            ),
         ),
         spacing="2",
         align="center",
@@ -76,7 +82,7 @@ def _evaluation_card(message: UiMessage) -> rx.Component:
                         rx.icon("triangle_alert", size=14, aria_hidden="true"),
                         tr("chat.to_review").replace("{n}", ChatState.mistakes.to(str)),
                         size="2",
-                        color="var(--orange-11)",
+                        color="var(--orange-12)",  # orange-11 is 4.3:1 on the card: too faint (axe)
                         display="inline-flex",
                         align_items="center",
                         gap="0.3em",

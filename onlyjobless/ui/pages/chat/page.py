@@ -91,7 +91,7 @@ def _actions() -> rx.Component:
         rx.cond(
             Live.on,
             rx.button(
-                rx.icon("square", size=14),
+                rx.icon("square", size=14, aria_hidden="true"),
                 tr("chat.stop"),
                 type="button",
                 color_scheme="red",
@@ -123,7 +123,7 @@ def _actions() -> rx.Component:
 def _new_message_pill() -> rx.Component:
     """Shown by assets/js/chat-follow.js when a message arrives while the reader is scrolled up."""
     return rx.el.button(
-        rx.icon("arrow_down", size=14),
+        rx.icon("arrow_down", size=14, aria_hidden="true"),
         tr("chat.new_message"),
         type="button",
         id="oj-new-message",

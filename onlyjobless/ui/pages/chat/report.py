@@ -60,6 +60,7 @@ def report() -> rx.Component:
             rx.heading(
                 tr("evaluation.overall") + ": " + ChatState.overall,
                 size="4",
+                as_="h3",  # under the evaluation's h2 (a heading is an h1 by default)
                 data_testid="overall-score",
             ),
             rx.recharts.bar_chart(

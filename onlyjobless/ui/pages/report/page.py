@@ -132,7 +132,7 @@ def _overview() -> rx.Component:
         rx.flex(
             rx.vstack(
                 rx.text(tr("evaluation.overall"), size="2", color_scheme="gray"),
-                rx.heading(ReportState.overall, size="8", as_="p", data_testid="overall-score"),
+                rx.text(ReportState.overall, size="8", weight="bold", as_="p", data_testid="overall-score"),
                 rx.button(
                     rx.icon("file_text", size=16, aria_hidden="true"),
                     tr("report.download_md"),
