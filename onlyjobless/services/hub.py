@@ -122,6 +122,7 @@ def build_services(settings: Settings) -> Services:
         GenerationLeases(engine, lease_time),
         Budget(engine, settings.llm_daily_budget),
         llm,
+        call_timeout=settings.llm_total_timeout,
     )
     return Services(
         settings=settings,

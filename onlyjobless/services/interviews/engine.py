@@ -51,6 +51,8 @@ class Interviews:
         llm: LLM,
         guard: Guard | None = None,
         scorer: SemanticScorer | None = None,
+        *,
+        call_timeout: float = 300.0,
     ) -> None:
         self.store = store
         self._guard = guard or shared_guard()
@@ -61,16 +63,15 @@ class Interviews:
         self._leases = leases
         self._chats = Transcript(store)
         self._generation = Generation(self._chats, leases, llm)
-        # The evaluation ends well within the lease: its LLM calls share the lease's time, less a
-        # minute for the offline estimates and the recording.
-        lease = leases.ttl.total_seconds()
+        # The evaluation's LLM calls share the time of two whole LLM calls (`call_timeout`, the LLM's
+        # total timeout, each); the lease is renewed while it runs, so its time to live is no bound.
         self._evaluator = Evaluator(
             self._chats,
             leases,
             llm,
             scorer or SemanticScorer(),
-            budget=lease - 60,
-            call_timeout=lease / 2 - 30,
+            budget=2 * call_timeout,
+            call_timeout=call_timeout,
         )
 
     # -- reading ----------------------------------------------------------------------

@@ -16,7 +16,7 @@ async def _finish(services: Services, fake_ollama: FakeOllama, user_id: uuid.UUI
     view = await services.interviews.start(user_id, "devops", "en")
     for _ in scores:
         view = await services.interviews.answer(user_id, view.chat.id, LONG_ANSWER)
-    fake_ollama.script(evaluation_reply(len(scores), score=scores[0]))  # every answer scored alike
+    fake_ollama.script(*evaluation_reply(len(scores), score=scores[0]))  # every answer scored alike
     async for _ in await services.interviews.finish(user_id, view.chat.id):
         pass
 

@@ -33,7 +33,7 @@ async def test_an_evaluation_updates_the_chats_line(
 ) -> None:
     user_id = await user_of(tab, services)
     view = await chat_waiting_for_evaluation(services, user_id)
-    fake_ollama.script(evaluation_reply(view.progress.total, score=6))
+    fake_ollama.script(*evaluation_reply(view.progress.total, score=6))
 
     await tab.load(f"/chat/{view.chat.id}")  # the due evaluation runs by itself
 
