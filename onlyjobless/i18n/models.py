@@ -65,6 +65,8 @@ class GuardExamples(_LanguageFile):
     this"), after which the clause is judged on its own; takeovers: phrases that set rules for the
     rest of the conversation ("from now on"), so the sentence is addressed to the system.
     imperative_endings: word endings of this language's imperative mood, for a clause's first word.
+    modals: request words that only say someone should do something ("must", "нужно"): a request
+    when addressed to "you", a description when its subject is a thing ("the system must reject").
     """
 
     address: Words
@@ -74,6 +76,7 @@ class GuardExamples(_LanguageFile):
     topic_shifts: Words = Field(default_factory=list)
     takeovers: Words = Field(default_factory=list)
     imperative_endings: Words = Field(default_factory=list)
+    modals: Words = Field(default_factory=list)
     examples: dict[str, list[str]]
     answers: list[str] = Field(min_length=1)
 

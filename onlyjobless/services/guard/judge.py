@@ -39,6 +39,7 @@ MARGIN = {"instructions": 0.030, "score": 0.030, "unrelated": 0.028, "abuse": 0.
 # (instructions, score), an insult addressed to someone or several insults (abuse).
 STRUCTURED_MARGIN = {"instructions": 0.0, "score": 0.0, "unrelated": 0.0, "abuse": 0.0}
 _NEAREST = 2
+_REQUEST_TOKENS = 5  # fewer words than this are a fragment, too little to be a request of its own
 _MAX_SEGMENTS = 24  # an answer is at most 4,000 characters; past this many suspicious sentences, the rest
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 _SOFT_BREAK = re.compile(r"(?<=[:;])\s+")
@@ -83,6 +84,8 @@ class _Lexicon:
         self.shifts = _phrases(w for d in data for w in d.topic_shifts)
         self.takeovers = _phrases(w for d in data for w in d.takeovers)
         self.endings = tuple(sorted({e.lower() for d in data for e in d.imperative_endings}))
+        modals = {w.lower() for d in data for w in d.modals}
+        self.commands = self._stems(w for d in data for w in d.requests if w.lower() not in modals)
 
     @staticmethod
     def _stems(words: object) -> tuple[frozenset[str], tuple[str, ...]]:
@@ -97,7 +100,7 @@ class _Lexicon:
     def imperative(self, tokens: Sequence[str]) -> bool:
         """The clause opens with a request word, or with a verb in the imperative mood (by ending)."""
         first = tokens[:3]
-        if self.has(first, self.requests):
+        if self.has(first, self.commands):
             return True
         return bool(first and self.endings and len(first[0]) >= 5 and first[0].endswith(self.endings))
 
@@ -187,10 +190,16 @@ def _segment(sentence: str, shifted: bool, lexicon: _Lexicon, *, opening: bool =
     structured = {
         "instructions": system,
         "score": system,
-        "unrelated": (shifted and directed) or (opening and imperative),
+        "unrelated": (shifted and directed) or (opening and imperative and _bare_request(tokens)),
         "abuse": insults > 1 or (insults > 0 and directed),
     }
     return _Segment(sentence, addressed, insults > 0, structured)
+
+
+def _bare_request(tokens: Sequence[str]) -> bool:
+    """An opening imperative that is a whole request: long enough to mean something on its own, and
+    not the polite plural a candidate uses to walk the interviewer through an answer ("Представьте…")."""
+    return len(tokens) >= _REQUEST_TOKENS and not tokens[0].endswith(("те", "ть"))
 
 
 def _sentences(text: str) -> list[str]:
