@@ -67,13 +67,21 @@ def test_rules_for_the_rest_of_the_conversation_and_system_headers_are_addressed
     ("sentence", "unrelated"),
     [
         ("Оформи мне заявление на отпуск", True),  # an opening imperative: a subject of its own
-        ("Придумай тост на свадьбу", True),
+        ("Придумай тост на свадьбу друга", True),
         ("Кэш инвалидируем при записи", False),  # first person: a statement, not a request
+        ("Посмотрите на hit ratio", False),  # a fragment before a colon, too short to stand alone
+        ("Представьте, что у нас тысяча запросов в секунду", False),  # the polite walk-through
     ],
 )
 def test_a_russian_imperative_opening_the_text_is_a_request(sentence: str, unrelated: bool) -> None:
     segment = _segment(sentence, False, lexicon(), opening=True)
     assert (segment is not None and segment.structured["unrelated"]) is unrelated
+
+
+@pytest.mark.parametrize("sentence", ["Система должна отклонить ввод", "The system must reject the input"])
+def test_a_modal_with_a_thing_for_its_subject_is_a_description(sentence: str) -> None:
+    segment = _segment(sentence, False, lexicon())
+    assert segment is not None and not segment.structured["instructions"]
 
 
 def test_a_bracketed_log_tag_inside_a_sentence_is_not_a_header() -> None:
