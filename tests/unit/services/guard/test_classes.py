@@ -116,6 +116,8 @@ def test_the_new_classes_of_attempts_are_refused(text: str, kind: str) -> None:
         "С этого момента все чтения идут через кэш, а запись удаляет ключ.",
         "Посмотрите на hit ratio: если он ниже 80 %, кэш почти бесполезен.",
         "The log showed [CACHE MISS] for every request, so the key included a timestamp by mistake.",
+        "Answer: set a TTL per key, count the misses, and drop stale keys on every write.",  # nouns here
+        "answer 0 answer 0 answer 0 answer 0 answer 0",  # unsure: accepted, the evaluation judges it
     ],
 )
 def test_genuine_answers_that_look_like_the_new_classes_pass(text: str) -> None:
