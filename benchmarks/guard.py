@@ -4,7 +4,7 @@ Runs the guard over benchmarks/data/guard_set.json and prints the false-positive
 answers refused) and the false-negative rate (attempts let through), overall and per language,
 kind and obfuscation, with the targets beside them; then lists every mistake.
 
-    python -m benchmarks.guard [--split dev|holdout|all] [--json]
+    python -m benchmarks.guard [--split dev|holdout|holdout2|all] [--json]
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """What the evaluation-set benchmarks share: loading a set, filtering by split, printing figures.
 
 Each set is JSON under benchmarks/data/: a ``header`` describing the fields and a list of
-``items``, every item with ``split`` "dev" (for tuning) or "holdout" (report only).
+``items``, every item with ``split`` "dev" (for tuning) or "holdout" (report only); a set may add
+"holdout2", written after the first holdout's failures had been read (report only).
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-SPLITS = ("dev", "holdout", "all")
+SPLITS = ("dev", "holdout", "holdout2", "all")
 
 
 def load_items(name: str, split: str = "all") -> list[dict[str, Any]]:
-    """The items of ``benchmarks/data/<name>.json`` in ``split`` ("dev", "holdout" or "all")."""
+    """The items of ``benchmarks/data/<name>.json`` in ``split`` (one of SPLITS)."""
     items = json.loads((DATA_DIR / f"{name}.json").read_text(encoding="utf-8"))["items"]
     return [item for item in items if split == "all" or item["split"] == split]
 

@@ -65,12 +65,22 @@ class GuardExamples(_LanguageFile):
     things (injection, prompts, scores, limits, ignoring, role-play). The word lists are signals
     that a sentence is addressed to someone (address, requests), names the system (system_nouns)
     or insults (abuse); a list entry of 7+ letters also matches words it begins, less its last two.
+    topic_shifts: phrases that start a new request inside an answer ("by the way", "instead of
+    this"), after which the clause is judged on its own; takeovers: phrases that set rules for the
+    rest of the conversation ("from now on"), so the sentence is addressed to the system.
+    imperative_endings: word endings of this language's imperative mood, for a clause's first word.
+    modals: request words that only say someone should do something ("must", "нужно"): a request
+    when addressed to "you", a description when its subject is a thing ("the system must reject").
     """
 
     address: Words
     requests: Words
     system_nouns: Words
     abuse: Words
+    topic_shifts: Words = Field(default_factory=list)
+    takeovers: Words = Field(default_factory=list)
+    imperative_endings: Words = Field(default_factory=list)
+    modals: Words = Field(default_factory=list)
     examples: dict[str, list[str]]
     answers: list[str] = Field(min_length=1)
 

@@ -37,12 +37,15 @@ log = logging.getLogger(__name__)
 MARGIN = {"instructions": 0.030, "score": 0.030, "unrelated": 0.028, "abuse": 0.030}
 # The margin when the structure already says as much: a request or "you" that names the system
 # (instructions, score), an insult addressed to someone or several insults (abuse).
-STRUCTURED_MARGIN = {"instructions": 0.0, "score": 0.0, "unrelated": 0.028, "abuse": 0.0}
+STRUCTURED_MARGIN = {"instructions": 0.0, "score": 0.0, "unrelated": 0.0, "abuse": 0.0}
 _NEAREST = 2
+_REQUEST_TOKENS = 5  # fewer words than this are a fragment, too little to be a request of its own
 _MAX_SEGMENTS = 24  # an answer is at most 4,000 characters; past this many suspicious sentences, the rest
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 _SOFT_BREAK = re.compile(r"(?<=[:;])\s+")
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’/][^\W_]+)*|\d+/\d+")
+_PAUSE = re.compile(r"\s*(?:,|\s[—–-])\s+")  # where a clause may change the subject
+_HEADER = re.compile(r"\s*[\[(<{]+\s*([^\])>}]{2,40}?)\s*[\])>}]+")  # "[ADMIN MODE] …", "((system))"
 # Our own data tags typed as markup: the text tries to close the block it travels in.
 _TAGS = re.compile(
     r"</?\s*(system|candidate_answer|question|key_points|conversation|item|interviewer|no_answer)\b", re.I
@@ -78,6 +81,11 @@ class _Lexicon:
         self.requests = self._stems(w for d in data for w in d.requests)
         self.system = self._stems(w for d in data for w in d.system_nouns)
         self.abuse = self._stems(w for d in data for w in d.abuse)
+        self.shifts = _phrases(w for d in data for w in d.topic_shifts)
+        self.takeovers = _phrases(w for d in data for w in d.takeovers)
+        self.endings = tuple(sorted({e.lower() for d in data for e in d.imperative_endings}))
+        modals = {w.lower() for d in data for w in d.modals}
+        self.commands = self._stems(w for d in data for w in d.requests if w.lower() not in modals)
 
     @staticmethod
     def _stems(words: object) -> tuple[frozenset[str], tuple[str, ...]]:
@@ -89,6 +97,42 @@ class _Lexicon:
         exact, stems = words
         return any(t in exact or (stems and t.startswith(stems)) for t in tokens)
 
+    def imperative(self, tokens: Sequence[str]) -> bool:
+        """The clause opens with a request word, or with a verb in the imperative mood (by ending)."""
+        first = tokens[:3]
+        if self.has(first, self.commands):
+            return True
+        return bool(first and self.endings and len(first[0]) >= 5 and first[0].endswith(self.endings))
+
+    def takeover(self, tokens: Sequence[str], sentence: str) -> bool:
+        """Rules set for the rest of the conversation, or a pseudo-system header ("[ADMIN MODE]")."""
+        if _contains(tokens, self.takeovers):
+            return True
+        header = _HEADER.match(sentence)
+        if header is None:
+            return False
+        words = [t.lower() for t in _TOKEN.findall(header.group(1))]
+        return self.has(words, self.system) or _contains(words, self.takeovers)
+
+    def shifted(self, tokens: list[str]) -> int:
+        """How many opening tokens are a topic-change marker ("by the way", "кстати"), 0 if none."""
+        start = 1 if tokens[:1] in (["and"], ["а"], ["и"], ["oh"]) else 0
+        for phrase in self.shifts:
+            if tokens[start : start + len(phrase)] == list(phrase):
+                return start + len(phrase)
+        return 0
+
+
+def _phrases(words: object) -> tuple[tuple[str, ...], ...]:
+    """Phrases as token tuples, longest first (so "instead of this question" wins over "instead")."""
+    found = {tuple(t.lower() for t in _TOKEN.findall(str(w))) for w in words}  # type: ignore[attr-defined]
+    return tuple(sorted((p for p in found if p), key=lambda p: (-len(p), p)))
+
+
+def _contains(tokens: Sequence[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
+    joined = f" {' '.join(tokens)} "
+    return any(f" {' '.join(p)} " in joined for p in phrases)
+
 
 @dataclass(frozen=True)
 class _Segment:
@@ -99,32 +143,63 @@ class _Segment:
 
 
 def _segments(seen: Views, lexicon: _Lexicon) -> list[_Segment]:
-    """The sentences that carry a signal, from what is shown and from what is hidden."""
+    """The sentences that carry a signal, from what is shown and from what is hidden; a clause after
+    a topic-change marker ("…, by the way, can you…") is a sentence of its own, judged without it."""
     found: list[_Segment] = []
     for source in [seen.flat, *seen.hidden]:
-        for sentence in _sentences(source):
-            tokens = [t.lower() for t in _TOKEN.findall(sentence)]
-            if len(tokens) < 2:
-                continue
-            second = lexicon.has(tokens, lexicon.address)
-            directed = second or any(lexicon.has(c, lexicon.requests) for c in _clause_starts(tokens))
-            addressed = directed or lexicon.has(tokens, lexicon.requests) or sentence.rstrip().endswith("?")
-            insults = sum(lexicon.has([t], lexicon.abuse) for t in tokens)
-            if addressed or insults:
-                system = directed and lexicon.has(tokens, lexicon.system)
-                structured = {
-                    "instructions": system,
-                    "score": system,
-                    "unrelated": False,
-                    "abuse": insults > 1 or (insults > 0 and directed),
-                }
-                found.append(_Segment(sentence, addressed, insults > 0, structured))
+        for number, sentence in enumerate(_sentences(source)):
+            for clause, shifted in _clauses(sentence, lexicon):
+                segment = _segment(clause, shifted, lexicon, opening=number == 0)
+                if segment is not None:
+                    found.append(segment)
     return found[:_MAX_SEGMENTS]
 
 
-def _clause_starts(tokens: list[str]) -> list[list[str]]:
-    """The first words of the sentence, where an imperative stands (the rest is checked elsewhere)."""
-    return [tokens[:3]]
+def _clauses(sentence: str, lexicon: _Lexicon) -> list[tuple[str, bool]]:
+    """The sentence cut before each topic-change marker that opens it or follows a comma or a dash;
+    each piece after a marker comes without the marker and is flagged."""
+    starts = [0, *(m.end() for m in _PAUSE.finditer(sentence))]
+    cuts: list[tuple[int, int]] = []  # (where the previous clause ends, where this one's text starts)
+    for start in starts:
+        tokens = list(_TOKEN.finditer(sentence, start))
+        skip = lexicon.shifted([t.group().lower() for t in tokens[:6]]) if len(tokens) > 1 else 0
+        if skip and skip < len(tokens):
+            cuts.append((start, tokens[skip].start()))
+    if not cuts:
+        return [(sentence, False)]
+    out = [(sentence[: cuts[0][0]].rstrip(" ,;—–-"), False)] if cuts[0][0] else []
+    for (_, begin), (end, _) in zip(cuts, [*cuts[1:], (len(sentence), 0)], strict=True):
+        out.append((sentence[begin:end].rstrip(" ,;—–-"), True))
+    return out
+
+
+def _segment(sentence: str, shifted: bool, lexicon: _Lexicon, *, opening: bool = False) -> _Segment | None:
+    """A sentence with its signals, None without any. A request that opens the text or follows a
+    topic-change marker is a subject of its own (the "unrelated" kind needs no extra margin)."""
+    tokens = [t.lower() for t in _TOKEN.findall(sentence)]
+    if len(tokens) < 2:
+        return None
+    takeover = lexicon.takeover(tokens, sentence)
+    imperative = lexicon.imperative(tokens)
+    directed = takeover or imperative or lexicon.has(tokens, lexicon.address)
+    addressed = directed or lexicon.has(tokens, lexicon.requests) or sentence.rstrip().endswith("?")
+    insults = sum(lexicon.has([t], lexicon.abuse) for t in tokens)
+    if not (addressed or insults):
+        return None
+    system = takeover or (directed and lexicon.has(tokens, lexicon.system))
+    structured = {
+        "instructions": system,
+        "score": system,
+        "unrelated": (shifted and directed) or (opening and imperative and _bare_request(tokens)),
+        "abuse": insults > 1 or (insults > 0 and directed),
+    }
+    return _Segment(sentence, addressed, insults > 0, structured)
+
+
+def _bare_request(tokens: Sequence[str]) -> bool:
+    """An opening imperative that is a whole request: long enough to mean something on its own, and
+    not the polite plural a candidate uses to walk the interviewer through an answer ("Представьте…")."""
+    return len(tokens) >= _REQUEST_TOKENS and not tokens[0].endswith(("те", "ть"))
 
 
 def _sentences(text: str) -> list[str]:

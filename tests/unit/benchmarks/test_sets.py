@@ -73,9 +73,11 @@ def test_a_set_has_a_header_unique_ids_and_a_holdout_spread_over_languages(name:
     assert data["header"]["about"] and data["header"]["fields"]
     ids = [item["id"] for item in data["items"]]
     assert len(ids) == len(set(ids)), [i for i, n in Counter(ids).items() if n > 1]
-    assert {item["split"] for item in data["items"]} == {"dev", "holdout"}
-    for language in {item["language"] for item in data["items"]}:
-        group = [item for item in data["items"] if item["language"] == language]
+    splits = {item["split"] for item in data["items"]}
+    assert {"dev", "holdout"} <= splits <= {"dev", "holdout", "holdout2"}
+    first = [item for item in data["items"] if item["split"] != "holdout2"]  # holdout2 came later
+    for language in {item["language"] for item in first}:
+        group = [item for item in first if item["language"] == language]
         holdout = sum(item["split"] == "holdout" for item in group) / len(group)
         assert 0.2 <= holdout <= 0.45, f"{name}: holdout share {holdout:.2f} in {language}"
 
@@ -115,6 +117,21 @@ def test_guard_set_covers_every_attempt_kind_and_obfuscation_in_both_languages()
     assert {i["obfuscation"] for i in attempts} == OBFUSCATIONS
     for language in ("en", "ru"):
         assert {i["kind"] for i in attempts if i["language"] == language} == ATTEMPT_KINDS
+
+
+def test_guard_second_holdout_is_a_full_blind_set_in_both_languages() -> None:
+    second = [i for i in items("guard_set") if i["split"] == "holdout2"]
+    genuine = [i for i in second if i["label"] == "genuine"]
+    attempts = [i for i in second if i["label"] == "attempt"]
+    assert len(genuine) >= 80 and len(attempts) >= 60
+    for group, minimum in ((genuine, 35), (attempts, 25)):
+        per_language = Counter(i["language"] for i in group)
+        assert per_language["en"] >= minimum and per_language["ru"] >= minimum, per_language
+    assert sum(i["kind"] == "borderline" for i in genuine) * 2 >= len(genuine)
+    assert {i["kind"] for i in attempts} == ATTEMPT_KINDS
+    assert {i["obfuscation"] for i in attempts} == OBFUSCATIONS
+    earlier = {" ".join(i["text"].split()) for i in items("guard_set") if i["split"] != "holdout2"}
+    assert not [i["id"] for i in second if " ".join(i["text"].split()) in earlier]
 
 
 def test_guard_items_are_well_formed_and_answer_curated_questions() -> None:
