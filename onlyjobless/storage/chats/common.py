@@ -102,7 +102,7 @@ def message_cursor(before: object) -> int | None:
     return before
 
 
-def message_kinds(kinds: Collection[object]) -> list[str]:
+def message_kinds(kinds: Collection[str]) -> list[str]:
     """The stored values of the requested kinds; an unknown kind is a ValueError (a bug)."""
     return sorted({MessageKind(kind).value for kind in kinds})
 

@@ -327,7 +327,9 @@ class MongoChatStore(common.ThreadedChatStore):
         ids = common.latest_ids(
             (mark["_id"], mark["seq"], mark["kind"], mark.get("question_index")) for mark in marks
         )
-        documents = self._messages.find({"_id": {"$in": ids}}).sort("seq", ASCENDING) if ids else []
+        if not ids:
+            return []
+        documents = self._messages.find({"_id": {"$in": ids}}).sort("seq", ASCENDING)
         return [_message(self.cipher, document) for document in documents]
 
     def _delete_all(self, user_id: str) -> int:
