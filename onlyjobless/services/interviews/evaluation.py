@@ -259,15 +259,10 @@ class Evaluator:
 
     async def _answers(self, chat: Chat) -> dict[int, str]:
         """The latest answer of this attempt to each question."""
-        found: dict[int, str] = {}
-        for message in await self._chats.messages(chat):
-            if (
-                message.kind == MessageKind.ANSWER
-                and message.attempt == chat.attempt
-                and message.question_index is not None
-            ):
-                found[message.question_index] = message.content
-        return found
+        latest = await self._chats.store.latest_messages(
+            chat.user_id, chat.id, [MessageKind.ANSWER], attempt=chat.attempt
+        )
+        return {m.question_index: m.content for m in latest if m.question_index is not None}
 
     async def _record(
         self, chat: Chat, answers: dict[int, str], evaluation: Evaluation | None, offline: bool
