@@ -15,6 +15,7 @@ from onlyjobless.domain.chats import (
     ChatStatus,
     ChatSummary,
     MessageKind,
+    MessagePage,
     MessageRole,
     NewChat,
 )
@@ -89,6 +90,14 @@ class Interviews:
             answers = answers_of(chat, latest)
         stale = await self._stale(chat.vacancy, chat.language, chat.bank_version)
         return view_of(chat, page.items, stale, before=page.before, landmarks=landmarks, answers=answers)
+
+    async def earlier(
+        self, user_id: uuid.UUID, chat_id: object, before: int, *, limit: int = PAGE
+    ) -> MessagePage:
+        """The page of messages before seq `before` (a view's or a page's `before`)."""
+        return await self.store.page_messages(
+            str(user_id), chat_id if isinstance(chat_id, str) else "", limit=limit, before=before
+        )
 
     async def list_chats(self, user_id: uuid.UUID, *, limit: int = 20, cursor: str | None = None) -> ChatList:
         """A page of the user's chats, newest first, each marked stale or not."""

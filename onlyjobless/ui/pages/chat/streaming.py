@@ -213,7 +213,7 @@ def _settle(state: ChatState, run: Run, stored: ChatView | None) -> None:
     elif run.done is not None:
         state.show_message(run.done.message, t)
     if stored is not None and run.kind == MessageKind.EVALUATION:
-        state.show(stored, t)
+        state.show(stored, t, news=True)
     elif stored is not None:
         for message in stored.messages:
             state.show_message(message, t)
