@@ -187,7 +187,9 @@ class SqlChatStore(common.ThreadedChatStore):
             raise NotFound("not_found")
 
     def _page_messages(self, user_id: str, chat_id: str, limit: int, before: int | None) -> MessagePage:
-        query = select(MESSAGES).where(MESSAGES.c.chat_id == chat_id, MESSAGES.c.user_id == user_id)
+        # The chat is the owner's (checked first): its messages are found by (chat_id, seq) alone,
+        # newest first along that unique index.
+        query = select(MESSAGES).where(MESSAGES.c.chat_id == chat_id)
         if before is not None:
             query = query.where(MESSAGES.c.seq < before)
         with self._engine.connect() as connection:
