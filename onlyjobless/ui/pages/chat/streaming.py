@@ -36,7 +36,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FLUSH_SECONDS = 0.08
+# The running line is fed by time and by size: a chunk goes to the page at most every
+# FLUSH_SECONDS (each costs ~150 bytes of websocket framing, whatever its size), sooner when
+# FLUSH_CHARS are waiting; the first one goes at once. Stop is checked every TICK_SECONDS.
+FLUSH_SECONDS = 0.25
+FLUSH_CHARS = 600
+TICK_SECONDS = 0.08
 BUDGET_LOW = 10  # at most this many generations left today: the page says how many
 
 
@@ -57,7 +62,7 @@ class Run:
     user_id: uuid.UUID | None = None
     raw: list[str] = field(default_factory=list)  # all so far: the evaluation preview is rebuilt from it
     pending: list[str] = field(default_factory=list)  # not yet in the page
-    flushed_at: float = 0.0  # the first chunk goes out at once, later ones every FLUSH_SECONDS
+    flushed_at: float = 0.0  # the first chunk goes out at once, later ones by time or size
     done: Done | None = None
     failed: Failed | None = None
     stopped: bool = False
@@ -66,6 +71,13 @@ class Run:
     @property
     def labels(self) -> dict[str, str]:
         return i18n.strings(self.language)
+
+    def due(self) -> bool:
+        """Time to send what is pending: enough time since the last chunk, or enough text."""
+        if not self.pending:
+            return False
+        waited = time.monotonic() - self.flushed_at >= FLUSH_SECONDS
+        return waited or sum(len(chunk) for chunk in self.pending) >= FLUSH_CHARS
 
     def take(self, event: Event) -> bool:
         """Note one event of the engine's stream; True for a Reset (the text so far is void)."""
@@ -131,7 +143,7 @@ async def pump(state: ChatState, run: Run) -> AsyncIterator[EventSpec]:
         raise NotFound("not_found")
     run.user_id = who.user.id
     events = await _starter(run.kind)(who.user.id, run.chat_id)
-    async with contextlib.aclosing(ticks(events, FLUSH_SECONDS)) as ticking:
+    async with contextlib.aclosing(ticks(events, TICK_SECONDS)) as ticking:
         async for event in ticking:
             if isinstance(event, Tick):
                 if await _stop_requested(state):
@@ -139,7 +151,7 @@ async def pump(state: ChatState, run: Run) -> AsyncIterator[EventSpec]:
                     break
             elif run.take(event):
                 yield live.reset()
-            if run.pending and time.monotonic() - run.flushed_at >= FLUSH_SECONDS:
+            if run.due():
                 spec = await _flush(state, run)
                 if spec is not None:
                     yield spec
