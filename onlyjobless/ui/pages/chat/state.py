@@ -116,10 +116,18 @@ class ChatState(rx.State):
         shown = self._shown_ids()
         return {m.id for m in view.messages if m.id not in shown and m.role != MessageRole.CANDIDATE}
 
-    def show_message(self, message: Message | None, t: dict[str, str]) -> None:
-        """Add one stored message under the others, unless the page shows it already."""
-        if message is not None and message.id not in self._shown_ids():
-            self.recent = [*self.recent, bubble(message, t)]
+    def show_message(self, message: Message | None, t: dict[str, str], streamed: str | None = None) -> None:
+        """Add one stored message under the others, unless the page shows it already.
+
+        When its text is exactly what the running line was `streamed`, the page keeps that
+        text (ui/bridge.py) and only a reference to it is sent.
+        """
+        if message is None or message.id in self._shown_ids():
+            return
+        shown = bubble(message, t)
+        if streamed is not None and streamed == message.content and streamed:
+            shown.content, shown.streamed = "", True
+        self.recent = [*self.recent, shown]
 
     def show_evaluation(self, done: Done, t: dict[str, str]) -> None:
         """The finished evaluation: its message, the report, and no question open any more."""

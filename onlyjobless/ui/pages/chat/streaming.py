@@ -155,6 +155,10 @@ async def pump(state: ChatState, run: Run) -> AsyncIterator[EventSpec]:
                 spec = await _flush(state, run)
                 if spec is not None:
                     yield spec
+    if run.done is not None and run.pending and run.kind != MessageKind.EVALUATION:
+        # The rest, so the page holds the whole text: it stays as the finished message.
+        yield live.append("".join(run.pending))
+        run.pending.clear()
 
 
 async def _stop_requested(state: ChatState) -> bool:
@@ -222,8 +226,8 @@ def _settle(state: ChatState, run: Run, stored: ChatView | None) -> None:
         state.offline = True
     if run.done is not None and run.done.chat is not None:
         state.show_evaluation(run.done, t)
-    elif run.done is not None:
-        state.show_message(run.done.message, t)
+    elif run.done is not None:  # the page keeps the text it was streamed
+        state.show_message(run.done.message, t, streamed="".join(run.raw))
     if stored is not None and run.kind == MessageKind.EVALUATION:
         state.show(stored, t, news=True)
     elif stored is not None:
