@@ -64,6 +64,7 @@
   var WAIT_MS = 30;
   var MAX_WAITS = 50;
   var pending = '';
+  var streamed = ''; // all the current generation has sent, for its finished message
   var timer = null;
   var waits = 0;
 
@@ -83,12 +84,28 @@
   define('oj-live-feed', function (element, text) {
     if (text === null || text === undefined) { // the text shown so far is void
       pending = '';
+      streamed = '';
       waits = 0;
       var box = document.getElementById('oj-live');
       if (box) { box.textContent = ''; }
       return;
     }
     pending += String(text);
+    streamed += String(text);
     if (timer === null) { flush(); }
   });
+
+  // A finished message whose text the running line was streamed: the backend sends only its id
+  // (onlyjobless/ui/bridge.py), and the element shows the text as it arrived. Kept per message,
+  // so the element drawn again (the list re-rendered) shows the same text.
+  var kept = {};
+  if (!window.customElements.get('oj-streamed')) {
+    window.customElements.define('oj-streamed', class extends HTMLElement {
+      connectedCallback() {
+        var id = this.dataset.id || '';
+        if (!Object.prototype.hasOwnProperty.call(kept, id)) { kept[id] = streamed; }
+        this.textContent = kept[id];
+      }
+    });
+  }
 })();

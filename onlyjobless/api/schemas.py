@@ -218,7 +218,13 @@ class ChatOut(BaseModel):
     summary: str | None
     evaluation_source: str | None
     questions: list[QuestionOut]
-    messages: list[MessageOut]
+    messages: list[MessageOut] = Field(
+        description="The newest page of messages in order (seq ascending), not the whole of a long chat."
+    )
+    before: int | None = Field(
+        description="Older messages exist: pass this as `before` to GET /api/chats/{id} for the page "
+        "before; null when `messages` starts at the chat's first message."
+    )
     created_at: datetime
 
     @classmethod
@@ -242,6 +248,7 @@ class ChatOut(BaseModel):
             evaluation_source=chat.evaluation_source,
             questions=[QuestionOut.model_validate(q) for q in view.questions],
             messages=[MessageOut.model_validate(m) for m in view.messages],
+            before=view.before,
             created_at=chat.created_at,
         )
 

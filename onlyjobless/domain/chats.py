@@ -139,3 +139,13 @@ class Message(NewMessage):
     chat_id: str
     seq: int
     created_at: datetime
+
+
+class MessagePage(BaseModel):
+    """A page of a chat's messages in order (seq ascending); `before` reads the page before it.
+
+    `before` is the seq of the page's first message when older messages exist, else None.
+    """
+
+    items: list[Message]
+    before: int | None = None

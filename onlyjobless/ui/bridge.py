@@ -32,6 +32,17 @@ class _LiveFeedElement(Div):
     tag = "oj-live-feed"
 
 
+class _StreamedElement(Div):
+    """<oj-streamed data-id=…>: shows the text the running line was streamed for that message."""
+
+    tag = "oj-streamed"
+
+
+def streamed_text(message_id: object) -> rx.Component:
+    """A finished message's text as the page received it while streaming: not sent twice."""
+    return _StreamedElement.create(data_id=message_id, style={"white_space": "pre-wrap", "display": "block"})
+
+
 def script() -> rx.Component:
     """The script tag for the page head (it must run before the elements are used)."""
     return rx.el.script(src=SCRIPT_URL)

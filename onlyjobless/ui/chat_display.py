@@ -35,6 +35,8 @@ class UiMessage:
     offline: bool
     reveal: bool  # new from the interviewer: the page types it out
     score: str = ""  # an evaluation's overall score, as the language writes it ("7,5/10")
+    # The page keeps the text it was streamed as this message's (ui/bridge.py); `content` is empty.
+    streamed: bool = False
 
 
 @dataclass

@@ -77,8 +77,18 @@ async def clear_history(who: IdentityDep, svc: ServicesDep) -> Response:
 
 
 @router.get("/chats/{chat_id}", response_model=ChatOut, responses=errors(*PRIVATE, 404, 422))
-async def read_chat(chat_id: ChatId, who: IdentityDep, svc: ServicesDep) -> ChatOut:
-    return ChatOut.of(await svc.interviews.view(who.user.id, chat_id))
+async def read_chat(
+    chat_id: ChatId,
+    who: IdentityDep,
+    svc: ServicesDep,
+    limit: Annotated[int, Query(ge=1, le=100, description="Messages per page.")] = 50,
+    before: Annotated[
+        int | None,
+        Query(ge=1, description="The `before` of a page read earlier: the page of messages before it."),
+    ] = None,
+) -> ChatOut:
+    """The chat and its newest page of messages; `before` pages back through a long chat."""
+    return ChatOut.of(await svc.interviews.view(who.user.id, chat_id, limit=limit, before=before))
 
 
 def _file(download: Download) -> Response:

@@ -15,6 +15,7 @@ from onlyjobless.domain.chats import (
     ChatStatus,
     ChatSummary,
     MessageKind,
+    MessagePage,
     MessageRole,
     NewChat,
 )
@@ -27,13 +28,24 @@ from onlyjobless.services.guard import Guard, Question, shared_guard
 from onlyjobless.services.interviews.evaluation import Evaluator
 from onlyjobless.services.interviews.generation import Generation
 from onlyjobless.services.interviews.transcript import Transcript
-from onlyjobless.services.interviews.views import ChatLine, ChatList, ChatView, Done, Event, Failed, view_of
+from onlyjobless.services.interviews.views import (
+    LANDMARKS,
+    ChatLine,
+    ChatList,
+    ChatView,
+    Done,
+    Event,
+    Failed,
+    answers_of,
+    view_of,
+)
 from onlyjobless.services.quota import Budget, GenerationLeases, Quota
 from onlyjobless.services.vacancies import Catalogue
 from onlyjobless.settings import MAX_ANSWER_LENGTH
 from onlyjobless.storage.chats import ChatStore, RevisionConflict
 
 RETRY_MODES = ("all", "mistakes")
+PAGE = 50  # messages a chat view shows at first; older ones come a page at a time
 log = logging.getLogger(__name__)
 
 
@@ -76,11 +88,30 @@ class Interviews:
 
     # -- reading ----------------------------------------------------------------------
 
-    async def view(self, user_id: uuid.UUID, chat_id: object) -> ChatView:
-        """The chat as it was left: history, current question, flags, staleness, report."""
+    async def view(
+        self, user_id: uuid.UUID, chat_id: object, *, limit: int = PAGE, before: int | None = None
+    ) -> ChatView:
+        """The chat as it was left: its newest messages (`limit`, below seq `before`), the
+        current question, flags, staleness, report. A long chat is never read whole."""
         chat = await self._chats.chat(user_id, chat_id)
-        messages = await self._chats.messages(chat)
-        return view_of(chat, messages, await self._stale(chat.vacancy, chat.language, chat.bank_version))
+        page = await self.store.page_messages(chat.user_id, chat.id, limit=limit, before=before)
+        landmarks = await self.store.latest_messages(chat.user_id, chat.id, LANDMARKS)
+        answers: dict[int, str] = {}
+        if chat.status == ChatStatus.FINISHED:  # the report shows them
+            latest = await self.store.latest_messages(
+                chat.user_id, chat.id, [MessageKind.ANSWER], attempt=chat.attempt
+            )
+            answers = answers_of(chat, latest)
+        stale = await self._stale(chat.vacancy, chat.language, chat.bank_version)
+        return view_of(chat, page.items, stale, before=page.before, landmarks=landmarks, answers=answers)
+
+    async def earlier(
+        self, user_id: uuid.UUID, chat_id: object, before: int, *, limit: int = PAGE
+    ) -> MessagePage:
+        """The page of messages before seq `before` (a view's or a page's `before`)."""
+        return await self.store.page_messages(
+            str(user_id), chat_id if isinstance(chat_id, str) else "", limit=limit, before=before
+        )
 
     async def list_chats(self, user_id: uuid.UUID, *, limit: int = 20, cursor: str | None = None) -> ChatList:
         """A page of the user's chats, newest first, each marked stale or not."""

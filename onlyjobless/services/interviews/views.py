@@ -6,7 +6,7 @@ UI states only map these values to JSON or to display strings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from onlyjobless.domain.chats import Chat, ChatQuestion, ChatStatus, Feedback, Message, MessageKind
@@ -61,7 +61,8 @@ class ChatView:
     """Everything a screen or an API client needs to show a chat.
 
     `chat` is the whole stored chat, rubric included: the edges show `questions` (what the user
-    has seen), `messages`, `progress` and `report`, never `chat.questions`.
+    has seen), `messages`, `progress` and `report`, never `chat.questions`. `messages` is the
+    newest page of a long chat; `before` reads the page before it (None: it is the whole chat).
     """
 
     chat: Chat
@@ -70,6 +71,11 @@ class ChatView:
     progress: Progress
     report: list[ReportRow]  # empty until the chat is evaluated
     questions: list[SeenQuestion]  # the asked ones, in the chat's order
+    before: int | None = None
+    # The latest question, hint and model answer of each question (from the whole chat).
+    landmarks: list[Message] = field(default_factory=list)
+    # The latest answer of the current attempt to each question (read for an evaluated chat).
+    answers: dict[int, str] = field(default_factory=dict)
 
     @property
     def evaluation_due(self) -> bool:
@@ -86,7 +92,7 @@ class ChatView:
         current = self.chat.current
         if current is None:
             return None
-        asking = [m for m in self.messages if m.kind == MessageKind.QUESTION and m.question_index == current]
+        asking = [m for m in self.landmarks if m.kind == MessageKind.QUESTION and m.question_index == current]
         return max(asking, key=lambda m: m.seq).id if asking else None
 
 
@@ -169,8 +175,45 @@ def seen_questions(chat: Chat, messages: list[Message]) -> list[SeenQuestion]:
     ]
 
 
-def view_of(chat: Chat, messages: list[Message], stale: bool) -> ChatView:
-    return ChatView(chat, messages, stale, progress_of(chat), report_of(chat), seen_questions(chat, messages))
+# The kinds a view reads from the whole chat, however long: what was asked and given.
+LANDMARKS = (MessageKind.QUESTION, MessageKind.HINT, MessageKind.MODEL_ANSWER)
+
+
+def answers_of(chat: Chat, messages: list[Message]) -> dict[int, str]:
+    """The latest answer of the chat's current attempt to each question."""
+    found: dict[int, str] = {}
+    for message in sorted(messages, key=lambda m: m.seq):
+        if (
+            message.kind == MessageKind.ANSWER
+            and message.attempt == chat.attempt
+            and message.question_index is not None
+        ):
+            found[message.question_index] = message.content
+    return found
+
+
+def view_of(
+    chat: Chat,
+    messages: list[Message],
+    stale: bool,
+    *,
+    before: int | None = None,
+    landmarks: list[Message] | None = None,
+    answers: dict[int, str] | None = None,
+) -> ChatView:
+    """A chat's view; without `landmarks` and `answers`, `messages` is the whole chat."""
+    marks = [m for m in messages if m.kind in LANDMARKS] if landmarks is None else landmarks
+    return ChatView(
+        chat,
+        messages,
+        stale,
+        progress_of(chat),
+        report_of(chat),
+        seen_questions(chat, marks),
+        before=before,
+        landmarks=marks,
+        answers=answers_of(chat, messages) if answers is None else answers,
+    )
 
 
 # -- stream events --------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from onlyjobless import i18n
-from onlyjobless.domain.chats import MessageKind
 from onlyjobless.domain.errors import Conflict
 from onlyjobless.services.interviews import ChatView, ReportRow
 
@@ -48,24 +47,11 @@ def score_text(score: float | int | None, language: str) -> str:
     return f"{number}/10"
 
 
-def _answers(view: ChatView) -> dict[int, str]:
-    """The latest answer of the chat's current attempt to each question."""
-    found: dict[int, str] = {}
-    for message in view.messages:
-        if (
-            message.kind == MessageKind.ANSWER
-            and message.attempt == view.chat.attempt
-            and message.question_index is not None
-        ):
-            found[message.question_index] = message.content
-    return found
-
-
 def build_report(view: ChatView) -> Report:
     """The report of an evaluated chat; Conflict("report_not_ready") before its evaluation."""
     if not view.report:
         raise Conflict("report_not_ready")
-    chat, answers = view.chat, _answers(view)
+    chat, answers = view.chat, view.answers
     return Report(
         chat_id=chat.id,
         title=chat.title,

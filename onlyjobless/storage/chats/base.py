@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, Protocol
 
-from onlyjobless.domain.chats import Chat, ChatPage, Message, NewChat, NewMessage
+from onlyjobless.domain.chats import Chat, ChatPage, Message, MessageKind, MessagePage, NewChat, NewMessage
 from onlyjobless.storage.chats.crypto import ChatCipher
 
 
@@ -58,6 +58,24 @@ class ChatStore(Protocol):
 
     async def list_messages(self, user_id: str, chat_id: str) -> list[Message]:
         """The chat's messages in order (seq ascending); NotFound when not the owner's."""
+        ...
+
+    async def page_messages(
+        self, user_id: str, chat_id: str, *, limit: int = 50, before: int | None = None
+    ) -> MessagePage:
+        """The newest `limit` messages (1..100, clamped) with seq below `before`, in order.
+
+        `before` is an int >= 1 (a page's `before`); anything else is InvalidInput("cursor_invalid").
+        NotFound when the chat is not the owner's.
+        """
+        ...
+
+    async def latest_messages(
+        self, user_id: str, chat_id: str, kinds: Collection[MessageKind], *, attempt: int | None = None
+    ) -> list[Message]:
+        """For each (kind, question_index) of the given kinds, the latest complete message
+        (of that attempt when `attempt` is given), in order: what a view needs of a long chat
+        (questions asked, hints given, answers) without reading all of it."""
         ...
 
     async def delete_all(self, user_id: str) -> int:

@@ -7,14 +7,14 @@ import base64
 import binascii
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any, TypeVar, cast
 
 from pydantic import TypeAdapter
 
-from onlyjobless.domain.chats import Chat, ChatPage, Message, NewChat, NewMessage
+from onlyjobless.domain.chats import Chat, ChatPage, Message, MessageKind, MessagePage, NewChat, NewMessage
 from onlyjobless.domain.clock import as_utc
 from onlyjobless.domain.errors import ChatStoreDown, InvalidInput, NotFound
 from onlyjobless.storage.chats.crypto import CHAT_SEALED, ChatCipher
@@ -93,6 +93,37 @@ def decode_cursor(cursor: object, id_pattern: re.Pattern[str]) -> tuple[datetime
     return created_at.astimezone(UTC), chat_id
 
 
+def message_cursor(before: object) -> int | None:
+    """A page of messages ends below this seq: None, or an int >= 1; else cursor_invalid."""
+    if before is None:
+        return None
+    if isinstance(before, bool) or not isinstance(before, int) or before < 1:
+        raise InvalidInput("cursor_invalid")
+    return before
+
+
+def message_kinds(kinds: Collection[str]) -> list[str]:
+    """The stored values of the requested kinds; an unknown kind is a ValueError (a bug)."""
+    return sorted({MessageKind(kind).value for kind in kinds})
+
+
+def latest_ids(rows: Iterable[tuple[Any, int, str, int | None]]) -> list[Any]:
+    """Of (id, seq, kind, question_index) rows, the id of the highest seq per (kind, question)."""
+    best: dict[tuple[str, int | None], tuple[int, Any]] = {}
+    for record_id, seq, kind, question in rows:
+        key = (str(kind), question)
+        if key not in best or seq > best[key][0]:
+            best[key] = (seq, record_id)
+    return [record_id for _, record_id in sorted(best.values(), key=lambda pair: pair[0])]
+
+
+def page_of(newest_first: list[Message], limit: int) -> MessagePage:
+    """A page from up to limit + 1 messages read newest first (the extra one means "more")."""
+    items = sorted(newest_first[:limit], key=lambda message: message.seq)
+    before = items[0].seq if len(newest_first) > limit and items else None
+    return MessagePage(items=items, before=before)
+
+
 def owner(value: object) -> str:
     """User ids are strings; anything else (a dict above all) owns nothing and filters nothing."""
     if isinstance(value, str):
@@ -168,6 +199,23 @@ class ThreadedChatStore(ABC):
         """The chat's messages by seq; NotFound when not the owner's."""
         return await self._run(self._list_messages, owner(user_id), self._key(chat_id))
 
+    async def page_messages(
+        self, user_id: str, chat_id: str, *, limit: int = 50, before: int | None = None
+    ) -> MessagePage:
+        """The newest `limit` messages below seq `before`, in order."""
+        below = message_cursor(before)
+        key = self._key(chat_id)
+        return await self._run(self._page_messages, owner(user_id), key, clamp_limit(limit), below)
+
+    async def latest_messages(
+        self, user_id: str, chat_id: str, kinds: Collection[MessageKind], *, attempt: int | None = None
+    ) -> list[Message]:
+        """The latest complete message per (kind, question_index) of the given kinds, in order."""
+        if attempt is not None and (isinstance(attempt, bool) or not isinstance(attempt, int)):
+            raise ValueError("attempt must be an int")
+        wanted = message_kinds(kinds)
+        return await self._run(self._latest_messages, owner(user_id), self._key(chat_id), wanted, attempt)
+
     async def delete_all(self, user_id: str) -> int:
         """Delete every chat and message of the user; how many chats went."""
         return await self._run(self._delete_all, owner(user_id))
@@ -201,6 +249,14 @@ class ThreadedChatStore(ABC):
 
     @abstractmethod
     def _list_messages(self, user_id: str, chat_id: Any) -> list[Message]: ...
+
+    @abstractmethod
+    def _page_messages(self, user_id: str, chat_id: Any, limit: int, before: int | None) -> MessagePage: ...
+
+    @abstractmethod
+    def _latest_messages(
+        self, user_id: str, chat_id: Any, kinds: list[str], attempt: int | None
+    ) -> list[Message]: ...
 
     @abstractmethod
     def _delete_all(self, user_id: str) -> int: ...

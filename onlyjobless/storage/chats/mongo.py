@@ -21,6 +21,7 @@ from onlyjobless.domain.chats import (
     ChatPage,
     ChatSummary,
     Message,
+    MessagePage,
     NewChat,
     NewMessage,
 )
@@ -296,10 +297,40 @@ class MongoChatStore(common.ThreadedChatStore):
 
     def _list_messages(self, user_id: str, chat_id: ObjectId) -> list[Message]:
         self._ready()
-        if self._chats.count_documents({"_id": chat_id, "user_id": user_id}, limit=1) == 0:
-            raise NotFound("not_found")
+        self._owned(user_id, chat_id)
         cursor = self._messages.find({"chat_id": chat_id, "user_id": user_id}).sort("seq", ASCENDING)
         return [_message(self.cipher, document) for document in cursor]
+
+    def _owned(self, user_id: str, chat_id: ObjectId) -> None:
+        """NotFound unless the chat is the owner's."""
+        if self._chats.count_documents({"_id": chat_id, "user_id": user_id}, limit=1) == 0:
+            raise NotFound("not_found")
+
+    def _page_messages(self, user_id: str, chat_id: ObjectId, limit: int, before: int | None) -> MessagePage:
+        self._ready()
+        self._owned(user_id, chat_id)
+        query: Document = {"chat_id": chat_id, "user_id": user_id}
+        if before is not None:
+            query["seq"] = {"$lt": before}
+        cursor = self._messages.find(query).sort("seq", DESCENDING).limit(limit + 1)
+        return common.page_of([_message(self.cipher, document) for document in cursor], limit)
+
+    def _latest_messages(
+        self, user_id: str, chat_id: ObjectId, kinds: list[str], attempt: int | None
+    ) -> list[Message]:
+        self._ready()
+        self._owned(user_id, chat_id)
+        query: Document = {"chat_id": chat_id, "user_id": user_id, "kind": {"$in": kinds}, "complete": True}
+        if attempt is not None:
+            query["attempt"] = attempt
+        marks = self._messages.find(query, {"seq": 1, "kind": 1, "question_index": 1})
+        ids = common.latest_ids(
+            (mark["_id"], mark["seq"], mark["kind"], mark.get("question_index")) for mark in marks
+        )
+        if not ids:
+            return []
+        documents = self._messages.find({"_id": {"$in": ids}}).sort("seq", ASCENDING)
+        return [_message(self.cipher, document) for document in documents]
 
     def _delete_all(self, user_id: str) -> int:
         self._ready()

@@ -17,6 +17,7 @@ from onlyjobless.domain.chats import (
     ChatPage,
     ChatSummary,
     Message,
+    MessagePage,
     NewChat,
     NewMessage,
 )
@@ -169,17 +170,51 @@ class SqlChatStore(common.ThreadedChatStore):
 
     def _list_messages(self, user_id: str, chat_id: str) -> list[Message]:
         with self._engine.connect() as connection:
-            owned = connection.execute(
-                select(CHATS.c.id).where(CHATS.c.id == chat_id, CHATS.c.user_id == user_id)
-            ).first()
-            if owned is None:
-                raise NotFound("not_found")
+            self._owned(connection, user_id, chat_id)
             rows = connection.execute(
                 select(MESSAGES)
                 .where(MESSAGES.c.chat_id == chat_id, MESSAGES.c.user_id == user_id)
                 .order_by(MESSAGES.c.seq)
             ).all()
         return [self._message(row) for row in rows]
+
+    def _owned(self, connection: Any, user_id: str, chat_id: str) -> None:
+        """NotFound unless the chat is the owner's."""
+        found = connection.execute(
+            select(CHATS.c.id).where(CHATS.c.id == chat_id, CHATS.c.user_id == user_id)
+        ).first()
+        if found is None:
+            raise NotFound("not_found")
+
+    def _page_messages(self, user_id: str, chat_id: str, limit: int, before: int | None) -> MessagePage:
+        # The chat is the owner's (checked first): its messages are found by (chat_id, seq) alone,
+        # newest first along that unique index.
+        query = select(MESSAGES).where(MESSAGES.c.chat_id == chat_id)
+        if before is not None:
+            query = query.where(MESSAGES.c.seq < before)
+        with self._engine.connect() as connection:
+            self._owned(connection, user_id, chat_id)
+            rows = connection.execute(query.order_by(MESSAGES.c.seq.desc()).limit(limit + 1)).all()
+        return common.page_of([self._message(row) for row in rows], limit)
+
+    def _latest_messages(
+        self, user_id: str, chat_id: str, kinds: list[str], attempt: int | None
+    ) -> list[Message]:
+        where = [
+            MESSAGES.c.chat_id == chat_id,
+            MESSAGES.c.user_id == user_id,
+            MESSAGES.c.kind.in_(kinds),
+            MESSAGES.c.complete.is_(True),
+        ]
+        if attempt is not None:
+            where.append(MESSAGES.c.attempt == attempt)
+        columns = (MESSAGES.c.id, MESSAGES.c.seq, MESSAGES.c.kind, MESSAGES.c.question_index)
+        with self._engine.connect() as connection:
+            self._owned(connection, user_id, chat_id)
+            marks = connection.execute(select(*columns).where(*where)).all()
+            ids = common.latest_ids((row[0], row[1], row[2], row[3]) for row in marks)
+            rows = connection.execute(select(MESSAGES).where(MESSAGES.c.id.in_(ids))).all() if ids else []
+        return sorted((self._message(row) for row in rows), key=lambda message: message.seq)
 
     def _delete_all(self, user_id: str) -> int:
         with self._engine.begin() as connection:

@@ -24,13 +24,13 @@ async def test_an_answer_is_stored_and_the_next_question_typed_out(tab: Tab, ser
     await (await tab.send(ChatState.send_answer, form={"answer": LONG_ANSWER})).wait_all()
 
     page = await tab.state(ChatState)
-    assert [(m.kind, m.reveal) for m in page.messages] == [
-        ("greeting", False),
-        ("question", False),
+    # As loaded (a fresh chat's first two are typed out), not sent again.
+    assert [(m.kind, m.reveal) for m in page.messages] == [("greeting", True), ("question", True)]
+    assert [(m.kind, m.reveal) for m in page.recent] == [  # only the new ones are added
         ("answer", False),  # the candidate's own words show at once
         ("question", True),
     ]
-    assert page.current_id == page.messages[-1].id and page.position == 2 and not page.sending
+    assert page.current_id == page.recent[-1].id and page.position == 2 and not page.sending
     assert tab.sent.values("answer") == [""]  # the box is emptied
 
 
@@ -91,7 +91,7 @@ async def test_retrying_the_mistakes_asks_them_again_and_counts_an_interview(
 
     page = await tab.state(ChatState)
     assert page.status == "active" and page.report == [] and page.position == 1
-    assert [(m.kind, m.reveal) for m in page.messages][-2:] == [("notice", True), ("question", True)]
+    assert [(m.kind, m.reveal) for m in page.recent][-2:] == [("notice", True), ("question", True)]
     assert (await tab.state(SidebarState)).remaining == 1
 
     await (await tab.send(ChatState.retry, mode="all")).wait_all()  # not finished: refused

@@ -56,11 +56,15 @@ async def test_a_hint_is_streamed_and_its_stored_message_added_without_reading_t
 
     page, line = await tab.state(ChatState), await tab.state(Live)
     assert [(m.kind, m.complete) for m in page.recent] == [("hint", True)]
-    assert "memory" in page.recent[0].content and page.error == ""
+    assert page.error == ""
     assert not line.on and line.text == "" and line.chat == page.shown_chat
     fed = _fed(tab)
-    # The line voided, then the first chunk at once; the stored message replaces the rest.
+    # The line voided, then the first chunk at once; the page keeps what it was streamed as the
+    # stored message, which comes as a reference only: its text is not sent a second time.
     assert fed[:2] == [None, "Think"]
+    assert "".join(c for c in fed[1:] if c) == "Think about what happens to memory when it is shared."
+    assert page.recent[0].streamed and page.recent[0].content == ""
+    assert not any("memory" in str(delta) for delta in tab.sent.deltas)
     assert calls["view"] == 0
 
 
@@ -78,7 +82,8 @@ async def test_a_cancelled_generation_unlocks_the_buttons_and_the_lease(
     assert not await services.interviews._leases.busy(user_id)
     fake_ollama.script(Reply(text="A hint after all."))
     await (await tab.send(ChatState.run_hint)).wait_all()
-    assert "A hint after all." in [m.content for m in (await tab.state(ChatState)).recent]
+    assert [m.streamed for m in (await tab.state(ChatState)).recent] == [True]
+    assert "".join(c for c in _fed(tab) if c).endswith("A hint after all.")
 
 
 async def test_leaving_the_page_cancels_the_evaluation_it_started_and_unlocks(

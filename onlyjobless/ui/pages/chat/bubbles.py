@@ -10,6 +10,7 @@ from typing import Any
 
 import reflex as rx
 
+from onlyjobless.ui import bridge
 from onlyjobless.ui.chat_display import UiMessage
 from onlyjobless.ui.components import tr
 from onlyjobless.ui.markdown import safe_markdown
@@ -130,7 +131,7 @@ def _message(message: UiMessage) -> rx.Component:
     accent = message.accent
     return rx.box(
         _heading(message, current),
-        safe_markdown(message.content),
+        rx.cond(message.streamed, bridge.streamed_text(message.id), safe_markdown(message.content)),
         padding=rx.cond(current, "1em 1.25em", "0.75em 1em"),
         border_radius="12px",
         max_width=rx.cond(mine, "85%", "100%"),

@@ -227,6 +227,16 @@ def _chat_body() -> rx.Component:
             ),
         ),
         rx.vstack(
+            rx.cond(
+                ChatState.earlier > 0,
+                rx.button(
+                    tr("chat.earlier"),
+                    variant="soft",
+                    size="2",
+                    on_click=ChatState.load_earlier,
+                    data_testid="earlier",
+                ),
+            ),
             rx.foreach(ChatState.messages, bubble),
             rx.foreach(ChatState.recent, bubble),
             _typing_line(),

@@ -40,6 +40,7 @@ class ChatState(rx.State):
     current_id: rx.Field[str] = rx.field("")  # the message asking the question being answered now
     messages: rx.Field[list[UiMessage]] = rx.field(default_factory=list)
     recent: rx.Field[list[UiMessage]] = rx.field(default_factory=list)  # added since the last full load
+    earlier: rx.Field[int] = rx.field(0)  # older messages exist before this seq (0: none)
     error: rx.Field[str] = rx.field("")
     offline: rx.Field[bool] = rx.field(False)
     report: rx.Field[list[ReportItem]] = rx.field(default_factory=list)
@@ -61,8 +62,14 @@ class ChatState(rx.State):
             if getattr(self, name) != value:
                 setattr(self, name, value)
 
-    def show(self, view: ChatView, t: dict[str, str], reveal: set[str] | None = None) -> None:
-        """Copy a chat view into display vars; the messages named in `reveal` are typed out."""
+    def show(
+        self, view: ChatView, t: dict[str, str], reveal: set[str] | None = None, *, news: bool = False
+    ) -> None:
+        """Copy a chat view into display vars; the messages named in `reveal` are typed out.
+
+        With `news` (after an answer, a retry, a stream) only the messages the page does not
+        show yet are added under the others: what it shows, older pages too, is not sent again.
+        """
         chat, typed = view.chat, reveal or set()
         self._assign(
             shown_chat=chat.id,
@@ -72,9 +79,18 @@ class ChatState(rx.State):
             position=view.progress.position,
             total=view.progress.total,
             current_id=view.current_message_id or "",
-            messages=[bubble(m, t, reveal=m.id in typed) for m in view.messages],
-            recent=[],
         )
+        if news:
+            shown = self._shown_ids()
+            fresh = [bubble(m, t, reveal=m.id in typed) for m in view.messages if m.id not in shown]
+            if fresh:
+                self.recent = [*self.recent, *fresh]
+        else:
+            self._assign(
+                messages=[bubble(m, t, reveal=m.id in typed) for m in view.messages],
+                recent=[],
+                earlier=view.before or 0,
+            )
         self._show_results(chat, view.report, view.evaluation_due, t)
 
     def _show_results(self, chat: Chat, rows: Sequence[ReportRow], due: bool, t: dict[str, str]) -> None:
@@ -100,10 +116,18 @@ class ChatState(rx.State):
         shown = self._shown_ids()
         return {m.id for m in view.messages if m.id not in shown and m.role != MessageRole.CANDIDATE}
 
-    def show_message(self, message: Message | None, t: dict[str, str]) -> None:
-        """Add one stored message under the others, unless the page shows it already."""
-        if message is not None and message.id not in self._shown_ids():
-            self.recent = [*self.recent, bubble(message, t)]
+    def show_message(self, message: Message | None, t: dict[str, str], streamed: str | None = None) -> None:
+        """Add one stored message under the others, unless the page shows it already.
+
+        When its text is exactly what the running line was `streamed`, the page keeps that
+        text (ui/bridge.py) and only a reference to it is sent.
+        """
+        if message is None or message.id in self._shown_ids():
+            return
+        shown = bubble(message, t)
+        if streamed is not None and streamed == message.content and streamed:
+            shown.content, shown.streamed = "", True
+        self.recent = [*self.recent, shown]
 
     def show_evaluation(self, done: Done, t: dict[str, str]) -> None:
         """The finished evaluation: its message, the report, and no question open any more."""
@@ -148,6 +172,26 @@ class ChatState(rx.State):
             return ChatState.run_finish
         return None
 
+    @rx.event
+    async def load_earlier(self):  # type: ignore[no-untyped-def]
+        """The page of messages before the first one shown, put above it."""
+        if self.earlier < 1:
+            return None
+        language = await language_of(self)
+        try:
+            who = await acting_user(self)
+            if who is None:
+                return await not_signed_in(self)
+            page = await hub.get_services().interviews.earlier(who.user.id, self.chat_in_url(), self.earlier)
+        except ServiceError as exc:
+            self._fail(exc, language)
+            return None
+        t, shown = i18n.strings(language), self._shown_ids()
+        older = [bubble(m, t) for m in page.items if m.id not in shown]
+        self.messages = [*older, *self.messages]
+        self.earlier = page.before or 0
+        return None
+
     # -- answering ----------------------------------------------------------------------
 
     @rx.event
@@ -169,7 +213,7 @@ class ChatState(rx.State):
             self._fail(exc, language)  # the typed answer stays in the box
             self.sending = False
             return None
-        self.show(view, i18n.strings(language), reveal=self._news(view))
+        self.show(view, i18n.strings(language), reveal=self._news(view), news=True)
         self.sending = False
         events: list[Any] = [rx.set_value("answer", "")]
         if view.evaluation_due:
@@ -212,7 +256,7 @@ class ChatState(rx.State):
         except ServiceError as exc:
             self._fail(exc, language)
             return None
-        self.show(view, i18n.strings(language), reveal=self._news(view))
+        self.show(view, i18n.strings(language), reveal=self._news(view), news=True)
         await (await self.get_state(SidebarState)).fill(who.user.id)  # one more interview today
         return None
 

@@ -36,7 +36,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FLUSH_SECONDS = 0.08
+# The running line is fed by time and by size: a chunk goes to the page at most every
+# FLUSH_SECONDS (each costs ~150 bytes of websocket framing, whatever its size), sooner when
+# FLUSH_CHARS are waiting; the first one goes at once. Stop is checked every TICK_SECONDS.
+FLUSH_SECONDS = 0.25
+FLUSH_CHARS = 600
+TICK_SECONDS = 0.08
 BUDGET_LOW = 10  # at most this many generations left today: the page says how many
 
 
@@ -56,9 +61,10 @@ class Run:
     language: str
     user_id: uuid.UUID | None = None
     pending: list[str] = field(default_factory=list)  # not yet in the page
+    raw: list[str] = field(default_factory=list)  # all so far: what the page holds when it ends
     rows: list[ReportRow] = field(default_factory=list)  # an evaluation's graded questions so far
     rows_shown: int = 0
-    flushed_at: float = 0.0  # the first chunk goes out at once, later ones every FLUSH_SECONDS
+    flushed_at: float = 0.0  # the first chunk goes out at once, later ones by time or size
     beat_at: float = field(default_factory=time.monotonic)  # the Live heartbeat, every BEAT_SECONDS
     done: Done | None = None
     failed: Failed | None = None
@@ -69,12 +75,21 @@ class Run:
     def labels(self) -> dict[str, str]:
         return i18n.strings(self.language)
 
+    def due(self) -> bool:
+        """Time to send what is pending: enough time since the last chunk, or enough text."""
+        if not self.pending:
+            return False
+        waited = time.monotonic() - self.flushed_at >= FLUSH_SECONDS
+        return waited or sum(len(chunk) for chunk in self.pending) >= FLUSH_CHARS
+
     def take(self, event: Event) -> bool:
         """Note one event of the engine's stream; True for a Reset (the text so far is void)."""
         if isinstance(event, Delta):
             self.pending.append(event.text)
+            self.raw.append(event.text)
         elif isinstance(event, Reset):
             self.pending.clear()
+            self.raw.clear()
             return True
         elif isinstance(event, Graded):
             self.rows.append(event.row)
@@ -133,7 +148,7 @@ async def pump(state: ChatState, run: Run) -> AsyncIterator[EventSpec]:
         raise NotFound("not_found")
     run.user_id = who.user.id
     events = await _starter(run.kind)(who.user.id, run.chat_id)
-    async with contextlib.aclosing(ticks(events, FLUSH_SECONDS)) as ticking:
+    async with contextlib.aclosing(ticks(events, TICK_SECONDS)) as ticking:
         async for event in ticking:
             if isinstance(event, Tick):
                 if await _stop_requested(state):
@@ -145,8 +160,12 @@ async def pump(state: ChatState, run: Run) -> AsyncIterator[EventSpec]:
                 await _show_rows(state, run)
             if time.monotonic() - run.beat_at >= live.BEAT_SECONDS:
                 await _beat(state, run)
-            if run.pending and time.monotonic() - run.flushed_at >= FLUSH_SECONDS:
+            if run.due():
                 yield _flush(run)
+    if run.done is not None and run.pending and run.kind != MessageKind.EVALUATION:
+        # The rest, so the page holds the whole text: it stays as the finished message.
+        yield live.append("".join(run.pending))
+        run.pending.clear()
 
 
 async def _beat(state: ChatState, run: Run) -> None:
@@ -237,10 +256,10 @@ def _settle(state: ChatState, run: Run, stored: ChatView | None) -> None:
         state.offline = True
     if run.done is not None and run.done.chat is not None:
         state.show_evaluation(run.done, t)
-    elif run.done is not None:
-        state.show_message(run.done.message, t)
+    elif run.done is not None:  # the page keeps the text it was streamed
+        state.show_message(run.done.message, t, streamed="".join(run.raw))
     if stored is not None and run.kind == MessageKind.EVALUATION:
-        state.show(stored, t)
+        state.show(stored, t, news=True)
     elif stored is not None:
         for message in stored.messages:
             state.show_message(message, t)
