@@ -60,6 +60,9 @@ async def test_a_second_hint_click_shows_the_stored_hint_and_costs_nothing(
     await (await tab.send(ChatState.run_hint)).wait_all()
     await (await tab.send(ChatState.run_hint)).wait_all()
     page = await tab.state(ChatState)
-    assert [(m.kind, m.content) for m in page.recent] == [("hint", "Think about image layers.")]
+    # The page keeps the streamed text as the message (ui/bridge.py): the state holds no copy.
+    assert [(m.kind, m.streamed) for m in page.recent] == [("hint", True)]
+    stored = await services.interviews.view(user_id, view.chat.id)
+    assert [m.content for m in stored.messages if m.kind == "hint"] == ["Think about image layers."]
     assert page.error == "" and page.budget_note == "2 AI generations left today"
     assert len(fake_ollama.chat_requests) == 1

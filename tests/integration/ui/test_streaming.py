@@ -218,7 +218,7 @@ async def test_a_generation_whose_worker_died_is_marked_cut_off_and_can_be_asked
     assert (await tab.state(Live)).notice == line.notice
     fake_ollama.script(Reply(text="Start from the definition."))
     await (await tab.send(ChatState.run_hint)).wait_all()
-    assert [m.content for m in (await tab.state(ChatState)).recent] == ["Start from the definition."]
+    assert [(m.kind, m.streamed) for m in (await tab.state(ChatState)).recent] == [("hint", True)]
     assert (await tab.state(Live)).notice == ""  # the next generation clears it
 
 
