@@ -1,5 +1,6 @@
 """Reflex configuration: one port in production, no telemetry, no badge."""
 
+import logging
 import os
 
 import reflex as rx
@@ -8,6 +9,17 @@ from reflex.plugins.sitemap import SitemapPlugin
 from onlyjobless.ui.serving import SameOriginBackend
 
 PORT = int(os.environ.get("PORT", "3000"))
+
+
+class _NodeIsOnlyNpms(logging.Filter):
+    """Reflex warns that Node 20 is out of date, but bun builds the frontend here (REFLEX_USE_SYSTEM_BUN):
+    Node only runs npm to fetch bun. The same check still picks bun's mode; only the warning goes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "of Node.js is out of date" not in record.getMessage()
+
+
+logging.getLogger("reflex.utils.js_runtimes").addFilter(_NodeIsOnlyNpms())
 
 config = rx.Config(
     app_name="onlyjobless",
