@@ -21,8 +21,7 @@ from tests.browser.conftest import RECORD_VIOLATIONS
 from tests.browser.helpers import CHAT_URL, PASSWORD, long_answer, register, start_interview
 from tests.support.app_process import RunningApp
 from tests.support.fake_ollama import FakeOllama
-from tests.support.fake_ollama_script import Reply
-from tests.support.llm_replies import evaluation_json
+from tests.support.llm_replies import evaluation_replies
 
 pytestmark = pytest.mark.browser
 
@@ -169,7 +168,7 @@ def test_every_page_passes_axe(audit: Audit, fake_ollama: FakeOllama) -> None:
     audit.title("chat")
     audit.check("chat")
 
-    fake_ollama.script(Reply(json=evaluation_json(1, [7]), chunk_size=40))
+    fake_ollama.script(*evaluation_replies([7], chunk_size=40))
     page.get_by_test_id("finish").click()
     expect(page.get_by_test_id("open-report")).to_be_visible(timeout=30_000)
     audit.check("chat (finished)")
@@ -238,7 +237,7 @@ def test_the_journey_from_the_keyboard(page: Page, fake_ollama: FakeOllama) -> N
     expect(page.get_by_test_id("answer")).to_have_value("", timeout=40_000)
     expect(page.get_by_test_id("progress")).to_contain_text("2 / 12")
 
-    fake_ollama.script(Reply(json=evaluation_json(1, [6]), chunk_size=40))
+    fake_ollama.script(*evaluation_replies([6], chunk_size=40))
     assert _tab_to(page, "finish") != "none", "the focused button shows no focus ring"
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("card-open-report")).to_be_visible(timeout=30_000)
