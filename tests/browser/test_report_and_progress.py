@@ -106,7 +106,7 @@ def test_the_report_page_and_its_downloads(page: Page, fake_ollama: FakeOllama, 
     name, data = _download(page, "download-md", tmp_path)
     assert name.endswith("attempt-1.md")
     text = data.decode()
-    assert text.startswith("# Report: DevOps") and "About question 1:" in text and "strong 1" in text
+    assert text.startswith("# Report: DevOps") and "About question 1:" in text and "good 1" in text
 
     name, data = _download(page, "download-pdf", tmp_path)
     assert name.endswith("attempt-1.pdf") and data.startswith(b"%PDF-")
