@@ -30,7 +30,7 @@ def success_callout(message: rx.Var | str, test_id: str = "form-success") -> rx.
 
 def language_select(
     value: rx.Var | str, on_change, name: str | None = None, test_id: str = "language", width: str = "auto"
-) -> rx.Component:  # type: ignore[no-untyped-def]
+) -> rx.Component:
     """A picker of the supported languages, each shown in its own name; `test_id` is its id too."""
     return rx.select.root(
         rx.select.trigger(aria_label=tr("auth.language"), id=test_id, data_testid=test_id, width=width),

@@ -42,7 +42,7 @@ def use_page_origin(state_js: str) -> str:
 class SameOriginBackend(Plugin):
     """Reflex plugin: patches the compiled state.js so the page talks to the server that served it."""
 
-    def pre_compile(self, **context):  # type: ignore[no-untyped-def]
+    def pre_compile(self, **context):
         context["add_modify_task"](STATE_JS, use_page_origin)
 
 

@@ -107,7 +107,7 @@ class SessionState(rx.State):
         self.authenticated = False
 
     @rx.event(background=True, supersedes=True)
-    async def wait_for_service(self):  # type: ignore[no-untyped-def]
+    async def wait_for_service(self):
         """Check the session again, with growing pauses, until it can be checked; then load the page
         as it was asked for (its on_load handlers run again), or go to the login page if signed out."""
         path = self.router.url.path
@@ -130,7 +130,7 @@ class SessionState(rx.State):
         return None
 
     @rx.event
-    async def skip_if_signed_in(self):  # type: ignore[no-untyped-def]
+    async def skip_if_signed_in(self):
         """On load of the login and register pages."""
         (await self.get_state(LanguageState)).guess()
         if await identity_of(self) is not None:
@@ -139,7 +139,7 @@ class SessionState(rx.State):
         return None
 
     @rx.event
-    def logout(self):  # type: ignore[no-untyped-def]
+    def logout(self):
         """Forget the user here; the cookie route revokes the session and drops the cookie."""
         self.sign_out()
         return bridge.end_session()

@@ -126,7 +126,7 @@ class SidebarState(rx.State):
         return who if who is not None else rx.redirect(routes.LOGIN, replace=True)
 
     @rx.event
-    async def refresh(self):  # type: ignore[no-untyped-def]
+    async def refresh(self):
         """Again from the first page, after something changed the list or the quota."""
         who = await self._who()
         if not isinstance(who, Identity):
@@ -135,7 +135,7 @@ class SidebarState(rx.State):
         return None
 
     @rx.event
-    async def load_more(self):  # type: ignore[no-untyped-def]
+    async def load_more(self):
         """The next page, when the list is scrolled to its end."""
         if not self.has_more or self.loading_chats:
             return None
@@ -154,7 +154,7 @@ class SidebarState(rx.State):
         return None
 
     @rx.event
-    async def clear_history(self):  # type: ignore[no-untyped-def]
+    async def clear_history(self):
         """Delete every chat of the user (after the dialog's confirmation)."""
         who = await self._who()
         if not isinstance(who, Identity):
@@ -176,7 +176,7 @@ async def open_private_page(state: rx.State) -> Identity | None:
     return who
 
 
-async def not_signed_in(state: rx.State):  # type: ignore[no-untyped-def]
+async def not_signed_in(state: rx.State):
     """Where a private page goes when its load found no user: the login page; or, when the session
     could not be checked now (the database is down), nowhere: the page says so and tries again."""
     if (await state.get_state(SessionState)).unavailable:

@@ -53,7 +53,7 @@ class AuthFormState(rx.State):
         return self.router.session.client_ip or "unknown"
 
     @rx.event
-    async def login(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
+    async def login(self, form: dict[str, Any]):
         """Check the credentials, then let the browser fetch its HttpOnly cookie."""
         self.error, self.busy = "", True
         yield
@@ -66,7 +66,7 @@ class AuthFormState(rx.State):
         yield bridge.open_session(ticket)
 
     @rx.event
-    async def register(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
+    async def register(self, form: dict[str, Any]):
         """Create the account and sign straight in."""
         self.error, self.busy = "", True
         yield

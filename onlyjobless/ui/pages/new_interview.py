@@ -36,7 +36,7 @@ class NewInterviewState(rx.State):
     starting: rx.Field[bool] = rx.field(False)
 
     @rx.event
-    async def open(self):  # type: ignore[no-untyped-def]
+    async def open(self):
         """On load: the session check, the sidebar and an empty form."""
         self.suggestions, self.refusal, self.refusal_roles, self.start_error = [], "", [], ""
         self.starting = False
@@ -52,15 +52,15 @@ class NewInterviewState(rx.State):
         self.suggestions = [Role(s.slug, s.title) for s in found]
 
     @rx.event
-    async def start(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
+    async def start(self, form: dict[str, Any]):
         return await self._start(form.get("position"))
 
     @rx.event
-    async def start_role(self, title: str):  # type: ignore[no-untyped-def]
+    async def start_role(self, title: str):
         """A suggested role's button."""
         return await self._start(title)
 
-    async def _start(self, position: object):  # type: ignore[no-untyped-def]
+    async def _start(self, position: object):
         self.refusal, self.refusal_roles, self.start_error = "", [], ""
         language = await language_of(self)
         try:

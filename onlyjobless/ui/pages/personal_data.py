@@ -28,12 +28,12 @@ class PersonalDataState(rx.State):
     export_error: rx.Field[str] = rx.field("")
     delete_error: rx.Field[str] = rx.field("")
 
-    async def _signed_out(self):  # type: ignore[no-untyped-def]
+    async def _signed_out(self):
         (await self.get_state(SessionState)).sign_out()
         return rx.redirect(routes.LOGIN)
 
     @rx.event
-    async def download(self):  # type: ignore[no-untyped-def]
+    async def download(self):
         """Everything stored about the user as a JSON file the browser saves."""
         self.export_error = self.delete_error = ""
         try:
@@ -53,7 +53,7 @@ class PersonalDataState(rx.State):
         return rx.download(data=body, filename=f"onlyjobless-data-{stamp}.json", mime_type="application/json")
 
     @rx.event
-    async def delete_account(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
+    async def delete_account(self, form: dict[str, Any]):
         """With the password: the account and all its data go, and the browser is signed out."""
         self.export_error = self.delete_error = ""
         try:

@@ -62,7 +62,7 @@ class ProgressState(rx.State):
     starting: rx.Field[str] = rx.field("")  # the role being started
 
     @rx.event
-    async def open(self):  # type: ignore[no-untyped-def]
+    async def open(self):
         self.loaded, self.error, self.starting = False, "", ""
         who = await open_private_page(self)
         if who is None:
@@ -77,7 +77,7 @@ class ProgressState(rx.State):
         return None
 
     @rx.event
-    async def practise(self, vacancy: str):  # type: ignore[no-untyped-def]
+    async def practise(self, vacancy: str):
         """A new interview for the role (it counts toward today's limit), then its chat."""
         try:
             who = await acting_user(self)

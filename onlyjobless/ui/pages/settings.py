@@ -31,22 +31,22 @@ class SettingsState(rx.State):
         self.profile_error = self.profile_saved = self.password_error = self.password_saved = ""
 
     @rx.event
-    async def open(self):  # type: ignore[no-untyped-def]
+    async def open(self):
         """On load: the session check, and no stale message from an earlier visit."""
         self._clear_messages()
         if await open_private_page(self) is None:
             return await not_signed_in(self)
         return None
 
-    async def _signed_out(self):  # type: ignore[no-untyped-def]
+    async def _signed_out(self):
         (await self.get_state(SessionState)).sign_out()
         return rx.redirect(routes.LOGIN)
 
     @rx.event
-    async def save_profile(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
+    async def save_profile(self, form: dict[str, Any]):
         return await self._save(form)
 
-    async def _save(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
+    async def _save(self, form: dict[str, Any]):
         self._clear_messages()
         try:
             who = await acting_user(self)
@@ -74,12 +74,12 @@ class SettingsState(rx.State):
         return None
 
     @rx.event
-    async def change_language(self, language: str):  # type: ignore[no-untyped-def]
+    async def change_language(self, language: str):
         """The picker saves at once, and the interface switches with it."""
         return await self._save({"preferred_language": language})
 
     @rx.event
-    async def change_password(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
+    async def change_password(self, form: dict[str, Any]):
         self._clear_messages()
         try:
             who = await acting_user(self)

@@ -146,7 +146,7 @@ class ChatState(rx.State):
     # -- loading ----------------------------------------------------------------------
 
     @rx.event
-    async def open(self):  # type: ignore[no-untyped-def]
+    async def open(self):
         """On load: the session check, the sidebar, and the chat exactly as it was left."""
         self._assign(error="", not_found=False, loaded=False, offline=False)
         who = await open_private_page(self)
@@ -173,7 +173,7 @@ class ChatState(rx.State):
         return None
 
     @rx.event
-    async def load_earlier(self):  # type: ignore[no-untyped-def]
+    async def load_earlier(self):
         """The page of messages before the first one shown, put above it."""
         if self.earlier < 1:
             return None
@@ -195,7 +195,7 @@ class ChatState(rx.State):
     # -- answering ----------------------------------------------------------------------
 
     @rx.event
-    async def send_answer(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
+    async def send_answer(self, form: dict[str, Any]):
         """Store the answer; the next question is typed out, or the evaluation starts by itself."""
         if self.sending or (await self.get_state(Live)).on:
             return None
@@ -223,28 +223,28 @@ class ChatState(rx.State):
     # -- generations: streamed into the running line (see streaming.py) -----------------
 
     @rx.event(background=True)
-    async def run_hint(self):  # type: ignore[no-untyped-def]
+    async def run_hint(self):
         async for spec in generate(self, MessageKind.HINT):
             yield spec
 
     @rx.event(background=True)
-    async def run_model_answer(self):  # type: ignore[no-untyped-def]
+    async def run_model_answer(self):
         async for spec in generate(self, MessageKind.MODEL_ANSWER):
             yield spec
 
     @rx.event(background=True)
-    async def run_finish(self):  # type: ignore[no-untyped-def]
+    async def run_finish(self):
         async for spec in generate(self, MessageKind.EVALUATION):
             yield spec
 
     @rx.event(background=True)
-    async def watch_running(self):  # type: ignore[no-untyped-def]
+    async def watch_running(self):
         await watch(self)
 
     # -- after the evaluation -------------------------------------------------------------
 
     @rx.event
-    async def retry(self, mode: str):  # type: ignore[no-untyped-def]
+    async def retry(self, mode: str):
         """Go again through all questions or only the mistakes (counts toward today's limit)."""
         self.error = ""
         language = await language_of(self)
@@ -261,7 +261,7 @@ class ChatState(rx.State):
         return None
 
     @rx.event
-    async def fresh_interview(self):  # type: ignore[no-untyped-def]
+    async def fresh_interview(self):
         """From the stale banner: a new interview for the same role with today's questions."""
         language = await language_of(self)
         try:

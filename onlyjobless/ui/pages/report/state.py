@@ -78,7 +78,7 @@ class ReportState(rx.State):
         self.chart = [{"number": card.number, "score": card.score} for card in cards]
 
     @rx.event
-    async def open(self):  # type: ignore[no-untyped-def]
+    async def open(self):
         """On load: the session check, the sidebar, then the report (or why there is none)."""
         self.loaded = self.not_found = self.not_ready = False
         self.error, self.cards, self.chart = "", [], []
@@ -98,7 +98,7 @@ class ReportState(rx.State):
         self.loaded = True
         return None
 
-    async def _download(self, kind: str):  # type: ignore[no-untyped-def]
+    async def _download(self, kind: str):
         try:
             who = await acting_user(self)
         except ServiceError as exc:  # cannot be checked now: said here, the user stays
@@ -117,9 +117,9 @@ class ReportState(rx.State):
         return rx.download(data=file.data, filename=file.filename, mime_type=file.media_type)
 
     @rx.event
-    async def download_markdown(self):  # type: ignore[no-untyped-def]
+    async def download_markdown(self):
         return await self._download("md")
 
     @rx.event
-    async def download_pdf(self):  # type: ignore[no-untyped-def]
+    async def download_pdf(self):
         return await self._download("pdf")
