@@ -9,6 +9,7 @@ build the frontend once and `serve_prebuilt` serves that build without rebuildin
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from reflex.plugins import Plugin
@@ -71,7 +72,8 @@ def serve_prebuilt() -> None:  # pragma: no cover - runs in the image (tests/con
     environment.REFLEX_ENV_MODE.set(constants.Env.PROD)
     environment.REFLEX_COMPILE_CONTEXT.set(constants.CompileContext.RUN)
     environment.REFLEX_SKIP_COMPILE.set(True)
-    reset_disk_state_manager()
+    with contextlib.suppress(FileNotFoundError):  # workers sharing a folder clear it at once
+        reset_disk_state_manager()
     reflex_exec.run_backend_prod(
         config.backend_host,
         config.backend_port or constants.DefaultPorts.BACKEND_PORT,
