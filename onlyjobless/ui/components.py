@@ -41,6 +41,21 @@ def language_select(
     )
 
 
+def form_input(
+    name: str, kind: str = "text", autocomplete: str = "off", test_id: str | None = None
+) -> rx.Component:
+    """A required, full-width input whose id is its name (so a `field` label names it)."""
+    return rx.input(
+        name=name,
+        type=kind,
+        required=True,
+        auto_complete=autocomplete,
+        id=name,
+        data_testid=test_id or name,
+        width="100%",
+    )
+
+
 def field(label: rx.Var, control: rx.Component, for_id: str, hint: rx.Var | None = None) -> rx.Component:
     """A form control (whose id is `for_id`) under its label, with an optional hint under it."""
     caption = rx.el.label(rx.text(label, as_="span", size="2", weight="medium"), html_for=for_id)

@@ -13,7 +13,7 @@ from onlyjobless import i18n
 from onlyjobless.domain.errors import ServiceError, Unavailable
 from onlyjobless.services import hub
 from onlyjobless.ui import bridge, routes
-from onlyjobless.ui.components import error_callout, field, language_select, once_hydrated, tr
+from onlyjobless.ui.components import error_callout, field, form_input, language_select, once_hydrated, tr
 from onlyjobless.ui.language import LanguageState, language_of
 
 log = logging.getLogger(__name__)
@@ -132,23 +132,11 @@ def _centred_card(
     )
 
 
-def _input(name: str, kind: str = "text", autocomplete: str = "off") -> rx.Component:
-    return rx.input(
-        name=name,
-        type=kind,
-        required=True,
-        auto_complete=autocomplete,
-        id=name,
-        data_testid=name,
-        width="100%",
-    )
-
-
 def login_page() -> rx.Component:
     form = rx.form(
         rx.vstack(
-            field(tr("auth.username"), _input("username", autocomplete="username"), "username"),
-            field(tr("auth.password"), _input("password", "password", "current-password"), "password"),
+            field(tr("auth.username"), form_input("username", autocomplete="username"), "username"),
+            field(tr("auth.password"), form_input("password", "password", "current-password"), "password"),
             rx.button(
                 rx.cond(AuthFormState.busy, tr("auth.working"), tr("auth.login.submit")),
                 type="submit",
@@ -167,10 +155,10 @@ def login_page() -> rx.Component:
 def register_page() -> rx.Component:
     form = rx.form(
         rx.vstack(
-            field(tr("auth.username"), _input("username", autocomplete="username"), "username"),
+            field(tr("auth.username"), form_input("username", autocomplete="username"), "username"),
             field(
                 tr("auth.password"),
-                _input("password", "password", "new-password"),
+                form_input("password", "password", "new-password"),
                 "password",
                 hint=tr("auth.password_hint"),
             ),

@@ -11,7 +11,7 @@ from onlyjobless import i18n
 from onlyjobless.domain.errors import ServiceError
 from onlyjobless.services import hub
 from onlyjobless.ui import routes
-from onlyjobless.ui.components import error_callout, field, language_select, success_callout, tr
+from onlyjobless.ui.components import error_callout, field, form_input, language_select, success_callout, tr
 from onlyjobless.ui.language import LanguageState, language_of
 from onlyjobless.ui.layout import shell
 from onlyjobless.ui.pages.personal_data import personal_data_card
@@ -151,28 +151,12 @@ def _password_form() -> rx.Component:
             success_callout(SettingsState.password_saved, "password-saved"),
             field(
                 tr("settings.current_password"),
-                rx.input(
-                    name="current_password",
-                    id="current_password",
-                    type="password",
-                    auto_complete="current-password",
-                    required=True,
-                    width="100%",
-                    data_testid="current-password",
-                ),
+                form_input("current_password", "password", "current-password", test_id="current-password"),
                 "current_password",
             ),
             field(
                 tr("settings.new_password"),
-                rx.input(
-                    name="new_password",
-                    id="new_password",
-                    type="password",
-                    auto_complete="new-password",
-                    required=True,
-                    width="100%",
-                    data_testid="new-password",
-                ),
+                form_input("new_password", "password", "new-password", test_id="new-password"),
                 "new_password",
                 hint=tr("auth.password_hint"),
             ),
