@@ -18,6 +18,7 @@ __all__ = [
     "languages",
     "pick_language",
     "resolve",
+    "score_text",
     "strings",
     "translate",
 ]
@@ -53,6 +54,17 @@ def translate(key: str, language: object = DEFAULT_LANGUAGE, **params: Any) -> s
         return template.format(**params)
     except (KeyError, IndexError, ValueError):
         return template
+
+
+def score_text(score: float | None, strings_or_language: dict[str, str] | object) -> str:
+    """A score out of ten as the language writes it ("7.5/10", "7,5/10"); None: "not answered".
+
+    Takes a language, or the strings of one already looked up (`strings(language)`).
+    """
+    t = strings_or_language if isinstance(strings_or_language, dict) else strings(strings_or_language)
+    if score is None:
+        return t.get("evaluation.not_answered", "")
+    return f"{score:g}".replace(".", t.get("number.decimal", ".")) + "/10"
 
 
 def error_message(error: ServiceError | str, language: object) -> str:

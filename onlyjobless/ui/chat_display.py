@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from onlyjobless import i18n
 from onlyjobless.domain.chats import Message
 from onlyjobless.services.interviews import ReportRow
 
@@ -55,14 +56,9 @@ class ReportItem:
     estimate: bool  # scored offline, not by the LLM
 
 
-def score_text(value: float, t: dict[str, str]) -> str:
-    """A score out of 10 with the language's decimal mark: "7.5/10", in Russian "7,5/10"."""
-    return f"{value:g}".replace(".", t.get("number.decimal_mark", ".")) + "/10"
-
-
 def _score_of(message: Message, t: dict[str, str]) -> str:
     value = message.meta.get("overall_score")
-    return score_text(value, t) if isinstance(value, int | float) and not isinstance(value, bool) else ""
+    return i18n.score_text(value, t) if isinstance(value, int | float) and not isinstance(value, bool) else ""
 
 
 def label(t: dict[str, str], message: Message) -> str:

@@ -16,7 +16,6 @@ from onlyjobless.services import hub
 from onlyjobless.services.accounts import Identity
 from onlyjobless.services.interviews import ChatLine
 from onlyjobless.ui import routes
-from onlyjobless.ui.chat_display import score_text
 from onlyjobless.ui.language import language_of
 from onlyjobless.ui.local_time import UTC_ZONE, clock_text, day_key, day_text, zone_of
 from onlyjobless.ui.session import SessionState, checked_identity, cookie_token
@@ -45,7 +44,7 @@ def chat_item(line: ChatLine, t: dict[str, str], zone: ZoneInfo = UTC_ZONE) -> C
         time=clock_text(line.created_at, zone),
         status=str(line.status),
         stale=line.stale,
-        score="" if line.overall_score is None else score_text(line.overall_score, t),
+        score="" if line.overall_score is None else i18n.score_text(line.overall_score, t),
         day_key=day_key(line.created_at, zone),
     )
 

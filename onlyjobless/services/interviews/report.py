@@ -60,7 +60,7 @@ def render(chat: Chat) -> str:
     elif chat.evaluation_source == "mixed":
         lines += [f"> {t['evaluation.mixed_label']}", ""]
     for row in report_of(chat):
-        score = t["evaluation.not_answered"] if row.score is None else f"{row.score}/10"
+        score = i18n.score_text(row.score, t)
         if row.estimate:
             score = f"{score} ({t['evaluation.estimate']})"
         lines.append(f"### {row.number}. {row.topic} — {score}")
@@ -74,7 +74,7 @@ def render(chat: Chat) -> str:
                 if value:
                     lines.append(f"- **{t[key]}:** {value}")
         lines.append("")
-    lines.append(f"**{t['evaluation.overall']}: {chat.overall_score}/10**")
+    lines.append(f"**{t['evaluation.overall']}: {i18n.score_text(chat.overall_score, t)}**")
     if chat.summary:
         lines += ["", chat.summary]
     return "\n".join(lines)

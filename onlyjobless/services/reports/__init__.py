@@ -6,7 +6,7 @@
 - service: `Reports`, what the REST API and the report screen call
 """
 
-from onlyjobless.services.reports.model import Report, ReportEntry, build_report, score_text
+from onlyjobless.services.reports.model import Report, ReportEntry, build_report
 from onlyjobless.services.reports.service import Download, Reports
 
-__all__ = ["Download", "Report", "ReportEntry", "Reports", "build_report", "score_text"]
+__all__ = ["Download", "Report", "ReportEntry", "Reports", "build_report"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from onlyjobless import i18n
-from onlyjobless.services.reports.model import Report, ReportEntry, score_text
+from onlyjobless.services.reports.model import Report, ReportEntry
 
 
 def _quoted(text: str) -> list[str]:
@@ -13,7 +13,12 @@ def _quoted(text: str) -> list[str]:
 
 def _entry(entry: ReportEntry, t: dict[str, str], language: str) -> list[str]:
     row = entry.row
-    lines = [f"## {row.number}. {row.topic} — {score_text(row.score, language)}", "", f"*{row.text}*", ""]
+    lines = [
+        f"## {row.number}. {row.topic} — {i18n.score_text(row.score, language)}",
+        "",
+        f"*{row.text}*",
+        "",
+    ]
     lines += [f"**{t['report.your_answer']}:**", ""]
     lines += _quoted(entry.answer) if entry.answer else [f"_{t['report.no_answer']}_"]
     lines.append("")
@@ -36,7 +41,7 @@ def render_markdown(report: Report) -> str:
         "",
         f"{t['report.attempt']} {report.attempt} · {report.created_at:%Y-%m-%d}",
         "",
-        f"**{t['evaluation.overall']}: {score_text(report.overall_score, language)}**",
+        f"**{t['evaluation.overall']}: {i18n.score_text(report.overall_score, language)}**",
         "",
     ]
     if report.estimate:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from onlyjobless import i18n
 from onlyjobless.domain.errors import Conflict
 from onlyjobless.services.interviews import ChatView, ReportRow
 
@@ -37,14 +36,6 @@ class Report:
         """A file name stem: the chat's title in plain letters, and the attempt."""
         name = "".join(c if c.isalnum() else "-" for c in self.title.lower()).strip("-")
         return "-".join(filter(None, [name[:40].strip("-") or "report", f"attempt-{self.attempt}"]))
-
-
-def score_text(score: float | int | None, language: str) -> str:
-    """A score out of ten as the language writes it ("7.5/10", "7,5/10"); not answered: the words."""
-    if score is None:
-        return i18n.translate("evaluation.not_answered", language)
-    number = f"{score:g}".replace(".", i18n.translate("number.decimal", language))
-    return f"{number}/10"
 
 
 def build_report(view: ChatView) -> Report:

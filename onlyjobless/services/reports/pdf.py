@@ -14,7 +14,7 @@ from fpdf.enums import XPos, YPos
 
 from onlyjobless import i18n
 from onlyjobless.domain.errors import Unavailable
-from onlyjobless.services.reports.model import Report, ReportEntry, score_text
+from onlyjobless.services.reports.model import Report, ReportEntry
 
 DEFAULT_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT = "DejaVu"
@@ -82,7 +82,7 @@ def _chart(doc: _Document, report: Report) -> None:
 def _entry(doc: _Document, entry: ReportEntry, t: dict[str, str], language: str) -> None:
     row = entry.row
     doc.gap(3)
-    doc.block(f"{row.number}. {row.topic} — {score_text(row.score, language)}", 12, "B", 6)
+    doc.block(f"{row.number}. {row.topic} — {i18n.score_text(row.score, language)}", 12, "B", 6)
     doc.block(row.text, 10)
     doc.gap(1.5)
     doc.block(t["report.your_answer"], 9, "B")
@@ -112,7 +112,7 @@ def render_pdf(report: Report) -> bytes:
     doc.block(f"{t['report.title']}: {report.title}", 17, "B", 8)
     doc.block(f"{t['report.attempt']} {report.attempt} · {report.created_at:%Y-%m-%d}", 9)
     doc.gap()
-    doc.block(f"{t['evaluation.overall']}: {score_text(report.overall_score, language)}", 14, "B", 7)
+    doc.block(f"{t['evaluation.overall']}: {i18n.score_text(report.overall_score, language)}", 14, "B", 7)
     if report.estimate:
         doc.block(t["evaluation.offline_label"], 9)
     _chart(doc, report)

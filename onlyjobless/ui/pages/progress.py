@@ -12,7 +12,6 @@ from onlyjobless import i18n
 from onlyjobless.domain.errors import ServiceError
 from onlyjobless.services import hub
 from onlyjobless.services.progress import RoleProgress
-from onlyjobless.services.reports import score_text
 from onlyjobless.ui import routes
 from onlyjobless.ui.components import error_callout, tr
 from onlyjobless.ui.language import language_of
@@ -46,12 +45,12 @@ def role_card(role: RoleProgress, language: str) -> RoleCard:
         title=role.title,
         attempts=len(role.attempts),
         answered=role.answered,
-        average="—" if role.average is None else score_text(role.average, language),
+        average="—" if role.average is None else i18n.score_text(role.average, language),
         points=[
             {"label": f"{number} · {a.finished_at:%d.%m}", "score": a.score}
             for number, a in enumerate(role.attempts, start=1)
         ],
-        weakest=[TopicLine(t.topic, score_text(t.average, language)) for t in role.weakest],
+        weakest=[TopicLine(t.topic, i18n.score_text(t.average, language)) for t in role.weakest],
     )
 
 

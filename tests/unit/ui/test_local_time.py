@@ -10,7 +10,6 @@ import pytest
 from onlyjobless import i18n
 from onlyjobless.domain.chats import ChatStatus
 from onlyjobless.services.interviews import ChatLine
-from onlyjobless.ui.chat_display import score_text
 from onlyjobless.ui.local_time import UTC_ZONE, clock_text, day_key, day_text, zone_in, zone_named
 from onlyjobless.ui.sidebar import chat_item, grouped
 
@@ -53,9 +52,9 @@ def test_day_headings_speak_the_language() -> None:
 
 
 def test_russian_scores_have_a_decimal_comma() -> None:
-    assert score_text(7.5, RU) == "7,5/10"
-    assert score_text(7.5, EN) == "7.5/10"
-    assert score_text(6.0, RU) == "6/10"
+    assert i18n.score_text(7.5, RU) == "7,5/10"
+    assert i18n.score_text(7.5, EN) == "7.5/10"
+    assert i18n.score_text(6.0, RU) == "6/10"
 
 
 def _line(number: int, created: datetime, score: float | None = None) -> ChatLine:

@@ -15,7 +15,7 @@ from onlyjobless.domain.errors import NotFound, ServiceError
 from onlyjobless.services import hub
 from onlyjobless.services.interviews import ChatView, Done, ReportRow, has_mistakes
 from onlyjobless.ui import routes
-from onlyjobless.ui.chat_display import ReportItem, UiMessage, bubble, report_items, score_text
+from onlyjobless.ui.chat_display import ReportItem, UiMessage, bubble, report_items
 from onlyjobless.ui.language import language_of
 from onlyjobless.ui.live import Live
 from onlyjobless.ui.pages.chat.streaming import budget_note, generate, watch
@@ -101,7 +101,7 @@ class ChatState(rx.State):
             evaluation_due=due,
             report=report,
             chart=[{"number": item.number, "score": item.score} for item in report],
-            overall="" if chat.overall_score is None else score_text(chat.overall_score, t),
+            overall="" if chat.overall_score is None else i18n.score_text(chat.overall_score, t),
             summary=chat.summary or "",
             evaluation_source=chat.evaluation_source or "",
             has_mistakes=has_mistakes(chat),

@@ -9,7 +9,7 @@ import reflex as rx
 from onlyjobless import i18n
 from onlyjobless.domain.errors import Conflict, NotFound, ServiceError
 from onlyjobless.services import hub
-from onlyjobless.services.reports import Download, Report, ReportEntry, score_text
+from onlyjobless.services.reports import Download, Report, ReportEntry
 from onlyjobless.ui import routes
 from onlyjobless.ui.language import language_of
 from onlyjobless.ui.session import acting_user
@@ -40,7 +40,7 @@ def report_card(entry: ReportEntry, language: str) -> ReportCard:
         topic=row.topic,
         text=row.text,
         score=row.score or 0,
-        score_label=score_text(row.score, language),
+        score_label=i18n.score_text(row.score, language),
         answered=row.score is not None,
         mistake=row.mistake,
         good=feedback.good if feedback else "",
@@ -73,7 +73,7 @@ class ReportState(rx.State):
     def show(self, report: Report, language: str) -> None:
         cards = [report_card(entry, language) for entry in report.entries]
         self.shown_chat, self.title, self.attempt = report.chat_id, report.title, report.attempt
-        self.overall = score_text(report.overall_score, language)
+        self.overall = i18n.score_text(report.overall_score, language)
         self.summary, self.estimate, self.cards = report.summary, report.estimate, cards
         self.chart = [{"number": card.number, "score": card.score} for card in cards]
 

@@ -73,7 +73,9 @@ def test_results_and_markdown_mark_the_estimated_rows() -> None:
     text = render(finished)
     assert "### 2. Topic 1 — 4/10 (estimate)" in text and "### 1. Topic 0 — 10/10\n" in text
     assert "could not be graded" in text and "not answered" in text and text.endswith("Summary.")
-    assert "(оценка офлайн)" in render(finished.model_copy(update={"language": "ru"}))
+    assert "**Overall score: 4.7/10**" in text
+    russian = render(finished.model_copy(update={"language": "ru"}))
+    assert "(оценка офлайн)" in russian and ": 4,7/10**" in russian  # the decimal comma, as everywhere
 
 
 def test_a_composed_summary_names_the_best_topics_and_what_to_study() -> None:

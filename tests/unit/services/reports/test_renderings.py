@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from onlyjobless import i18n
 from onlyjobless.domain.chats import (
     Chat,
     ChatQuestion,
@@ -20,7 +21,7 @@ from onlyjobless.domain.chats import (
 )
 from onlyjobless.domain.errors import Conflict, Unavailable
 from onlyjobless.services.interviews.views import view_of
-from onlyjobless.services.reports import Report, build_report, score_text
+from onlyjobless.services.reports import Report, build_report
 from onlyjobless.services.reports.markdown import render_markdown
 from onlyjobless.services.reports.pdf import render_pdf
 
@@ -105,9 +106,9 @@ def test_no_report_before_the_evaluation() -> None:
 
 
 def test_scores_are_written_as_the_language_writes_them() -> None:
-    assert score_text(7.5, "en") == "7.5/10"
-    assert score_text(7.5, "ru") == "7,5/10"
-    assert score_text(None, "ru") == "нет ответа"
+    assert i18n.score_text(7.5, "en") == "7.5/10"
+    assert i18n.score_text(7.5, "ru") == "7,5/10"
+    assert i18n.score_text(None, "ru") == "нет ответа"
 
 
 def test_markdown_has_every_part_of_the_report() -> None:
