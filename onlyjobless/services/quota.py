@@ -87,12 +87,18 @@ class Budget(Quota):
         return await self._counters.take(user_id, utcnow().date(), self.limit) is not None
 
 
+STALE_RENEWALS = 2  # a holder that missed this many renewals in a row is taken for gone
+
+
 class GenerationLeases:
     """One LLM generation per user at a time, across every worker (the lease is a database row).
 
-    A held lease is renewed every third of its time to live, so a long generation keeps it while a
-    worker that dies (killed, out of memory) stops renewing: its lease lapses within one `ttl` and
-    the user can ask again, on any worker.
+    A held lease is renewed every third of its time to live (`renew_every`). A worker that dies
+    (killed, out of memory) stops renewing: once its lease missed STALE_RENEWALS renewals in a
+    row (`stale_after`) its holder is taken for gone, and the next generation of the user, on
+    any worker, takes the lease over (an atomic conditional write: one taker wins). The row's
+    expiry is its heartbeat: last renewed at `expires_at - ttl`, every worker using the same ttl.
+    A holder that was only slow finds its lease taken at its next renewal and stops renewing.
     """
 
     def __init__(self, engine: Engine, ttl: timedelta) -> None:
@@ -101,12 +107,25 @@ class GenerationLeases:
 
     @property
     def ttl(self) -> timedelta:
-        """How long a lease lasts unless released: a generation must end within it."""
+        """How long a lease lasts unless released or renewed."""
         return self._ttl
 
+    @property
+    def renew_every(self) -> timedelta:
+        return self._ttl / 3
+
+    @property
+    def stale_after(self) -> timedelta:
+        """How long after its last renewal a lease's holder is taken for gone."""
+        return self.renew_every * STALE_RENEWALS
+
+    def _lapsed_before(self) -> datetime:
+        """A lease expiring before this moment was last renewed more than `stale_after` ago."""
+        return utcnow() + self._ttl - self.stale_after
+
     @asynccontextmanager
-    async def hold(self, user_id: uuid.UUID) -> AsyncIterator[bool]:
-        """Take the user's lease for the block (True), or find it taken (False); always let go.
+    async def hold(self, user_id: uuid.UUID) -> AsyncIterator[str | None]:
+        """Take the user's lease for the block (its token), or find it held (None); always let go.
 
         The release runs even when the block is cancelled or closed, and only removes this
         block's own lease, so it is harmless when the lease was never taken.
@@ -114,11 +133,10 @@ class GenerationLeases:
         token = secrets.token_hex(16)
         renewing: asyncio.Task[None] | None = None
         try:
-            now = utcnow()
-            held = await self._leases.acquire(user_id, token, now, now + self._ttl)
+            held = await self._leases.acquire(user_id, token, self._lapsed_before(), utcnow() + self._ttl)
             if held:
                 renewing = asyncio.create_task(self._renew(user_id, token))
-            yield held
+            yield token if held else None
         finally:
             if renewing is not None:
                 renewing.cancel()
@@ -129,10 +147,14 @@ class GenerationLeases:
     async def _renew(self, user_id: uuid.UUID, token: str) -> None:
         """Keep the lease alive while its holder runs; stop once it was lost."""
         while True:
-            await asyncio.sleep(self._ttl.total_seconds() / 3)
+            await asyncio.sleep(self.renew_every.total_seconds())
             if not await self._leases.renew(user_id, token, utcnow() + self._ttl):
                 return
 
     async def busy(self, user_id: uuid.UUID) -> bool:
-        """True while a generation of this user holds an unexpired lease."""
-        return await self._leases.held(user_id, utcnow())
+        """True while a generation of this user holds a lease whose holder is not gone."""
+        return await self._leases.held(user_id, self._lapsed_before())
+
+    async def alive(self, user_id: uuid.UUID, token: str) -> bool:
+        """True while the generation that took the lease under `token` still holds and renews it."""
+        return await self._leases.held(user_id, self._lapsed_before(), token)
