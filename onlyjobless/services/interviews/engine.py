@@ -6,6 +6,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 from onlyjobless import i18n
@@ -25,6 +26,7 @@ from onlyjobless.llm import LLM
 from onlyjobless.semantic import SemanticScorer
 from onlyjobless.services.bank import QuestionBank
 from onlyjobless.services.guard import Guard, Question, shared_guard
+from onlyjobless.services.interviews import cuts
 from onlyjobless.services.interviews.evaluation import Evaluator
 from onlyjobless.services.interviews.generation import Generation
 from onlyjobless.services.interviews.transcript import Transcript
@@ -103,15 +105,21 @@ class Interviews:
             )
             answers = answers_of(chat, latest)
         stale = await self._stale(chat.vacancy, chat.language, chat.bank_version)
-        return view_of(chat, page.items, stale, before=page.before, landmarks=landmarks, answers=answers)
+        shown, writing = await cuts.settle(self._leases, chat, page.items)
+        view = view_of(chat, shown, stale, before=page.before, landmarks=landmarks, answers=answers)
+        return replace(view, writing=writing)
 
     async def earlier(
         self, user_id: uuid.UUID, chat_id: object, before: int, *, limit: int = PAGE
     ) -> MessagePage:
         """The page of messages before seq `before` (a view's or a page's `before`)."""
-        return await self.store.page_messages(
+        page = await self.store.page_messages(
             str(user_id), chat_id if isinstance(chat_id, str) else "", limit=limit, before=before
         )
+        if not any(cuts.WRITING in m.meta for m in page.items):
+            return page
+        shown, _ = await cuts.settle(self._leases, await self._chats.chat(user_id, chat_id), page.items)
+        return MessagePage(items=shown, before=page.before)
 
     async def list_chats(self, user_id: uuid.UUID, *, limit: int = 20, cursor: str | None = None) -> ChatList:
         """A page of the user's chats, newest first, each marked stale or not."""
@@ -239,9 +247,12 @@ class Interviews:
         """The one already given for this question and attempt comes back as it is: no LLM call.
         A new one takes one generation of today's budget (429 when none is left)."""
         chat = await self._chats.active_chat(user_id, chat_id)
-        stored = await self._generation.stored(chat, kind)
+        stored, cut = await self._generation.previous(chat, kind)
         if stored is not None:
             return self._generation.replay(stored)
+        if cut:  # asked again after its worker died mid-stream: the cut try was counted, not this one
+            await self._refuse_if_busy(user_id)
+            return self._generation.stream(user_id, chat, kind)
         await self.budget.consume(user_id)
         await self._refuse_if_busy(user_id, refund=True)
         return self._charged(user_id, self._generation.stream(user_id, chat, kind))

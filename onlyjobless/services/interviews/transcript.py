@@ -65,6 +65,10 @@ class Transcript:
             ),
         )
 
+    async def forget(self, chat: Chat, message: Message) -> None:
+        """Remove a message that served its turn (a running stream's placeholder); gone already is fine."""
+        await self.store.delete_message(chat.user_id, chat.id, message.id)
+
     async def ask(self, chat: Chat, index: int) -> Message:
         """The interviewer asks question `index` (once per attempt)."""
         return await self.say(

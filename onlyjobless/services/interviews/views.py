@@ -76,6 +76,8 @@ class ChatView:
     landmarks: list[Message] = field(default_factory=list)
     # The latest answer of the current attempt to each question (read for an evaluated chat).
     answers: dict[int, str] = field(default_factory=dict)
+    # A hint or model answer is being written in this chat by a stream that is still running.
+    writing: bool = False
 
     @property
     def evaluation_due(self) -> bool:
