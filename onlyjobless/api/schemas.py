@@ -212,7 +212,7 @@ class ChatOut(BaseModel):
     writing: bool = Field(
         description="A hint or model answer is being written in this chat right now (asking another one "
         "is refused with generation_busy until it ends). A try cut off because its server stopped is "
-        "in `messages` as an incomplete message with meta {\"cut\": true} and a note in its content."
+        'in `messages` as an incomplete message with meta {"cut": true} and a note in its content.'
     )
     attempt: int
     bank_version: int

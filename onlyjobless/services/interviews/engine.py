@@ -14,7 +14,6 @@ from onlyjobless.domain.chats import (
     Chat,
     ChatQuestion,
     ChatStatus,
-    ChatSummary,
     MessageKind,
     MessagePage,
     MessageRole,
@@ -32,13 +31,14 @@ from onlyjobless.services.interviews.generation import Generation
 from onlyjobless.services.interviews.transcript import Transcript
 from onlyjobless.services.interviews.views import (
     LANDMARKS,
-    ChatLine,
     ChatList,
     ChatView,
     Done,
     Event,
     Failed,
     answers_of,
+    line_of,
+    newer,
     view_of,
 )
 from onlyjobless.services.quota import Budget, GenerationLeases, Quota
@@ -88,6 +88,11 @@ class Interviews:
             call_timeout=call_timeout,
         )
 
+    @property
+    def leases(self) -> GenerationLeases:
+        """The users' one-generation leases (a page watching a stream reads as often as they renew)."""
+        return self._leases
+
     # -- reading ----------------------------------------------------------------------
 
     async def view(
@@ -129,14 +134,14 @@ class Interviews:
             pair: await self._bank.active_version_id(*pair)
             for pair in {(c.vacancy, c.language) for c in page.items}
         }
-        return ChatList([_line(c, active[(c.vacancy, c.language)]) for c in page.items], page.next_cursor)
+        return ChatList([line_of(c, active[(c.vacancy, c.language)]) for c in page.items], page.next_cursor)
 
     async def clear(self, user_id: uuid.UUID) -> int:
         """Delete all of the user's chats and messages."""
         return await self.store.delete_all(str(user_id))
 
     async def _stale(self, vacancy: str, language: str, version: int) -> bool:
-        return _newer(await self._bank.active_version_id(vacancy, language), version)
+        return newer(await self._bank.active_version_id(vacancy, language), version)
 
     # -- start ------------------------------------------------------------------------
 
@@ -357,21 +362,3 @@ def _next_round(
     for index in round_:
         fresh[index].used = False
     return fresh, round_
-
-
-def _newer(active: int | None, version: int) -> bool:
-    """A chat is stale when its bank has a newer active version than the one it started with."""
-    return active is not None and active > version
-
-
-def _line(chat: ChatSummary, active: int | None) -> ChatLine:
-    return ChatLine(
-        id=chat.id,
-        title=chat.title,
-        vacancy=chat.vacancy,
-        language=chat.language,
-        status=chat.status,
-        stale=_newer(active, chat.bank_version),
-        created_at=chat.created_at,
-        overall_score=chat.overall_score,
-    )
