@@ -12,15 +12,14 @@ import pytest
 from pydantic import SecretStr
 
 from onlyjobless import i18n
-from onlyjobless.domain.chats import MessageKind, MessageRole, NewMessage
-from onlyjobless.domain.clock import utcnow
+from onlyjobless.domain.chats import MessageKind
 from onlyjobless.domain.errors import Conflict
 from onlyjobless.services.hub import Services, build_services
 from onlyjobless.services.interviews import Delta, Done, Failed
 from onlyjobless.services.interviews.cuts import CUT, WRITING
 from onlyjobless.settings import Settings
 from onlyjobless.storage.chats.mongo import MongoChatStore
-from onlyjobless.storage.quota import LeaseStore
+from tests.support.cut_streams import killed_mid_stream
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
 
@@ -46,26 +45,6 @@ async def _chat(services: Services, language: str = "en") -> tuple[uuid.UUID, st
     return user.id, view.chat.id
 
 
-async def _killed_mid_stream(services: Services, user_id: uuid.UUID, chat_id: str, kind: MessageKind) -> None:
-    """What a worker killed while it streams leaves: a counted generation, its lease nobody renews
-    or releases, its placeholder in the chat."""
-    assert await services.interviews.budget.spend(user_id)
-    now = utcnow()
-    ttl = services.interviews._leases.ttl
-    assert await LeaseStore(services.engine).acquire(user_id, "dead-worker", now, now + ttl)
-    chat = await services.interviews.store.get_chat(str(user_id), chat_id)
-    placeholder = NewMessage(
-        role=MessageRole.INTERVIEWER,
-        kind=kind,
-        content="",
-        complete=False,
-        question_index=chat.current,
-        attempt=chat.attempt,
-        meta={WRITING: "dead-worker"},
-    )
-    await services.interviews.store.add_message(str(user_id), chat_id, placeholder)
-
-
 async def _until_gone(services: Services) -> None:
     await asyncio.sleep(services.interviews._leases.stale_after.total_seconds() * 1.25)
 
@@ -75,7 +54,7 @@ async def test_a_cut_hint_is_marked_and_asked_again_at_once_counted_once(
 ) -> None:
     user_id, chat_id = await _chat(services)
     before = await services.interviews.view(user_id, chat_id)
-    await _killed_mid_stream(services, user_id, chat_id, MessageKind.HINT)
+    await killed_mid_stream(services, user_id, chat_id, MessageKind.HINT)
 
     # While its holder may still be alive: the try is left out and the hint refused as busy.
     running = await services.interviews.view(user_id, chat_id)
@@ -109,7 +88,7 @@ async def test_after_a_cut_a_stopped_try_counts_the_next_one_again(
     services: Services, fake_ollama: FakeOllama
 ) -> None:
     user_id, chat_id = await _chat(services, "ru")
-    await _killed_mid_stream(services, user_id, chat_id, MessageKind.MODEL_ANSWER)
+    await killed_mid_stream(services, user_id, chat_id, MessageKind.MODEL_ANSWER)
     await _until_gone(services)
     mark = (await services.interviews.view(user_id, chat_id)).messages[-1]
     assert mark.content == i18n.translate("interview.cut_model_answer", "ru")
@@ -154,7 +133,7 @@ async def test_a_running_stream_keeps_a_placeholder_that_goes_when_it_ends(
 
 async def test_an_older_page_shows_its_cut_mark(services: Services, fake_ollama: FakeOllama) -> None:
     user_id, chat_id = await _chat(services)
-    await _killed_mid_stream(services, user_id, chat_id, MessageKind.HINT)
+    await killed_mid_stream(services, user_id, chat_id, MessageKind.HINT)
     await _until_gone(services)
     fake_ollama.script(Reply(text=HINT))
     [event async for event in await services.interviews.hint(user_id, chat_id)]
