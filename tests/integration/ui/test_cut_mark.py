@@ -3,6 +3,8 @@ until that stream is over, then shows its result, or the mark of a try cut off w
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from onlyjobless import i18n
@@ -10,6 +12,7 @@ from onlyjobless.domain.chats import MessageKind
 from onlyjobless.services.hub import Services
 from onlyjobless.services.interviews import Delta
 from onlyjobless.settings import Settings
+from onlyjobless.ui.live import Live
 from onlyjobless.ui.pages.chat.state import ChatState
 from tests.support.cut_streams import killed_mid_stream
 from tests.support.fake_ollama import FakeOllama
@@ -67,3 +70,21 @@ async def test_a_stream_running_elsewhere_is_shown_when_it_ends(
     page = await tab.state(ChatState)
     assert [(m.kind, m.complete, m.cut) for m in page.recent] == [("hint", True, False)]
     assert page.recent[0].content == "one two three four five"
+
+
+async def test_a_tab_that_kept_its_running_line_shows_the_mark_after_the_notice(
+    tab: Tab, services: Services, fake_ollama: FakeOllama
+) -> None:
+    user_id = await user_of(tab, services)
+    chat_id = (await services.interviews.start(user_id, "devops", "en")).chat.id
+    await tab.load(f"/chat/{chat_id}")
+    await killed_mid_stream(services, user_id, chat_id, MessageKind.MODEL_ANSWER)
+    line = await tab.state(Live)  # the tab's state in Redis: the line on, no heartbeat since
+    line.start(chat_id, "Model answer")
+    line._beat = time.time() - 60
+
+    await tab.load(f"/chat/{chat_id}")  # reconnected to another worker: the notice, then the mark
+    assert (await tab.state(Live)).notice == i18n.error_message("generation_lost", "en")
+    page = await tab.state(ChatState)
+    [mark] = [m for m in page.messages + page.recent if m.cut]
+    assert mark.content == i18n.translate("interview.cut_model_answer", "en")

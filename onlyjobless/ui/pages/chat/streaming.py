@@ -177,7 +177,8 @@ async def _beat(state: ChatState, run: Run) -> None:
 
 async def watch(state: ChatState) -> None:
     """After a reconnect: if the generation the page shows as running has lost its worker (no
-    heartbeat), end it and say it was cut off; the buttons unlock and it can be asked again."""
+    heartbeat), end it and say it was cut off; the buttons unlock and it can be asked again, and
+    the chat shows the cut try's mark once the lost worker's lease lapses."""
     while True:
         async with state:
             running = await state.get_state(Live)
@@ -185,11 +186,12 @@ async def watch(state: ChatState) -> None:
                 return
             if running.cut_off():
                 running.lost(i18n.error_message("generation_lost", await language_of(state)))
-                return
+                break
         await asyncio.sleep(live.BEAT_SECONDS)
+    await watch_elsewhere(state, read_first=True)  # the cut try is marked once its lease lapses
 
 
-async def watch_elsewhere(state: ChatState) -> None:
+async def watch_elsewhere(state: ChatState, *, read_first: bool = False) -> None:
     """The chat was opened while a stream that this page did not start writes in it: read the chat
     again every lease renewal until that stream is over, then add what it left (its result, or
     the mark of a try cut off with its worker, which the hint button can ask again at once)."""
@@ -197,8 +199,9 @@ async def watch_elsewhere(state: ChatState) -> None:
     every = services.interviews.leases.renew_every.total_seconds()
     async with state:
         chat_id = state.chat_in_url()
-    for _ in range(WATCH_READS):
-        await asyncio.sleep(every)
+    for read in range(WATCH_READS):
+        if read or not read_first:
+            await asyncio.sleep(every)
         async with state:
             token, language = cookie_token(state), await language_of(state)
             if state.shown_chat != chat_id or (await state.get_state(Live)).on:
