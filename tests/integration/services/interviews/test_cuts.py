@@ -13,7 +13,7 @@ from pydantic import SecretStr
 
 from onlyjobless import i18n
 from onlyjobless.domain.chats import MessageKind
-from onlyjobless.domain.errors import Conflict
+from onlyjobless.domain.errors import ChatStoreDown, Conflict
 from onlyjobless.services.hub import Services, build_services
 from onlyjobless.services.interviews import Delta, Done, Failed
 from onlyjobless.services.interviews.cuts import CUT, WRITING
@@ -143,3 +143,19 @@ async def test_an_older_page_shows_its_cut_mark(services: Services, fake_ollama:
     assert [m.meta for m in older.items] == [{CUT: True}]
     plain = await services.interviews.earlier(user_id, chat_id, older.before or 1, limit=1)
     assert all(CUT not in m.meta for m in plain.items)
+
+
+async def test_a_placeholder_the_store_could_not_remove_does_not_fail_the_stream(
+    services: Services, fake_ollama: FakeOllama, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user_id, chat_id = await _chat(services)
+
+    async def down(*_: object) -> bool:
+        raise ChatStoreDown("gone")
+
+    monkeypatch.setattr(services.interviews.store, "delete_message", down)
+    fake_ollama.script(Reply(text=HINT))
+    events = [event async for event in await services.interviews.hint(user_id, chat_id)]
+    assert isinstance(events[-1], Done) and events[-1].message.content == HINT
+    stored = await services.interviews.store.list_messages(str(user_id), chat_id)
+    assert [m.meta.get(WRITING) is not None for m in stored[-2:]] == [True, False]
