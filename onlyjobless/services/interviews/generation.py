@@ -62,18 +62,20 @@ class Generation:
             if token is None:
                 yield Failed("generation_busy")
                 return
-            placeholder = await self._chats.say(
+            placeholder: Message | None = await self._chats.say(
                 chat, kind, "", question=index, complete=False, meta=cuts.placeholder_meta(token)
             )
             writing = self._write(chat, question, kind)
             try:
                 async for event in writing:
-                    if isinstance(event, Done | Failed):
+                    if isinstance(event, Done | Failed) and placeholder is not None:
                         await self._chats.forget(chat, placeholder)  # before the page reloads the chat
+                        placeholder = None
                     yield event
             finally:
                 await writing.aclose()  # a stop reaches the writer, which keeps what arrived
-                await self._chats.forget(chat, placeholder)
+                if placeholder is not None:
+                    await self._chats.forget(chat, placeholder)
 
     async def _write(
         self, chat: Chat, question: ChatQuestion, kind: MessageKind
