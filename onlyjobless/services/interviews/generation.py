@@ -31,12 +31,9 @@ class Generation:
         self._leases = leases
         self._llm = llm
 
-    async def stored(self, chat: Chat, kind: MessageKind) -> Message | None:
-        """The complete hint (or model answer) already given for the current question, if any."""
-        return (await self.previous(chat, kind))[0]
-
     async def previous(self, chat: Chat, kind: MessageKind) -> tuple[Message | None, bool]:
-        """The one already given (as `stored`), and whether the latest try was cut off with its worker."""
+        """The complete hint (or model answer) already given for the current question, if any, and
+        whether the latest try was cut off with its worker."""
         key = _dedupe(chat, kind)
         messages = await self._chats.messages(chat)
         found = [m for m in messages if m.dedupe_key == key and m.complete]

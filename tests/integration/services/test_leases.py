@@ -85,3 +85,17 @@ async def test_a_live_lease_is_not_taken_over(engine: Engine) -> None:
         async with other.hold(user_id) as refused:
             assert refused is None
         assert await other.alive(user_id, token)
+
+
+async def test_a_slow_holder_whose_lease_was_taken_over_stops_renewing_and_leaves_it(engine: Engine) -> None:
+    user_id = await _user(engine)
+    leases, store = GenerationLeases(engine, TTL), LeaseStore(engine)
+    async with leases.hold(user_id) as token:
+        assert token is not None
+        now = utcnow()
+        # Another worker took this holder for gone while it was only slow.
+        assert await store.acquire(user_id, "taker", now + TTL * 2, now + TTL * 10)
+        await asyncio.sleep(leases.renew_every.total_seconds() * 2)  # its renewals find it lost
+        assert not await leases.alive(user_id, token)
+        assert await leases.alive(user_id, "taker")
+    assert await leases.alive(user_id, "taker")  # letting go removes only its own lease
