@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     registration_window_minutes: float = Field(
         default=60, gt=0, validation_alias="REGISTRATION_WINDOW_MINUTES"
     )
-    # A worker that dies mid-generation holds the user's lease at most this long.
+    # The generation lease's time to live; renewed every third of it, taken over after two missed renewals.
     generation_lease_seconds: float = Field(default=30.0, gt=0, validation_alias="GENERATION_LEASE_SECONDS")
     scheduler_enabled: bool = Field(default=True, validation_alias="SCHEDULER_ENABLED")
 

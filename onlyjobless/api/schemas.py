@@ -209,6 +209,11 @@ class ChatOut(BaseModel):
     status: str
     stale: bool
     evaluation_due: bool
+    writing: bool = Field(
+        description="A hint or model answer is being written in this chat right now (asking another one "
+        "is refused with generation_busy until it ends). A try cut off because its server stopped is "
+        'in `messages` as an incomplete message with meta {"cut": true} and a note in its content.'
+    )
     attempt: int
     bank_version: int
     current: int | None
@@ -238,6 +243,7 @@ class ChatOut(BaseModel):
             status=chat.status,
             stale=view.stale,
             evaluation_due=view.evaluation_due,
+            writing=view.writing,
             attempt=chat.attempt,
             bank_version=chat.bank_version,
             current=chat.current,

@@ -99,8 +99,9 @@ class LeaseStore:
         self._engine = engine
 
     @in_thread
-    def acquire(self, user_id: uuid.UUID, token: str, now: datetime, expires_at: datetime) -> bool:
-        """Hold the user's lease under `token` unless another unexpired one holds it."""
+    def acquire(self, user_id: uuid.UUID, token: str, lapsed_before: datetime, expires_at: datetime) -> bool:
+        """Hold the user's lease under `token` unless another one holds it that expires at or after
+        `lapsed_before` (the holder's "still running" bound, see services/quota.py)."""
         with session_scope(self._engine) as session:
             statement = upsert_insert(self._engine)(GenerationLease).values(
                 user_id=user_id, token=token, expires_at=expires_at
@@ -109,7 +110,7 @@ class LeaseStore:
                 statement.on_conflict_do_update(
                     index_elements=["user_id"],
                     set_={"token": token, "expires_at": expires_at},
-                    where=col(GenerationLease.expires_at) < now,
+                    where=col(GenerationLease.expires_at) < lapsed_before,
                 )
             )
             row = session.get(GenerationLease, user_id, populate_existing=True)
@@ -137,8 +138,10 @@ class LeaseStore:
             )
 
     @in_thread
-    def held(self, user_id: uuid.UUID, now: datetime) -> bool:
-        """True while an unexpired lease of this user exists."""
+    def held(self, user_id: uuid.UUID, lapsed_before: datetime, token: str | None = None) -> bool:
+        """True while a lease of this user (under `token`, when given) expires at or after `lapsed_before`."""
         with session_scope(self._engine) as session:
             row = session.get(GenerationLease, user_id)
-            return row is not None and row.expires_at >= now
+            if row is None or (token is not None and row.token != token):
+                return False
+            return row.expires_at >= lapsed_before

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from onlyjobless import i18n
 from onlyjobless.domain.chats import Message
 from onlyjobless.services.interviews import ReportRow
+from onlyjobless.services.interviews.cuts import CUT
 
 # Each kind of message has its own accent (a Radix colour scale); see ui/pages/chat/bubbles.py.
 ACCENTS = {
@@ -38,6 +39,7 @@ class UiMessage:
     score: str = ""  # an evaluation's overall score, as the language writes it ("7,5/10")
     # The page keeps the text it was streamed as this message's (ui/bridge.py); `content` is empty.
     streamed: bool = False
+    cut: bool = False  # a try cut off when its server stopped; `content` says so (interviews/cuts.py)
 
 
 @dataclass
@@ -78,6 +80,7 @@ def bubble(message: Message, t: dict[str, str], reveal: bool = False) -> UiMessa
         offline=bool(message.meta.get("offline")),
         reveal=reveal,
         score=_score_of(message, t),
+        cut=message.meta.get(CUT) is True,
     )
 
 

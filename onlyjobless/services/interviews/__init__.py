@@ -8,6 +8,7 @@ The LLM is called only for hints, model answers and the evaluation.
 - transcript: a user's own chats and the messages said in them
 - engine: the `Interviews` service (reading, start, answer, retry; streams are delegated)
 - generation: hints and model answers streamed under the user's generation lease
+- cuts: a stream's placeholder in the chat, shown as cut when its worker died mid-stream
 - evaluation: the evaluation streamed question by question under the user's generation lease
 - grading: one LLM call per answered question and one for the summary
 - offline: the labelled estimate by meaning, for a question the LLM could not grade

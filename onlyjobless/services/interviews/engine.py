@@ -6,6 +6,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 from onlyjobless import i18n
@@ -13,7 +14,6 @@ from onlyjobless.domain.chats import (
     Chat,
     ChatQuestion,
     ChatStatus,
-    ChatSummary,
     MessageKind,
     MessagePage,
     MessageRole,
@@ -25,18 +25,20 @@ from onlyjobless.llm import LLM
 from onlyjobless.semantic import SemanticScorer
 from onlyjobless.services.bank import QuestionBank
 from onlyjobless.services.guard import Guard, Question, shared_guard
+from onlyjobless.services.interviews import cuts
 from onlyjobless.services.interviews.evaluation import Evaluator
 from onlyjobless.services.interviews.generation import Generation
 from onlyjobless.services.interviews.transcript import Transcript
 from onlyjobless.services.interviews.views import (
     LANDMARKS,
-    ChatLine,
     ChatList,
     ChatView,
     Done,
     Event,
     Failed,
     answers_of,
+    line_of,
+    newer,
     view_of,
 )
 from onlyjobless.services.quota import Budget, GenerationLeases, Quota
@@ -86,6 +88,11 @@ class Interviews:
             call_timeout=call_timeout,
         )
 
+    @property
+    def leases(self) -> GenerationLeases:
+        """The users' one-generation leases (a page watching a stream reads as often as they renew)."""
+        return self._leases
+
     # -- reading ----------------------------------------------------------------------
 
     async def view(
@@ -103,15 +110,21 @@ class Interviews:
             )
             answers = answers_of(chat, latest)
         stale = await self._stale(chat.vacancy, chat.language, chat.bank_version)
-        return view_of(chat, page.items, stale, before=page.before, landmarks=landmarks, answers=answers)
+        shown, writing = await cuts.settle(self._leases, chat, page.items)
+        view = view_of(chat, shown, stale, before=page.before, landmarks=landmarks, answers=answers)
+        return replace(view, writing=writing)
 
     async def earlier(
         self, user_id: uuid.UUID, chat_id: object, before: int, *, limit: int = PAGE
     ) -> MessagePage:
         """The page of messages before seq `before` (a view's or a page's `before`)."""
-        return await self.store.page_messages(
+        page = await self.store.page_messages(
             str(user_id), chat_id if isinstance(chat_id, str) else "", limit=limit, before=before
         )
+        if not any(cuts.WRITING in m.meta for m in page.items):
+            return page
+        shown, _ = await cuts.settle(self._leases, await self._chats.chat(user_id, chat_id), page.items)
+        return MessagePage(items=shown, before=page.before)
 
     async def list_chats(self, user_id: uuid.UUID, *, limit: int = 20, cursor: str | None = None) -> ChatList:
         """A page of the user's chats, newest first, each marked stale or not."""
@@ -121,14 +134,14 @@ class Interviews:
             pair: await self._bank.active_version_id(*pair)
             for pair in {(c.vacancy, c.language) for c in page.items}
         }
-        return ChatList([_line(c, active[(c.vacancy, c.language)]) for c in page.items], page.next_cursor)
+        return ChatList([line_of(c, active[(c.vacancy, c.language)]) for c in page.items], page.next_cursor)
 
     async def clear(self, user_id: uuid.UUID) -> int:
         """Delete all of the user's chats and messages."""
         return await self.store.delete_all(str(user_id))
 
     async def _stale(self, vacancy: str, language: str, version: int) -> bool:
-        return _newer(await self._bank.active_version_id(vacancy, language), version)
+        return newer(await self._bank.active_version_id(vacancy, language), version)
 
     # -- start ------------------------------------------------------------------------
 
@@ -239,9 +252,12 @@ class Interviews:
         """The one already given for this question and attempt comes back as it is: no LLM call.
         A new one takes one generation of today's budget (429 when none is left)."""
         chat = await self._chats.active_chat(user_id, chat_id)
-        stored = await self._generation.stored(chat, kind)
+        stored, cut = await self._generation.previous(chat, kind)
         if stored is not None:
             return self._generation.replay(stored)
+        if cut:  # asked again after its worker died mid-stream: the cut try was counted, not this one
+            await self._refuse_if_busy(user_id)
+            return self._generation.stream(user_id, chat, kind)
         await self.budget.consume(user_id)
         await self._refuse_if_busy(user_id, refund=True)
         return self._charged(user_id, self._generation.stream(user_id, chat, kind))
@@ -346,21 +362,3 @@ def _next_round(
     for index in round_:
         fresh[index].used = False
     return fresh, round_
-
-
-def _newer(active: int | None, version: int) -> bool:
-    """A chat is stale when its bank has a newer active version than the one it started with."""
-    return active is not None and active > version
-
-
-def _line(chat: ChatSummary, active: int | None) -> ChatLine:
-    return ChatLine(
-        id=chat.id,
-        title=chat.title,
-        vacancy=chat.vacancy,
-        language=chat.language,
-        status=chat.status,
-        stale=_newer(active, chat.bank_version),
-        created_at=chat.created_at,
-        overall_score=chat.overall_score,
-    )

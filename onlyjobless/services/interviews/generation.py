@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 
 from onlyjobless import i18n
 from onlyjobless.domain.chats import Chat, ChatQuestion, Message, MessageKind, MessageRole
 from onlyjobless.llm import LLM, ChatMessage, LLMError, LLMUnavailable, hint_messages, model_answer_messages
 from onlyjobless.services.guard import leaks
+from onlyjobless.services.interviews import cuts
 from onlyjobless.services.interviews.transcript import Transcript
 from onlyjobless.services.interviews.views import Delta, Done, Event, Failed, Reset
 from onlyjobless.services.quota import GenerationLeases
@@ -30,11 +31,15 @@ class Generation:
         self._leases = leases
         self._llm = llm
 
-    async def stored(self, chat: Chat, kind: MessageKind) -> Message | None:
-        """The complete hint (or model answer) already given for the current question, if any."""
+    async def previous(self, chat: Chat, kind: MessageKind) -> tuple[Message | None, bool]:
+        """The complete hint (or model answer) already given for the current question, if any, and
+        whether the latest try was cut off with its worker."""
         key = _dedupe(chat, kind)
-        found = [m for m in await self._chats.messages(chat) if m.dedupe_key == key and m.complete]
-        return found[0] if found else None
+        messages = await self._chats.messages(chat)
+        found = [m for m in messages if m.dedupe_key == key and m.complete]
+        if found:
+            return found[0], False
+        return None, await cuts.cut_last(self._leases, chat, kind, messages)
 
     async def replay(self, message: Message) -> AsyncIterator[Event]:
         """A stored result as a stream: one chunk, then Done (no LLM call, no lease)."""
@@ -42,42 +47,65 @@ class Generation:
         yield Done(message, offline=bool(message.meta.get("offline")))
 
     async def stream(self, user_id: uuid.UUID, chat: Chat, kind: MessageKind) -> AsyncIterator[Event]:
-        """Delta chunks, then Done (stored; offline, the bank's own text) or Failed."""
+        """Delta chunks, then Done (stored; offline, the bank's own text) or Failed.
+
+        While it runs, a placeholder in the chat names its lease (cuts.py): if the worker dies,
+        the chat shows the try as cut once the lease's holder is gone.
+        """
         index = chat.current
         assert index is not None
         question = chat.questions[index]
-        async with self._leases.hold(user_id) as held:
-            if not held:
+        async with self._leases.hold(user_id) as token:
+            if token is None:
                 yield Failed("generation_busy")
                 return
-            messages = await self._prompt(chat, question, kind)
-            watch = leaks.StreamWatch()
-            stream = self._llm.stream(messages)
+            placeholder: Message | None = await self._chats.say(
+                chat, kind, "", question=index, complete=False, meta=cuts.placeholder_meta(token)
+            )
+            writing = self._write(chat, question, kind)
             try:
-                async for chunk in stream:
-                    shown = watch.feed(chunk)
-                    if watch.leak is not None:
-                        break
-                    if shown:
-                        yield Delta(shown)
-            except LLMError as exc:
-                if leaks.leak_in(exc.partial) is None:
-                    yield await self._failed(chat, question, kind, exc, watch.text)
-                    return
-                watch.leak = "prompt"
-            except (GeneratorExit, asyncio.CancelledError):
-                # Stopped by the user (closed or cancelled): keep what arrived, marked incomplete.
-                if watch.text and watch.leak is None and leaks.leak_in(watch.text) is None:
-                    await self._chats.say(
-                        chat, kind, watch.text, question=index, complete=False, meta={"stopped": True}
-                    )
-                raise
+                async for event in writing:
+                    if isinstance(event, Done | Failed) and placeholder is not None:
+                        await self._chats.forget(chat, placeholder)  # before the page reloads the chat
+                        placeholder = None
+                    yield event
             finally:
-                close = getattr(stream, "aclose", None)
-                if close is not None:
-                    await close()
-            async for event in self._conclude(chat, kind, watch):
-                yield event
+                await writing.aclose()  # a stop reaches the writer, which keeps what arrived
+                if placeholder is not None:
+                    await self._chats.forget(chat, placeholder)
+
+    async def _write(
+        self, chat: Chat, question: ChatQuestion, kind: MessageKind
+    ) -> AsyncGenerator[Event, None]:
+        index = question.index
+        messages = await self._prompt(chat, question, kind)
+        watch = leaks.StreamWatch()
+        stream = self._llm.stream(messages)
+        try:
+            async for chunk in stream:
+                shown = watch.feed(chunk)
+                if watch.leak is not None:
+                    break
+                if shown:
+                    yield Delta(shown)
+        except LLMError as exc:
+            if leaks.leak_in(exc.partial) is None:
+                yield await self._failed(chat, question, kind, exc, watch.text)
+                return
+            watch.leak = "prompt"
+        except (GeneratorExit, asyncio.CancelledError):
+            # Stopped by the user (closed or cancelled): keep what arrived, marked incomplete.
+            if watch.text and watch.leak is None and leaks.leak_in(watch.text) is None:
+                await self._chats.say(
+                    chat, kind, watch.text, question=index, complete=False, meta={"stopped": True}
+                )
+            raise
+        finally:
+            close = getattr(stream, "aclose", None)
+            if close is not None:
+                await close()
+        async for event in self._conclude(chat, kind, watch):
+            yield event
 
     async def _conclude(
         self, chat: Chat, kind: MessageKind, watch: leaks.StreamWatch

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
 from onlyjobless.domain.chats import Chat, ChatStatus, Message, MessageKind, MessageRole, NewMessage
-from onlyjobless.domain.errors import Conflict
+from onlyjobless.domain.errors import ChatStoreDown, Conflict
 from onlyjobless.domain.text import refuse_nul
 from onlyjobless.storage.chats import ChatStore
+
+log = logging.getLogger(__name__)
 
 
 def _as_id(value: object) -> str:
@@ -64,6 +67,15 @@ class Transcript:
                 dedupe_key=dedupe,
             ),
         )
+
+    async def forget(self, chat: Chat, message: Message) -> None:
+        """Remove a running stream's placeholder once the stream is over; gone already is fine.
+        With the store out of reach at that moment it stays (logged), and shows as cut later: the
+        stream's own result, stored or not, is not lost to an error about its placeholder."""
+        try:
+            await self.store.delete_message(chat.user_id, chat.id, message.id)
+        except ChatStoreDown:
+            log.warning("a stream's placeholder was left in chat %s: the chat store is down", chat.id)
 
     async def ask(self, chat: Chat, index: int) -> Message:
         """The interviewer asks question `index` (once per attempt)."""

@@ -9,7 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from onlyjobless.domain.chats import Chat, ChatQuestion, ChatStatus, Feedback, Message, MessageKind
+from onlyjobless.domain.chats import (
+    Chat,
+    ChatQuestion,
+    ChatStatus,
+    ChatSummary,
+    Feedback,
+    Message,
+    MessageKind,
+)
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,8 @@ class ChatView:
     landmarks: list[Message] = field(default_factory=list)
     # The latest answer of the current attempt to each question (read for an evaluated chat).
     answers: dict[int, str] = field(default_factory=dict)
+    # A hint or model answer is being written in this chat by a stream that is still running.
+    writing: bool = False
 
     @property
     def evaluation_due(self) -> bool:
@@ -213,6 +223,25 @@ def view_of(
         before=before,
         landmarks=marks,
         answers=answers_of(chat, messages) if answers is None else answers,
+    )
+
+
+def newer(active: int | None, version: int) -> bool:
+    """A chat is stale when its bank has a newer active version than the one it started with."""
+    return active is not None and active > version
+
+
+def line_of(chat: ChatSummary, active: int | None) -> ChatLine:
+    """A chat-list line; `active` is the active bank version of its role and language."""
+    return ChatLine(
+        id=chat.id,
+        title=chat.title,
+        vacancy=chat.vacancy,
+        language=chat.language,
+        status=chat.status,
+        stale=newer(active, chat.bank_version),
+        created_at=chat.created_at,
+        overall_score=chat.overall_score,
     )
 
 

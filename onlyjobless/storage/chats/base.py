@@ -56,6 +56,12 @@ class ChatStore(Protocol):
         the existing message unchanged instead. NotFound when the chat is not the owner's."""
         ...
 
+    async def delete_message(self, user_id: str, chat_id: str, message_id: str) -> bool:
+        """Remove one message of the chat (a placeholder that served its turn); True when it was
+        there. An id that names no message of this chat is False; NotFound when the chat is not
+        the owner's. The numbering goes on: a removed seq is never given again."""
+        ...
+
     async def list_messages(self, user_id: str, chat_id: str) -> list[Message]:
         """The chat's messages in order (seq ascending); NotFound when not the owner's."""
         ...

@@ -195,6 +195,15 @@ class ThreadedChatStore(ABC):
         """Append a message with the next seq, or return the one with the same dedupe_key."""
         return await self._run(self._add_message, owner(user_id), self._key(chat_id), message)
 
+    async def delete_message(self, user_id: str, chat_id: str, message_id: str) -> bool:
+        """Remove one message of the owner's chat; True when it was there."""
+        key = self._key(chat_id)
+        try:
+            message_key = self._key(message_id)  # messages have ids of the chats' shape
+        except NotFound:
+            message_key = None
+        return await self._run(self._delete_message, owner(user_id), key, message_key)
+
     async def list_messages(self, user_id: str, chat_id: str) -> list[Message]:
         """The chat's messages by seq; NotFound when not the owner's."""
         return await self._run(self._list_messages, owner(user_id), self._key(chat_id))
@@ -246,6 +255,9 @@ class ThreadedChatStore(ABC):
 
     @abstractmethod
     def _add_message(self, user_id: str, chat_id: Any, message: NewMessage) -> Message: ...
+
+    @abstractmethod
+    def _delete_message(self, user_id: str, chat_id: Any, message_id: Any) -> bool: ...
 
     @abstractmethod
     def _list_messages(self, user_id: str, chat_id: Any) -> list[Message]: ...

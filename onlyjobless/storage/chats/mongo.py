@@ -295,6 +295,15 @@ class MongoChatStore(common.ThreadedChatStore):
         document = self._messages.find_one({"chat_id": chat_id, "user_id": user_id, "dedupe_key": key})
         return None if document is None else _message(self.cipher, document)
 
+    def _delete_message(self, user_id: str, chat_id: ObjectId, message_id: ObjectId | None) -> bool:
+        self._ready()
+        self._owned(user_id, chat_id)
+        if message_id is None:
+            return False
+        with self._writes:
+            found = {"_id": message_id, "chat_id": chat_id, "user_id": user_id}
+            return bool(self._messages.delete_one(found).deleted_count)
+
     def _list_messages(self, user_id: str, chat_id: ObjectId) -> list[Message]:
         self._ready()
         self._owned(user_id, chat_id)

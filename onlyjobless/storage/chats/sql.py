@@ -168,6 +168,18 @@ class SqlChatStore(common.ThreadedChatStore):
             connection.commit()
         return Message.model_validate(stored.model_dump(mode="json"))
 
+    def _delete_message(self, user_id: str, chat_id: str, message_id: str | None) -> bool:
+        with self._engine.begin() as connection:
+            self._owned(connection, user_id, chat_id)
+            if message_id is None:
+                return False
+            result = connection.execute(
+                delete(MESSAGES).where(
+                    MESSAGES.c.id == message_id, MESSAGES.c.chat_id == chat_id, MESSAGES.c.user_id == user_id
+                )
+            )
+        return bool(result.rowcount)
+
     def _list_messages(self, user_id: str, chat_id: str) -> list[Message]:
         with self._engine.connect() as connection:
             self._owned(connection, user_id, chat_id)

@@ -1,8 +1,8 @@
 """Two app processes behind nginx, one product: PostgreSQL, the Mongo wire server and Redis shared.
 
 Requests spread over both workers; the daily quota and the one-generation lease hold across them;
-killing the worker that serves a stream loses nothing that was stored, the stream can be asked
-again on the other worker and is counted once.
+killing the worker that serves a stream loses nothing that was stored, the cut stream is marked,
+and it can be asked again at once on the other worker and is counted once.
 """
 
 from __future__ import annotations
@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import httpx
 import pytest
 
+from onlyjobless import i18n
 from tests.support import databases
 from tests.support.api_client import Client, long_answer, sign_in
 from tests.support.cluster import Cluster, cluster
@@ -146,6 +148,7 @@ async def test_killing_the_worker_that_streams_loses_nothing(two_workers: Cluste
         assert answered.status_code == 200
         before = (await client.get(f"/api/chats/{chat_id}")).json()
         quota_before = (await client.get("/api/quota")).json()["used"]
+        budget_before = (await client.get("/api/budget")).json()["used"]
 
         fake.script(Reply(text=" ".join([HINT] * 6), tokens_per_second=15))
         streaming_on, reader = await _first_delta(api, client, chat_id)
@@ -153,29 +156,38 @@ async def test_killing_the_worker_that_streams_loses_nothing(two_workers: Cluste
         victim.kill()
         assert await reader is False  # the client sees the stream cut, not a fake "done"
 
-        # Everything stored before the crash is there, served by the survivor.
-        after = (await client.get(f"/api/chats/{chat_id}")).json()
-        assert [m["content"] for m in after["messages"]] == [m["content"] for m in before["messages"]]
+        # Everything stored before the crash is there, served by the survivor, and once the dead
+        # worker's lease has missed its renewals the cut hint is marked in its place.
+        after = await _until_marked(client, chat_id)
+        assert [m["content"] for m in after["messages"][:-1]] == [m["content"] for m in before["messages"]]
+        mark = after["messages"][-1]
+        assert mark["kind"] == "hint" and not mark["complete"] and mark["meta"] == {"cut": True}
+        assert mark["content"] == i18n.translate("interview.cut_hint", "en")
+        assert not after["writing"]
         assert (await client.get("/api/quota")).json()["used"] == quota_before
+        assert (await client.get("/api/budget")).json()["used"] == budget_before + 1  # the cut try
 
-        # The dead worker's lease lapses on its own; then the hint can be asked again, once.
+        # Asked again at once: the dead worker's lease is taken over; the hint is stored once.
         fake.script(Reply(text=HINT))
-        status, events = await _ask_until_free(client, chat_id)
+        status, events = await client.events(f"/api/chats/{chat_id}/hint")
         assert status == 200 and events[-1][0] == "done"
         final = (await client.get(f"/api/chats/{chat_id}")).json()
         hints = [m for m in final["messages"] if m["kind"] == "hint"]
         assert [h["content"] for h in hints if h["complete"]] == [HINT]
-        assert (await client.get("/api/quota")).json()["used"] == quota_before  # nothing counted twice
+        assert [h["meta"] for h in hints] == [{"cut": True}, {}]
+        assert (await client.get("/api/quota")).json()["used"] == quota_before
+        assert (await client.get("/api/budget")).json()["used"] == budget_before + 1  # nothing counted twice
 
     victim.start()  # back to two workers for whatever runs next
     victim.wait_ready()
 
 
-async def _ask_until_free(client: Client, chat_id: str) -> tuple[int, list[tuple[str, dict[str, object]]]]:
-    """Ask for the hint until the dead worker's lease has lapsed (bounded: a few lease lifetimes)."""
-    for _ in range(LEASE_SECONDS * 10):
-        status, events = await client.events(f"/api/chats/{chat_id}/hint")
-        if status != 409:
-            return status, events
-        await asyncio.sleep(LEASE_SECONDS / 4)
-    raise AssertionError("the dead worker's lease never lapsed")
+async def _until_marked(client: Client, chat_id: str) -> dict[str, Any]:
+    """Read the chat until the cut hint is marked (bounded: a few lease lifetimes)."""
+    for _ in range(LEASE_SECONDS * 20):
+        chat: dict[str, Any] = (await client.get(f"/api/chats/{chat_id}")).json()
+        if chat["messages"][-1]["meta"].get("cut"):
+            return chat
+        assert chat["writing"]  # until then the try counts as running
+        await asyncio.sleep(LEASE_SECONDS / 8)
+    raise AssertionError("the cut hint was never marked")

@@ -145,6 +145,7 @@ def _message(message: UiMessage) -> rx.Component:
         data_testid=rx.cond(current, "current-question", "message-" + message.kind),
         data_kind=message.kind,
         data_complete=rx.cond(message.complete, "true", "false"),
+        data_cut=rx.cond(message.cut, "true", "false"),
         data_reveal=rx.cond(message.reveal, "true", "false"),
         aria_current=rx.cond(current, "step", "false"),
         # Hidden until the page has typed it out (assets/js/reveal.js).

@@ -18,7 +18,7 @@ from onlyjobless.ui import routes
 from onlyjobless.ui.chat_display import ReportItem, UiMessage, bubble, report_items
 from onlyjobless.ui.language import language_of
 from onlyjobless.ui.live import Live
-from onlyjobless.ui.pages.chat.streaming import budget_note, generate, watch
+from onlyjobless.ui.pages.chat.streaming import budget_note, generate, watch, watch_elsewhere
 from onlyjobless.ui.session import acting_user
 from onlyjobless.ui.sidebar import SidebarState, not_signed_in, open_private_page
 
@@ -170,6 +170,8 @@ class ChatState(rx.State):
             return ChatState.watch_running
         if view.evaluation_due:
             return ChatState.run_finish
+        if view.writing:  # written elsewhere (another tab, or a worker that may have died)
+            return ChatState.watch_writing
         return None
 
     @rx.event
@@ -240,6 +242,10 @@ class ChatState(rx.State):
     @rx.event(background=True)
     async def watch_running(self):
         await watch(self)
+
+    @rx.event(background=True)
+    async def watch_writing(self):
+        await watch_elsewhere(self)
 
     # -- after the evaluation -------------------------------------------------------------
 

@@ -43,6 +43,7 @@ FLUSH_SECONDS = 0.25
 FLUSH_CHARS = 600
 TICK_SECONDS = 0.08
 BUDGET_LOW = 10  # at most this many generations left today: the page says how many
+WATCH_READS = 90  # a stream written elsewhere is watched for at most this many lease renewals
 
 
 async def budget_note(user_id: uuid.UUID, language: str) -> str:
@@ -176,7 +177,8 @@ async def _beat(state: ChatState, run: Run) -> None:
 
 async def watch(state: ChatState) -> None:
     """After a reconnect: if the generation the page shows as running has lost its worker (no
-    heartbeat), end it and say it was cut off; the buttons unlock and it can be asked again."""
+    heartbeat), end it and say it was cut off; the buttons unlock and it can be asked again, and
+    the chat shows the cut try's mark once the lost worker's lease lapses."""
     while True:
         async with state:
             running = await state.get_state(Live)
@@ -184,8 +186,38 @@ async def watch(state: ChatState) -> None:
                 return
             if running.cut_off():
                 running.lost(i18n.error_message("generation_lost", await language_of(state)))
-                return
+                break
         await asyncio.sleep(live.BEAT_SECONDS)
+    await watch_elsewhere(state, read_first=True)  # the cut try is marked once its lease lapses
+
+
+async def watch_elsewhere(state: ChatState, *, read_first: bool = False) -> None:
+    """The chat was opened while a stream that this page did not start writes in it: read the chat
+    again every lease renewal until that stream is over, then add what it left (its result, or
+    the mark of a try cut off with its worker, which the hint button can ask again at once)."""
+    services = hub.get_services()
+    every = services.interviews.leases.renew_every.total_seconds()
+    async with state:
+        chat_id = state.chat_in_url()
+    for read in range(WATCH_READS):
+        if read or not read_first:
+            await asyncio.sleep(every)
+        async with state:
+            token, language = cookie_token(state), await language_of(state)
+            if state.shown_chat != chat_id or (await state.get_state(Live)).on:
+                return  # another chat now, or a stream of this page's own
+        try:
+            who = await checked_identity(token)
+            if who is None:
+                return
+            view = await services.interviews.view(who.user.id, chat_id)
+        except ServiceError:
+            continue
+        if not view.writing:
+            async with state:
+                if state.shown_chat == chat_id:
+                    state.show(view, i18n.strings(language), news=True)
+            return
 
 
 async def _stop_requested(state: ChatState) -> bool:
