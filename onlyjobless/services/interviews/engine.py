@@ -239,12 +239,13 @@ class Interviews:
         """The one already given for this question and attempt comes back as it is: no LLM call.
         A new one takes one generation of today's budget (429 when none is left)."""
         chat = await self._chats.active_chat(user_id, chat_id)
-        stored = await self._generation.stored(chat, kind)
+        messages = await self._chats.messages(chat)
+        stored = self._generation.stored(chat, kind, messages)
         if stored is not None:
             return self._generation.replay(stored)
         await self.budget.consume(user_id)
         await self._refuse_if_busy(user_id, refund=True)
-        return self._charged(user_id, self._generation.stream(user_id, chat, kind))
+        return self._charged(user_id, self._generation.stream(user_id, chat, kind, messages))
 
     async def _consume_budget_or_refund(self, user_id: uuid.UUID) -> None:
         try:

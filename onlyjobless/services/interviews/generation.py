@@ -30,10 +30,11 @@ class Generation:
         self._leases = leases
         self._llm = llm
 
-    async def stored(self, chat: Chat, kind: MessageKind) -> Message | None:
+    @staticmethod
+    def stored(chat: Chat, kind: MessageKind, messages: Sequence[Message]) -> Message | None:
         """The complete hint (or model answer) already given for the current question, if any."""
         key = _dedupe(chat, kind)
-        found = [m for m in await self._chats.messages(chat) if m.dedupe_key == key and m.complete]
+        found = [m for m in messages if m.dedupe_key == key and m.complete]
         return found[0] if found else None
 
     async def replay(self, message: Message) -> AsyncIterator[Event]:
@@ -41,8 +42,13 @@ class Generation:
         yield Delta(message.content)
         yield Done(message, offline=bool(message.meta.get("offline")))
 
-    async def stream(self, user_id: uuid.UUID, chat: Chat, kind: MessageKind) -> AsyncIterator[Event]:
-        """Delta chunks, then Done (stored; offline, the bank's own text) or Failed."""
+    async def stream(
+        self, user_id: uuid.UUID, chat: Chat, kind: MessageKind, messages: Sequence[Message]
+    ) -> AsyncIterator[Event]:
+        """Delta chunks, then Done (stored; offline, the bank's own text) or Failed.
+
+        `messages` are the chat's as read for `stored` (the same request): the prompt's history
+        is taken from them rather than read again."""
         index = chat.current
         assert index is not None
         question = chat.questions[index]
@@ -50,9 +56,9 @@ class Generation:
             if not held:
                 yield Failed("generation_busy")
                 return
-            messages = await self._prompt(chat, question, kind)
+            prompt = self._prompt(chat, question, kind, messages)
             watch = leaks.StreamWatch()
-            stream = self._llm.stream(messages)
+            stream = self._llm.stream(prompt)
             try:
                 async for chunk in stream:
                     shown = watch.feed(chunk)
@@ -106,20 +112,13 @@ class Generation:
             chat, kind, notice, question=chat.current, dedupe=_dedupe(chat, kind), meta={"withheld": True}
         )
 
-    async def _prompt(self, chat: Chat, question: ChatQuestion, kind: MessageKind) -> Sequence[ChatMessage]:
+    @staticmethod
+    def _prompt(
+        chat: Chat, question: ChatQuestion, kind: MessageKind, messages: Sequence[Message]
+    ) -> Sequence[ChatMessage]:
         if kind == MessageKind.HINT:
-            history = await self._history(chat)
-            return hint_messages(question.text, question.key_points, history, chat.language)
+            return hint_messages(question.text, question.key_points, _history(messages), chat.language)
         return model_answer_messages(question.text, question.key_points, chat.language)
-
-    async def _history(self, chat: Chat) -> list[ChatMessage]:
-        """The conversation so far as chat turns (the candidate's turns stay data in the prompt)."""
-        turns = [
-            ChatMessage("user" if m.role == MessageRole.CANDIDATE else "assistant", m.content)
-            for m in await self._chats.messages(chat)
-            if m.kind in _CONVERSATION and m.complete
-        ]
-        return turns[-HISTORY_TURNS:]
 
     async def _failed(
         self, chat: Chat, question: ChatQuestion, kind: MessageKind, exc: LLMError, arrived: str
@@ -141,6 +140,16 @@ class Generation:
         if text:
             partial = await self._chats.say(chat, kind, text, question=question.index, complete=False)
         return Failed(exc.code, partial)
+
+
+def _history(messages: Sequence[Message]) -> list[ChatMessage]:
+    """The conversation so far as chat turns (the candidate's turns stay data in the prompt)."""
+    turns = [
+        ChatMessage("user" if m.role == MessageRole.CANDIDATE else "assistant", m.content)
+        for m in messages
+        if m.kind in _CONVERSATION and m.complete
+    ]
+    return turns[-HISTORY_TURNS:]
 
 
 def _dedupe(chat: Chat, kind: MessageKind) -> str:
