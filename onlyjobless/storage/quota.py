@@ -67,18 +67,24 @@ class CounterStore:
     @in_thread
     def take(self, user_id: uuid.UUID, day: date, limit: int) -> int | None:
         """Count one more use unless `limit` are used already: the new count, or None."""
+        if limit < 1:
+            return None
         table = self._table
-        with session_scope(self._engine) as session:
-            statement = upsert_insert(self._engine)(table).values(user_id=user_id, day=day, used=0)
-            session.execute(statement.on_conflict_do_nothing())
-            taken = session.execute(
-                update(table)
-                .where(col(table.user_id) == user_id, col(table.day) == day, col(table.used) < limit)
-                .values(used=col(table.used) + 1)
+        # One statement: the day's first use creates the row, a later one counts up while
+        # under the limit (the conflict locks the row, so concurrent takes queue there).
+        statement = (
+            upsert_insert(self._engine)(table)
+            .values(user_id=user_id, day=day, used=1)
+            .on_conflict_do_update(
+                index_elements=["user_id", "day"],
+                set_={"used": col(table.used) + 1},
+                where=col(table.used) < limit,
             )
-            if taken.rowcount != 1:  # type: ignore[attr-defined]
-                return None
-            return self._count(session, user_id, day)
+            .returning(col(table.used))
+        )
+        with session_scope(self._engine) as session:
+            used: int | None = session.execute(statement).scalar()
+            return used
 
     @in_thread
     def give_back(self, user_id: uuid.UUID, day: date) -> None:
@@ -101,19 +107,20 @@ class LeaseStore:
     @in_thread
     def acquire(self, user_id: uuid.UUID, token: str, now: datetime, expires_at: datetime) -> bool:
         """Hold the user's lease under `token` unless another unexpired one holds it."""
+        # One statement: a row comes back only when this token was written (new, or in place
+        # of an expired lease).
+        statement = (
+            upsert_insert(self._engine)(GenerationLease)
+            .values(user_id=user_id, token=token, expires_at=expires_at)
+            .on_conflict_do_update(
+                index_elements=["user_id"],
+                set_={"token": token, "expires_at": expires_at},
+                where=col(GenerationLease.expires_at) < now,
+            )
+            .returning(col(GenerationLease.token))
+        )
         with session_scope(self._engine) as session:
-            statement = upsert_insert(self._engine)(GenerationLease).values(
-                user_id=user_id, token=token, expires_at=expires_at
-            )
-            session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["user_id"],
-                    set_={"token": token, "expires_at": expires_at},
-                    where=col(GenerationLease.expires_at) < now,
-                )
-            )
-            row = session.get(GenerationLease, user_id, populate_existing=True)
-            return row is not None and row.token == token
+            return bool(session.execute(statement).scalar() == token)
 
     @in_thread
     def renew(self, user_id: uuid.UUID, token: str, expires_at: datetime) -> bool:
