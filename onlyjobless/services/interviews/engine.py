@@ -93,7 +93,10 @@ class Interviews:
     ) -> ChatView:
         """The chat as it was left: its newest messages (`limit`, below seq `before`), the
         current question, flags, staleness, report. A long chat is never read whole."""
-        chat = await self._chats.chat(user_id, chat_id)
+        return await self._view_of(await self._chats.chat(user_id, chat_id), limit=limit, before=before)
+
+    async def _view_of(self, chat: Chat, *, limit: int = PAGE, before: int | None = None) -> ChatView:
+        """`view` of a chat in hand (just read or just written)."""
         page = await self.store.page_messages(chat.user_id, chat.id, limit=limit, before=before)
         landmarks = await self.store.latest_messages(chat.user_id, chat.id, LANDMARKS)
         answers: dict[int, str] = {}
@@ -198,7 +201,7 @@ class Interviews:
         chat = await self._advance(chat, index)
         if chat.current is not None:
             await self._chats.ask(chat, chat.current)
-        return await self.view(user_id, chat.id)
+        return await self._view_of(chat)  # as _advance wrote it
 
     async def _refuse_misuse(self, question: ChatQuestion, content: str) -> None:
         """Refuse (422, nothing stored) what the guard finds is not an answer; it runs off the event loop."""
