@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Column, delete, update
+from sqlalchemy import Column, bindparam, delete, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -52,6 +52,18 @@ class CounterStore:
     def __init__(self, engine: Engine, table: Counter = InterviewCounter) -> None:
         self._engine = engine
         self._table = table
+        # One statement, built once: the day's first use creates the row, a later one counts
+        # up while under the limit (the conflict locks the row, so concurrent takes queue there).
+        self._take = (
+            upsert_insert(engine)(table)
+            .values(user_id=bindparam("user_id"), day=bindparam("day"), used=1)
+            .on_conflict_do_update(
+                index_elements=["user_id", "day"],
+                set_={"used": col(table.used) + 1},
+                where=col(table.used) < bindparam("limit"),
+            )
+            .returning(col(table.used))
+        )
 
     def _count(self, session: Session, user_id: uuid.UUID, day: date) -> int | None:
         table = self._table
@@ -69,21 +81,9 @@ class CounterStore:
         """Count one more use unless `limit` are used already: the new count, or None."""
         if limit < 1:
             return None
-        table = self._table
-        # One statement: the day's first use creates the row, a later one counts up while
-        # under the limit (the conflict locks the row, so concurrent takes queue there).
-        statement = (
-            upsert_insert(self._engine)(table)
-            .values(user_id=user_id, day=day, used=1)
-            .on_conflict_do_update(
-                index_elements=["user_id", "day"],
-                set_={"used": col(table.used) + 1},
-                where=col(table.used) < limit,
-            )
-            .returning(col(table.used))
-        )
         with session_scope(self._engine) as session:
-            used: int | None = session.execute(statement).scalar()
+            params = {"user_id": user_id, "day": day, "limit": limit}
+            used: int | None = session.execute(self._take, params).scalar()
             return used
 
     @in_thread
@@ -103,24 +103,27 @@ class LeaseStore:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        # One statement, built once: a row comes back only when this token was written (new,
+        # or in place of an expired lease).
+        insert = upsert_insert(engine)(GenerationLease)
+        self._acquire = (
+            insert.values(
+                user_id=bindparam("user_id"), token=bindparam("token"), expires_at=bindparam("expires_at")
+            )
+            .on_conflict_do_update(
+                index_elements=["user_id"],
+                set_={"token": insert.excluded.token, "expires_at": insert.excluded.expires_at},
+                where=col(GenerationLease.expires_at) < bindparam("now"),
+            )
+            .returning(col(GenerationLease.token))
+        )
 
     @in_thread
     def acquire(self, user_id: uuid.UUID, token: str, now: datetime, expires_at: datetime) -> bool:
         """Hold the user's lease under `token` unless another unexpired one holds it."""
-        # One statement: a row comes back only when this token was written (new, or in place
-        # of an expired lease).
-        statement = (
-            upsert_insert(self._engine)(GenerationLease)
-            .values(user_id=user_id, token=token, expires_at=expires_at)
-            .on_conflict_do_update(
-                index_elements=["user_id"],
-                set_={"token": token, "expires_at": expires_at},
-                where=col(GenerationLease.expires_at) < now,
-            )
-            .returning(col(GenerationLease.token))
-        )
+        params = {"user_id": user_id, "token": token, "expires_at": expires_at, "now": now}
         with session_scope(self._engine) as session:
-            return bool(session.execute(statement).scalar() == token)
+            return bool(session.execute(self._acquire, params).scalar() == token)
 
     @in_thread
     def renew(self, user_id: uuid.UUID, token: str, expires_at: datetime) -> bool:
