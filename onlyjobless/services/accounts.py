@@ -262,8 +262,8 @@ class Accounts:
     async def user_for_access_token(self, token: object) -> Identity:
         """The user behind a valid access token whose session is still open."""
         claims = read_access_token(self._tokens, token)
-        user = await self._store.user(claims.user_id)
-        if user is None or not await self._store.family_open(claims.session_id, claims.user_id):
+        user = await self._store.session_user(claims.user_id, claims.session_id)
+        if user is None:  # no such user, or the session was closed
             raise Unauthorized("token_invalid")
         return Identity(UserPublic.of(user), claims.session_id)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Column, delete, update
+from sqlalchemy import Column, bindparam, delete, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -52,6 +52,18 @@ class CounterStore:
     def __init__(self, engine: Engine, table: Counter = InterviewCounter) -> None:
         self._engine = engine
         self._table = table
+        # One statement, built once: the day's first use creates the row, a later one counts
+        # up while under the limit (the conflict locks the row, so concurrent takes queue there).
+        self._take = (
+            upsert_insert(engine)(table)
+            .values(user_id=bindparam("user_id"), day=bindparam("day"), used=1)
+            .on_conflict_do_update(
+                index_elements=["user_id", "day"],
+                set_={"used": col(table.used) + 1},
+                where=col(table.used) < bindparam("limit"),
+            )
+            .returning(col(table.used))
+        )
 
     def _count(self, session: Session, user_id: uuid.UUID, day: date) -> int | None:
         table = self._table
@@ -67,18 +79,12 @@ class CounterStore:
     @in_thread
     def take(self, user_id: uuid.UUID, day: date, limit: int) -> int | None:
         """Count one more use unless `limit` are used already: the new count, or None."""
-        table = self._table
+        if limit < 1:
+            return None
         with session_scope(self._engine) as session:
-            statement = upsert_insert(self._engine)(table).values(user_id=user_id, day=day, used=0)
-            session.execute(statement.on_conflict_do_nothing())
-            taken = session.execute(
-                update(table)
-                .where(col(table.user_id) == user_id, col(table.day) == day, col(table.used) < limit)
-                .values(used=col(table.used) + 1)
-            )
-            if taken.rowcount != 1:  # type: ignore[attr-defined]
-                return None
-            return self._count(session, user_id, day)
+            params = {"user_id": user_id, "day": day, "limit": limit}
+            used: int | None = session.execute(self._take, params).scalar()
+            return used
 
     @in_thread
     def give_back(self, user_id: uuid.UUID, day: date) -> None:
@@ -97,24 +103,29 @@ class LeaseStore:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        # One statement, built once: a row comes back only when this token was written (new,
+        # or in place of a lease whose holder is gone).
+        insert = upsert_insert(engine)(GenerationLease)
+        self._acquire = (
+            insert.values(
+                user_id=bindparam("user_id"), token=bindparam("token"), expires_at=bindparam("expires_at")
+            )
+            .on_conflict_do_update(
+                index_elements=["user_id"],
+                set_={"token": insert.excluded.token, "expires_at": insert.excluded.expires_at},
+                where=col(GenerationLease.expires_at) < bindparam("lapsed_before"),
+            )
+            .returning(col(GenerationLease.token))
+        )
 
     @in_thread
     def acquire(self, user_id: uuid.UUID, token: str, lapsed_before: datetime, expires_at: datetime) -> bool:
         """Hold the user's lease under `token` unless another one holds it that expires at or after
         `lapsed_before` (the holder's "still running" bound, see services/quota.py)."""
+        params = {"user_id": user_id, "token": token, "expires_at": expires_at}
+        params["lapsed_before"] = lapsed_before
         with session_scope(self._engine) as session:
-            statement = upsert_insert(self._engine)(GenerationLease).values(
-                user_id=user_id, token=token, expires_at=expires_at
-            )
-            session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["user_id"],
-                    set_={"token": token, "expires_at": expires_at},
-                    where=col(GenerationLease.expires_at) < lapsed_before,
-                )
-            )
-            row = session.get(GenerationLease, user_id, populate_existing=True)
-            return row is not None and row.token == token
+            return bool(session.execute(self._acquire, params).scalar() == token)
 
     @in_thread
     def renew(self, user_id: uuid.UUID, token: str, expires_at: datetime) -> bool:

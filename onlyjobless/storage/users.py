@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Column, update
+from sqlalchemy import Column, bindparam, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -59,6 +59,19 @@ class LoginTicket(SQLModel, table=True):
 
 
 # -- what the store returns ------------------------------------------------------------------
+
+
+# The user behind an access token, if the token's session is still open (see session_user).
+_SESSION_USER = select(User).where(
+    User.id == bindparam("user_id"),
+    select(RefreshToken.id)
+    .where(
+        RefreshToken.family_id == bindparam("family_id"),
+        RefreshToken.user_id == bindparam("user_id"),
+        col(RefreshToken.revoked_at).is_(None),
+    )
+    .exists(),
+)
 
 
 @dataclass(frozen=True)
@@ -262,17 +275,13 @@ class AccountStore:
             )
 
     @in_thread
-    def family_open(self, family_id: uuid.UUID, user_id: uuid.UUID) -> bool:
-        """True while the user's session has a token that is not revoked."""
+    def session_user(self, user_id: uuid.UUID, family_id: uuid.UUID) -> UserRecord | None:
+        """The user while their session (`family_id`) has a token that is not revoked, else None.
+
+        One statement, built once: every authenticated request asks it."""
         with session_scope(self._engine) as session:
-            live = session.exec(
-                select(RefreshToken.id).where(
-                    RefreshToken.family_id == family_id,
-                    RefreshToken.user_id == user_id,
-                    col(RefreshToken.revoked_at).is_(None),
-                )
-            ).first()
-            return live is not None
+            row = session.exec(_SESSION_USER, params={"user_id": user_id, "family_id": family_id}).first()
+            return UserRecord.of(row) if row else None
 
     # -- one-time login tickets -----------------------------------------------------------
 

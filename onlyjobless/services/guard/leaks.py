@@ -65,11 +65,18 @@ def report(where: str, kind: str) -> None:
 
 
 class StreamWatch:
-    """Feeds a stream through the leak check: `feed` returns the text now safe to show."""
+    """Feeds a stream through the leak check: `feed` returns the text now safe to show.
+
+    The check is incremental: each chunk is searched for the canary only where it could end, and
+    only the words it completes are looked up, against the last words before them; the word the
+    text ends in (it may go on in the next chunk) is checked as it stands, and again once complete.
+    """
 
     def __init__(self) -> None:
         self._text = ""
         self._shown = 0
+        self._scanned = 0  # the text before this offset is split into words
+        self._tail: list[str] = []  # the last RUN_WORDS - 1 complete words (lowercased)
         self.leak: str | None = None
 
     @property
@@ -78,9 +85,10 @@ class StreamWatch:
 
     def feed(self, chunk: str) -> str:
         """Add a chunk; the new text safe to show ("" once a leak is found, and `leak` says which)."""
+        start = len(self._text)
         self._text += chunk
         if self.leak is None:
-            self.leak = leak_in(self._text[max(0, self._shown - 2000) :])
+            self.leak = self._check(start)
         if self.leak is not None:
             return ""
         safe = len(self._text) - _held_back(self._text)
@@ -94,11 +102,31 @@ class StreamWatch:
         out, self._shown = self._text[self._shown :], len(self._text)
         return out
 
+    def _check(self, start: int) -> str | None:
+        """A leak that the text from `start` on completes, given what came before it."""
+        text, marker = self._text, canary()
+        if marker in text[max(0, start - len(marker) + 1) :]:
+            return "canary"
+        runs, tail = _prompt_runs(), self._tail
+        for match in _WORD.finditer(text, self._scanned):
+            word = match.group().lower()
+            if match.end() == len(text):  # the word may go on: checked as it stands, kept for later
+                return "prompt" if tuple([*tail, word][-RUN_WORDS:]) in runs else None
+            tail.append(word)
+            self._scanned = match.end()
+            if tuple(tail[-RUN_WORDS:]) in runs:
+                return "prompt"
+            if len(tail) >= RUN_WORDS:
+                del tail[: len(tail) - RUN_WORDS + 1]
+        return None
+
 
 def _held_back(text: str) -> int:
     """How many characters at the end could be the start of the canary."""
     marker = canary()
-    for size in range(min(len(marker) - 1, len(text)), 0, -1):
-        if marker.startswith(text[-size:]):
-            return size
+    at = text.find(marker[0], max(0, len(text) - len(marker) + 1))
+    while at != -1:
+        if marker.startswith(text[at:]):
+            return len(text) - at
+        at = text.find(marker[0], at + 1)
     return 0

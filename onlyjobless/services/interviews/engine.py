@@ -100,7 +100,10 @@ class Interviews:
     ) -> ChatView:
         """The chat as it was left: its newest messages (`limit`, below seq `before`), the
         current question, flags, staleness, report. A long chat is never read whole."""
-        chat = await self._chats.chat(user_id, chat_id)
+        return await self._view_of(await self._chats.chat(user_id, chat_id), limit=limit, before=before)
+
+    async def _view_of(self, chat: Chat, *, limit: int = PAGE, before: int | None = None) -> ChatView:
+        """`view` of a chat in hand (just read or just written)."""
         page = await self.store.page_messages(chat.user_id, chat.id, limit=limit, before=before)
         landmarks = await self.store.latest_messages(chat.user_id, chat.id, LANDMARKS)
         answers: dict[int, str] = {}
@@ -211,7 +214,7 @@ class Interviews:
         chat = await self._advance(chat, index)
         if chat.current is not None:
             await self._chats.ask(chat, chat.current)
-        return await self.view(user_id, chat.id)
+        return await self._view_of(chat)  # as _advance wrote it
 
     async def _refuse_misuse(self, question: ChatQuestion, content: str) -> None:
         """Refuse (422, nothing stored) what the guard finds is not an answer; it runs off the event loop."""
@@ -252,15 +255,16 @@ class Interviews:
         """The one already given for this question and attempt comes back as it is: no LLM call.
         A new one takes one generation of today's budget (429 when none is left)."""
         chat = await self._chats.active_chat(user_id, chat_id)
-        stored, cut = await self._generation.previous(chat, kind)
+        messages = await self._chats.messages(chat)
+        stored, cut = await self._generation.previous(chat, kind, messages)
         if stored is not None:
             return self._generation.replay(stored)
         if cut:  # asked again after its worker died mid-stream: the cut try was counted, not this one
             await self._refuse_if_busy(user_id)
-            return self._generation.stream(user_id, chat, kind)
+            return self._generation.stream(user_id, chat, kind, messages)
         await self.budget.consume(user_id)
         await self._refuse_if_busy(user_id, refund=True)
-        return self._charged(user_id, self._generation.stream(user_id, chat, kind))
+        return self._charged(user_id, self._generation.stream(user_id, chat, kind, messages))
 
     async def _consume_budget_or_refund(self, user_id: uuid.UUID) -> None:
         try:

@@ -31,11 +31,12 @@ class Generation:
         self._leases = leases
         self._llm = llm
 
-    async def previous(self, chat: Chat, kind: MessageKind) -> tuple[Message | None, bool]:
+    async def previous(
+        self, chat: Chat, kind: MessageKind, messages: Sequence[Message]
+    ) -> tuple[Message | None, bool]:
         """The complete hint (or model answer) already given for the current question, if any, and
-        whether the latest try was cut off with its worker."""
+        whether the latest try was cut off with its worker (`messages`: the chat's, read once)."""
         key = _dedupe(chat, kind)
-        messages = await self._chats.messages(chat)
         found = [m for m in messages if m.dedupe_key == key and m.complete]
         if found:
             return found[0], False
@@ -46,11 +47,15 @@ class Generation:
         yield Delta(message.content)
         yield Done(message, offline=bool(message.meta.get("offline")))
 
-    async def stream(self, user_id: uuid.UUID, chat: Chat, kind: MessageKind) -> AsyncIterator[Event]:
+    async def stream(
+        self, user_id: uuid.UUID, chat: Chat, kind: MessageKind, messages: Sequence[Message]
+    ) -> AsyncIterator[Event]:
         """Delta chunks, then Done (stored; offline, the bank's own text) or Failed.
 
-        While it runs, a placeholder in the chat names its lease (cuts.py): if the worker dies,
-        the chat shows the try as cut once the lease's holder is gone.
+        `messages` are the chat's as read for `previous` (the same request): the prompt's history
+        is taken from them rather than read again. While it runs, a placeholder in the chat names
+        its lease (cuts.py): if the worker dies, the chat shows the try as cut once the lease's
+        holder is gone.
         """
         index = chat.current
         assert index is not None
@@ -62,7 +67,7 @@ class Generation:
             placeholder: Message | None = await self._chats.say(
                 chat, kind, "", question=index, complete=False, meta=cuts.placeholder_meta(token)
             )
-            writing = self._write(chat, question, kind)
+            writing = self._write(chat, question, kind, messages)
             try:
                 async for event in writing:
                     if isinstance(event, Done | Failed) and placeholder is not None:
@@ -75,12 +80,12 @@ class Generation:
                     await self._chats.forget(chat, placeholder)
 
     async def _write(
-        self, chat: Chat, question: ChatQuestion, kind: MessageKind
+        self, chat: Chat, question: ChatQuestion, kind: MessageKind, messages: Sequence[Message]
     ) -> AsyncGenerator[Event, None]:
         index = question.index
-        messages = await self._prompt(chat, question, kind)
+        prompt = self._prompt(chat, question, kind, messages)
         watch = leaks.StreamWatch()
-        stream = self._llm.stream(messages)
+        stream = self._llm.stream(prompt)
         try:
             async for chunk in stream:
                 shown = watch.feed(chunk)
@@ -134,20 +139,13 @@ class Generation:
             chat, kind, notice, question=chat.current, dedupe=_dedupe(chat, kind), meta={"withheld": True}
         )
 
-    async def _prompt(self, chat: Chat, question: ChatQuestion, kind: MessageKind) -> Sequence[ChatMessage]:
+    @staticmethod
+    def _prompt(
+        chat: Chat, question: ChatQuestion, kind: MessageKind, messages: Sequence[Message]
+    ) -> Sequence[ChatMessage]:
         if kind == MessageKind.HINT:
-            history = await self._history(chat)
-            return hint_messages(question.text, question.key_points, history, chat.language)
+            return hint_messages(question.text, question.key_points, _history(messages), chat.language)
         return model_answer_messages(question.text, question.key_points, chat.language)
-
-    async def _history(self, chat: Chat) -> list[ChatMessage]:
-        """The conversation so far as chat turns (the candidate's turns stay data in the prompt)."""
-        turns = [
-            ChatMessage("user" if m.role == MessageRole.CANDIDATE else "assistant", m.content)
-            for m in await self._chats.messages(chat)
-            if m.kind in _CONVERSATION and m.complete
-        ]
-        return turns[-HISTORY_TURNS:]
 
     async def _failed(
         self, chat: Chat, question: ChatQuestion, kind: MessageKind, exc: LLMError, arrived: str
@@ -169,6 +167,16 @@ class Generation:
         if text:
             partial = await self._chats.say(chat, kind, text, question=question.index, complete=False)
         return Failed(exc.code, partial)
+
+
+def _history(messages: Sequence[Message]) -> list[ChatMessage]:
+    """The conversation so far as chat turns (the candidate's turns stay data in the prompt)."""
+    turns = [
+        ChatMessage("user" if m.role == MessageRole.CANDIDATE else "assistant", m.content)
+        for m in messages
+        if m.kind in _CONVERSATION and m.complete
+    ]
+    return turns[-HISTORY_TURNS:]
 
 
 def _dedupe(chat: Chat, kind: MessageKind) -> str:

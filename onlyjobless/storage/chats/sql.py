@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, delete, insert, or_, select, text, update
+from sqlalchemy import Table, and_, bindparam, delete, insert, or_, select, text, update
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -34,6 +34,26 @@ SUMMARY_COLUMNS = [CHATS.c[name] for name in ChatSummary.model_fields]
 # Errors that mean "the database is not there", as opposed to a bug in a statement.
 UNREACHABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
 BATCH = 200  # records read at a time by a re-encryption pass
+
+
+# The statements of every request, built once (building one costs more than running it).
+def _chat_of(user_column: Any, id_column: Any) -> list[Any]:
+    """The chat `:chat` of the user `:owner` (not a column's name: an UPDATE keeps those for its SET)."""
+    return [id_column == bindparam("chat"), user_column == bindparam("owner")]
+
+
+_CHAT = select(CHATS).where(*_chat_of(CHATS.c.user_id, CHATS.c.id))
+_OWNED = select(CHATS.c.id).where(*_chat_of(CHATS.c.user_id, CHATS.c.id))
+_NEXT_SEQ = (
+    update(CHATS)
+    .where(*_chat_of(CHATS.c.user_id, CHATS.c.id))
+    .values(message_seq=CHATS.c.message_seq + 1)
+    .returning(CHATS.c.message_seq)
+)
+_DEDUPED = select(MESSAGES).where(
+    MESSAGES.c.chat_id == bindparam("chat"), MESSAGES.c.dedupe_key == bindparam("key")
+)
+_MESSAGES = select(MESSAGES).where(*_chat_of(MESSAGES.c.user_id, MESSAGES.c.chat_id)).order_by(MESSAGES.c.seq)
 
 
 def _valid_id(value: object) -> str:
@@ -97,9 +117,7 @@ class SqlChatStore(common.ThreadedChatStore):
 
     def _get_chat(self, user_id: str, chat_id: str) -> Chat:
         with self._engine.connect() as connection:
-            row = connection.execute(
-                select(CHATS).where(CHATS.c.id == chat_id, CHATS.c.user_id == user_id)
-            ).first()
+            row = connection.execute(_CHAT, {"chat": chat_id, "owner": user_id}).first()
         if row is None:
             raise NotFound("not_found")
         return self._chat(row)
@@ -142,20 +160,11 @@ class SqlChatStore(common.ThreadedChatStore):
             # Taking the next number locks the chat row first (PostgreSQL row lock, SQLite
             # write lock): concurrent appends to one chat queue here, so the dedupe check
             # below sees every message committed before, and numbers never repeat.
-            seq = connection.execute(
-                update(CHATS)
-                .where(CHATS.c.id == chat_id, CHATS.c.user_id == user_id)
-                .values(message_seq=CHATS.c.message_seq + 1)
-                .returning(CHATS.c.message_seq)
-            ).scalar()
+            seq = connection.execute(_NEXT_SEQ, {"chat": chat_id, "owner": user_id}).scalar()
             if seq is None:
                 raise NotFound("not_found")
             if message.dedupe_key is not None:
-                existing = connection.execute(
-                    select(MESSAGES).where(
-                        MESSAGES.c.chat_id == chat_id, MESSAGES.c.dedupe_key == message.dedupe_key
-                    )
-                ).first()
+                existing = connection.execute(_DEDUPED, {"chat": chat_id, "key": message.dedupe_key}).first()
                 if existing is not None:
                     connection.rollback()  # gives the number back
                     return self._message(existing)
@@ -183,18 +192,12 @@ class SqlChatStore(common.ThreadedChatStore):
     def _list_messages(self, user_id: str, chat_id: str) -> list[Message]:
         with self._engine.connect() as connection:
             self._owned(connection, user_id, chat_id)
-            rows = connection.execute(
-                select(MESSAGES)
-                .where(MESSAGES.c.chat_id == chat_id, MESSAGES.c.user_id == user_id)
-                .order_by(MESSAGES.c.seq)
-            ).all()
+            rows = connection.execute(_MESSAGES, {"chat": chat_id, "owner": user_id}).all()
         return [self._message(row) for row in rows]
 
     def _owned(self, connection: Any, user_id: str, chat_id: str) -> None:
         """NotFound unless the chat is the owner's."""
-        found = connection.execute(
-            select(CHATS.c.id).where(CHATS.c.id == chat_id, CHATS.c.user_id == user_id)
-        ).first()
+        found = connection.execute(_OWNED, {"chat": chat_id, "owner": user_id}).first()
         if found is None:
             raise NotFound("not_found")
 

@@ -65,12 +65,12 @@ async def test_a_failing_statement_logs_where_it_failed_not_the_value_it_refused
     alice = await sign_in(api, "alice")
 
     @in_thread
-    def user(_user_id: object) -> None:
+    def session_user(_user_id: object, _family_id: object) -> None:
         # A bug that reaches the database with user text: PostgreSQL quotes the value it refuses.
         with engine.connect() as connection:
             connection.execute(text("SELECT CAST(:answer AS INTEGER)"), {"answer": SECRET_ANSWER})
 
-    services.accounts._store.user = user  # type: ignore[method-assign]
+    services.accounts._store.session_user = session_user  # type: ignore[method-assign]
     caplog.set_level(logging.DEBUG)
     crashed = await api.get("/api/me", headers={**alice.headers, "X-Request-ID": "req-crash-0001"})
 
@@ -81,7 +81,7 @@ async def test_a_failing_statement_logs_where_it_failed_not_the_value_it_refused
         "unhandled DataError <- InvalidTextRepresentation on GET /api/me [request req-crash-0001]"
         in caplog.text
     )
-    assert "in user" in caplog.text  # the code line that failed is still there to find the bug
+    assert "in session_user" in caplog.text  # the code line that failed is still there to find the bug
 
 
 async def test_an_unusable_request_id_is_replaced(api: httpx.AsyncClient) -> None:

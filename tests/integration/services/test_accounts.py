@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from sqlmodel import Session, select
 from onlyjobless.domain.clock import utcnow
 from onlyjobless.domain.errors import Conflict, InvalidInput, NotFound, TooManyRequests, Unauthorized
 from onlyjobless.services.hub import Services
+from onlyjobless.services.tokens import create_access_token
 from onlyjobless.storage.users import LoginTicket, RefreshToken, User
 from tests.support.sessions import age_spent_tokens
 
@@ -288,3 +290,18 @@ async def test_concurrent_registrations_of_one_name_create_one_account(services:
     )
     assert sum(not isinstance(r, Exception) for r in results) == 1
     assert all(isinstance(r, Conflict) for r in results if isinstance(r, Exception))
+
+
+async def test_an_access_token_works_only_for_its_own_open_session(services: Services) -> None:
+    """The token's user and session must match an open session of that user, in one check."""
+    await _user(services)
+    bob = await services.accounts.register("bob", PASSWORD, "en")
+    alice = await services.accounts.login("alice", PASSWORD, "1.1.1.1")
+    mine = await services.accounts.user_for_access_token(alice.access_token)
+    config = services.accounts._tokens
+    # Bob's id with Alice's session, and Alice's id with a session that never was: refused.
+    for user_id, session_id in ((bob.id, mine.session_id), (mine.user.id, uuid.uuid4())):
+        forged, _ = create_access_token(config, user_id, session_id)
+        with pytest.raises(Unauthorized):
+            await services.accounts.user_for_access_token(forged)
+    assert (await services.accounts.user_for_access_token(alice.access_token)).user.id == mine.user.id

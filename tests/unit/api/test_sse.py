@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from onlyjobless.api.sse import relay
+import pytest
+
+from onlyjobless.api.sse import paced, relay
 from onlyjobless.domain.errors import ChatStoreDown
 from onlyjobless.services.interviews import Delta, Event, Failed, Reset
 
@@ -42,3 +45,72 @@ async def test_a_refusal_mid_stream_ends_it_with_a_translated_error() -> None:
     assert [name for name, _ in frames] == ["delta", "error"]
     assert frames[1][1]["code"] == "chat_store_down"
     assert frames[1][1]["message"] not in ("", "error.chat_store_down")
+
+
+async def test_deltas_arriving_together_travel_as_one_and_keep_the_text() -> None:
+    async def events() -> AsyncIterator[Event]:
+        for word in ["one", "two", "three", "four", "five"]:
+            yield Delta(word + " ")
+        yield Reset()
+        yield Delta("again")
+        yield Failed("llm_timeout")
+
+    frames = await _frames(events())
+    assert [name for name, _ in frames] == ["delta", "reset", "delta", "error"]
+    assert frames[0][1] == {"text": "one two three four five "} and frames[2][1] == {"text": "again"}
+
+
+async def test_the_first_delta_goes_at_once_and_held_text_does_not_wait_for_more() -> None:
+    gates = [asyncio.Event(), asyncio.Event()]
+    stopped: list[str] = []
+
+    async def events() -> AsyncIterator[Event]:
+        try:
+            yield Delta("first")
+            await gates[0].wait()
+            yield Delta("b")
+            yield Delta("c")
+            await gates[1].wait()  # the LLM falls silent: what came is sent all the same
+            yield Delta("never read")
+        except asyncio.CancelledError:
+            stopped.append("cancelled")
+            raise
+
+    frames = relay(events(), "en", lambda done: {}, every=0.01)
+    async with asyncio.timeout(10):  # a guard against hanging, not a measurement
+        first = await anext(frames)
+        assert json.loads(first.raw_data or "") == {"text": "first"}  # the source is still waiting
+        gates[0].set()
+        second = await anext(frames)
+        assert json.loads(second.raw_data or "") == {"text": "bc"}
+        await frames.aclose()  # the client leaves: the generation is stopped
+    assert stopped == ["cancelled"]
+
+
+async def test_enough_waiting_text_is_sent_before_its_time() -> None:
+    gate = asyncio.Event()
+
+    async def events() -> AsyncIterator[Event]:
+        yield Delta("a")
+        await asyncio.sleep(0)
+        yield Delta("bbb")
+        yield Delta("ccc")
+        await gate.wait()
+
+    paced_events = paced(events(), every=3600, chars=5)
+    async with asyncio.timeout(10):  # a guard against hanging: an hour's pause would trip it
+        assert await anext(paced_events) == Delta("a")
+        assert await anext(paced_events) == Delta("bbbccc")
+    await paced_events.aclose()
+
+
+async def test_an_error_after_deltas_comes_after_them() -> None:
+    async def events() -> AsyncIterator[Event]:
+        yield Delta("a")
+        yield Delta("b")
+        raise ValueError("a bug")
+
+    stream = paced(events())
+    assert await anext(stream) == Delta("ab")
+    with pytest.raises(ValueError, match="a bug"):
+        await anext(stream)

@@ -9,6 +9,7 @@ import httpx
 from onlyjobless.services.hub import Services
 from tests.support.api_client import Client, long_answer, sign_in
 from tests.support.fake_http import FakeLLMServer
+from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
 from tests.support.fixtures import BOTH_BACKENDS
 from tests.support.llm_replies import SUMMARY, bank_replies, evaluation_replies
@@ -167,3 +168,18 @@ async def test_pagination_by_cursor(api: httpx.AsyncClient, services: Services) 
     assert seen == list(reversed(ids)) and third["next_cursor"] is None
     bad = await dave.get("/api/chats", params={"cursor": "!!!"})
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "cursor_invalid"
+
+
+async def test_a_hint_is_asked_with_the_conversation_so_far(alice: Client, fake_ollama: FakeOllama) -> None:
+    chat = (await alice.start("devops")).json()
+    answer = long_answer("layers")
+    answered = await alice.post(f"/api/chats/{chat['id']}/answer", json={"content": answer})
+    assert answered.status_code == 200, answered.text
+    following = answered.json()["messages"][-1]["content"]
+    fake_ollama.script(Reply(text="Think of the cache."))
+    status, events = await alice.events(f"/api/chats/{chat['id']}/hint")
+    assert status == 200 and events[-1][0] == "done"
+    prompt = "\n".join(m["content"] for m in fake_ollama.chat_requests[-1].body["messages"])
+    # The greeting, the first question, the answer (as data) and the question now asked.
+    for earlier in (chat["messages"][0]["content"], chat["messages"][1]["content"], answer, following):
+        assert earlier in prompt

@@ -55,3 +55,46 @@ def test_a_clean_stream_shows_everything_by_its_end() -> None:
     parts = [watch.feed(c) for c in ["Prefix ", marker[:4], "x then the rest."]]
     assert "".join(parts) + watch.finish() == f"Prefix {marker[:4]}x then the rest."
     assert watch.leak is None
+
+
+def _fed(text: str, size: int) -> tuple[str, str | None]:
+    """The text fed in chunks of `size` characters: what was shown by its end, and the leak found."""
+    watch = StreamWatch()
+    shown = "".join(watch.feed(text[i : i + size]) for i in range(0, len(text), size)) + watch.finish()
+    return shown, watch.leak
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 7, 50])
+def test_a_prompt_run_split_across_chunks_is_caught_before_it_is_shown(size: int) -> None:
+    words = catalog.text(PromptTexts, "en").hint_system.split()
+    text = f"Well. {' '.join(words[:RUN_WORDS])} and so on."
+    shown, leak = _fed(text, size)
+    assert leak == "prompt"
+    # Caught by the run's last word at the latest: never shown whole.
+    assert text.startswith(shown) and " ".join(words[:RUN_WORDS]) not in shown
+
+
+@pytest.mark.parametrize("size", [1, 4, 9, 10_000])
+def test_chunked_streams_find_what_the_whole_text_check_finds(size: int) -> None:
+    words = catalog.text(PromptTexts, "ru").hint_system.split()
+    texts = [
+        "Use a covering index, then EXPLAIN ANALYZE the query; watch the row estimates.",
+        "Подумай о слоях образа: кэш, порядок инструкций, размер.",
+        "x " * 1500 + " ".join(words[:RUN_WORDS]),  # far from the start of the stream
+        f"Prefix {canary()} suffix",
+        "".join(words[:RUN_WORDS]) + " " + " ".join(words[: RUN_WORDS - 1]),
+    ]
+    for text in texts:
+        shown, leak = _fed(text, size)
+        assert leak == leak_in(text)
+        if leak is None:
+            assert shown == text
+        else:
+            assert text.startswith(shown) and canary() not in shown
+
+
+def test_a_word_ending_the_text_is_checked_as_it_stands() -> None:
+    words = catalog.text(PromptTexts, "en").hint_system.split()
+    watch = StreamWatch()
+    assert watch.feed(" ".join(words[:RUN_WORDS])) == ""  # no space after the last word: it may go on
+    assert watch.leak == "prompt"
