@@ -6,11 +6,16 @@ order strong = paraphrase (4) > partial (3) > wrong (2) > gibberish (1), ties av
 often wrong < partial; how far the paraphrase lands from the strong answer; and the highest
 score a keyword salad or an echo of the question gets.
 
-    python -m benchmarks.offline_scorer [--split dev|holdout|all] [--json]
+``--split paraphrase`` runs the separate paraphrase check instead (benchmarks/data/scorer_paraphrase.json:
+a strong answer and an own-words correct answer per question, on questions outside the set above) and
+prints how far each paraphrase lands from its strong answer.
+
+    python -m benchmarks.offline_scorer [--split dev|holdout|paraphrase|all] [--json]
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from statistics import mean
 from typing import Any
 
@@ -31,6 +36,7 @@ SPEARMAN_MIN = 0.9
 JUNK_MAX = 2.0  # salad and echo, always
 PARAPHRASE_GAP_MAX = 1.5
 WRONG_BELOW_PARTIAL_MIN = 70.0
+PARAPHRASE_SET, PARAPHRASE_SPLIT = "scorer_paraphrase", "paraphrase"
 
 
 def ranks(values: list[float]) -> list[float]:
@@ -84,21 +90,39 @@ def figures(items: list[dict[str, Any]], label: str) -> list[Figure]:
     ]
 
 
+def gap(scores: dict[str, float]) -> float:
+    """How far the paraphrase's score lands from the strong answer's."""
+    return abs(scores["paraphrase"] - scores["strong"])
+
+
+def paraphrase_figures(items: list[dict[str, Any]], label: str) -> list[Figure]:
+    """The paraphrase check's figures: both kinds' mean scores and the gap between them."""
+    gaps = [gap(i["scores"]) for i in items]
+    return [
+        Figure(f"{label}: mean strong", mean(i["scores"]["strong"] for i in items)),
+        Figure(f"{label}: mean paraphrase", mean(i["scores"]["paraphrase"] for i in items)),
+        Figure(f"{label}: mean |paraphrase − strong|", mean(gaps)),
+        at_most(f"{label}: max |paraphrase − strong|", max(gaps), PARAPHRASE_GAP_MAX),
+    ]
+
+
+Scores = dict[str, float]
+PER_QUESTION: tuple[tuple[str, set[str], Callable[[Scores], bool]], ...] = (
+    ("salad>2", {"salad"}, lambda s: s["salad"] > JUNK_MAX),
+    ("echo>2", {"echo"}, lambda s: s["echo"] > JUNK_MAX),
+    ("paraphrase gap>1.5", {"paraphrase", "strong"}, lambda s: gap(s) > PARAPHRASE_GAP_MAX),
+    ("wrong>=partial", {"wrong", "partial"}, lambda s: s["wrong"] >= s["partial"]),
+)
+"""The per-question targets: name, the answer kinds they need, the test for a miss."""
+
+
 def failures(items: list[dict[str, Any]]) -> list[str]:
-    """The questions that break a per-question target, with their scores."""
+    """The questions that break a per-question target, with their scores (targets whose answer kinds
+    an item lacks are skipped: the paraphrase check has only strong and paraphrase)."""
     out = []
     for item in items:
         s = item["scores"]
-        broken = [
-            name
-            for name, bad in (
-                ("salad>2", s["salad"] > JUNK_MAX),
-                ("echo>2", s["echo"] > JUNK_MAX),
-                ("paraphrase gap>1.5", abs(s["paraphrase"] - s["strong"]) > PARAPHRASE_GAP_MAX),
-                ("wrong>=partial", s["wrong"] >= s["partial"]),
-            )
-            if bad
-        ]
+        broken = [name for name, kinds, bad in PER_QUESTION if kinds <= set(s) and bad(s)]
         if broken:
             shown = " ".join(f"{k}={v:g}" for k, v in s.items())
             out.append(f"{item['id']}: {', '.join(broken)}  [{shown}]")
@@ -106,7 +130,15 @@ def failures(items: list[dict[str, Any]]) -> list[str]:
 
 
 def main() -> None:
-    args = arguments(__doc__.splitlines()[0])
+    args = arguments(__doc__.splitlines()[0], extra_splits=(PARAPHRASE_SPLIT,))
+    if args.split == PARAPHRASE_SPLIT:
+        checked = scored(load_items(PARAPHRASE_SET))
+        figures_out: list[Figure] = []
+        for language, group in grouped(checked, lambda i: i["language"]).items():
+            figures_out += paraphrase_figures(group, language)
+        figures_out += paraphrase_figures(checked, "all")
+        report("Offline scorer, paraphrase check", args.split, figures_out, failures(checked), args.json)
+        return
     items = scored(load_items("scorer_set", args.split))
     result: list[Figure] = []
     for language, group in grouped(items, lambda i: i["language"]).items():

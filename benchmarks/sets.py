@@ -24,10 +24,11 @@ def load_items(name: str, split: str = "all") -> list[dict[str, Any]]:
     return [item for item in items if split == "all" or item["split"] == split]
 
 
-def arguments(description: str) -> argparse.Namespace:
-    """The options every set benchmark takes."""
+def arguments(description: str, extra_splits: Sequence[str] = ()) -> argparse.Namespace:
+    """The options every set benchmark takes (a benchmark may read further splits from its own files)."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--split", choices=SPLITS, default="all", help="which items to run (default: all)")
+    choices = [*SPLITS, *extra_splits]
+    parser.add_argument("--split", choices=choices, default="all", help="which items to run (default: all)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     return parser.parse_args()
 

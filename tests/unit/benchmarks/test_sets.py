@@ -172,3 +172,22 @@ def test_matcher_set_meets_the_minimums_and_names_only_catalogue_roles() -> None
             f"{item['id']}: suggestions are for refusals"
         )
     assert sum(i["expected"] is None for i in data) >= 50
+
+
+def test_paraphrase_check_answers_curated_questions_outside_the_scorer_sets() -> None:
+    data = load("scorer_paraphrase")
+    assert set(data) == {"header", "items"} and data["header"]["about"]
+    checked = data["items"]
+    assert len(checked) >= 12 and len({i["id"] for i in checked}) == len(checked)
+    assert all(Counter(i["language"] for i in checked)[lang] >= 6 for lang in LANGUAGES)
+    assert len({i["question"]["slug"] for i in checked}) >= 6
+    scored = {(i["question"]["slug"], i["language"], i["question"]["index"]) for i in items("scorer_set")}
+    calibration = {q["question"] for q in load("scorer_calibration")["questions"]}
+    for item in checked:
+        assert item["split"] == "paraphrase" and item["language"] == item["question"]["language"]
+        assert_copied_question(item["question"], {"slug", "language", "index", "topic", "text", "key_points"})
+        assert (item["question"]["slug"], item["language"], item["question"]["index"]) not in scored
+        assert item["question"]["text"] not in calibration, item["id"]
+        assert set(item["answers"]) == {"strong", "paraphrase"}, item["id"]
+        strong, paraphrase = item["answers"]["strong"], item["answers"]["paraphrase"]
+        assert strong.strip() and paraphrase.strip() and strong != paraphrase, item["id"]
