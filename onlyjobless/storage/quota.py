@@ -66,19 +66,24 @@ class CounterStore:
 
     @in_thread
     def take(self, user_id: uuid.UUID, day: date, limit: int) -> int | None:
-        """Count one more use unless `limit` are used already: the new count, or None."""
+        """Count one more use unless `limit` are used already: the new count, or None.
+
+        One statement: the day's row is made with its first use, or counted up while under the
+        limit (the row lock orders concurrent takes), and the new count comes back with it.
+        """
+        if limit < 1:
+            return None
         table = self._table
+        statement = upsert_insert(self._engine)(table).values(user_id=user_id, day=day, used=1)
         with session_scope(self._engine) as session:
-            statement = upsert_insert(self._engine)(table).values(user_id=user_id, day=day, used=0)
-            session.execute(statement.on_conflict_do_nothing())
-            taken = session.execute(
-                update(table)
-                .where(col(table.user_id) == user_id, col(table.day) == day, col(table.used) < limit)
-                .values(used=col(table.used) + 1)
+            used: int | None = session.scalar(
+                statement.on_conflict_do_update(
+                    index_elements=["user_id", "day"],
+                    set_={"used": col(table.used) + 1},
+                    where=col(table.used) < limit,
+                ).returning(col(table.used))
             )
-            if taken.rowcount != 1:  # type: ignore[attr-defined]
-                return None
-            return self._count(session, user_id, day)
+            return used
 
     @in_thread
     def give_back(self, user_id: uuid.UUID, day: date) -> None:
@@ -100,20 +105,22 @@ class LeaseStore:
 
     @in_thread
     def acquire(self, user_id: uuid.UUID, token: str, now: datetime, expires_at: datetime) -> bool:
-        """Hold the user's lease under `token` unless another unexpired one holds it."""
+        """Hold the user's lease under `token` unless another unexpired one holds it.
+
+        One statement: a row comes back only when it was written (new, or replacing an expired one).
+        """
+        statement = upsert_insert(self._engine)(GenerationLease).values(
+            user_id=user_id, token=token, expires_at=expires_at
+        )
         with session_scope(self._engine) as session:
-            statement = upsert_insert(self._engine)(GenerationLease).values(
-                user_id=user_id, token=token, expires_at=expires_at
-            )
-            session.execute(
+            written: str | None = session.scalar(
                 statement.on_conflict_do_update(
                     index_elements=["user_id"],
                     set_={"token": token, "expires_at": expires_at},
                     where=col(GenerationLease.expires_at) < now,
-                )
+                ).returning(col(GenerationLease.token))
             )
-            row = session.get(GenerationLease, user_id, populate_existing=True)
-            return row is not None and row.token == token
+            return written == token
 
     @in_thread
     def renew(self, user_id: uuid.UUID, token: str, expires_at: datetime) -> bool:
