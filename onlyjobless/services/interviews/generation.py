@@ -32,9 +32,7 @@ class Generation:
 
     async def stored(self, chat: Chat, kind: MessageKind) -> Message | None:
         """The complete hint (or model answer) already given for the current question, if any."""
-        key = _dedupe(chat, kind)
-        found = [m for m in await self._chats.messages(chat) if m.dedupe_key == key and m.complete]
-        return found[0] if found else None
+        return await self._chats.stored(chat, _dedupe(chat, kind))
 
     async def replay(self, message: Message) -> AsyncIterator[Event]:
         """A stored result as a stream: one chunk, then Done (no LLM call, no lease)."""
@@ -114,12 +112,10 @@ class Generation:
 
     async def _history(self, chat: Chat) -> list[ChatMessage]:
         """The conversation so far as chat turns (the candidate's turns stay data in the prompt)."""
-        turns = [
+        return [
             ChatMessage("user" if m.role == MessageRole.CANDIDATE else "assistant", m.content)
-            for m in await self._chats.messages(chat)
-            if m.kind in _CONVERSATION and m.complete
+            for m in await self._chats.recent(chat, _CONVERSATION, HISTORY_TURNS)
         ]
-        return turns[-HISTORY_TURNS:]
 
     async def _failed(
         self, chat: Chat, question: ChatQuestion, kind: MessageKind, exc: LLMError, arrived: str

@@ -56,6 +56,11 @@ class ChatStore(Protocol):
         the existing message unchanged instead. NotFound when the chat is not the owner's."""
         ...
 
+    async def find_message(self, user_id: str, chat_id: str, dedupe_key: str) -> Message | None:
+        """The message stored under `dedupe_key` in the owner's chat, or None (also when the chat
+        is not the owner's: nothing of it is found). One indexed read, however long the chat."""
+        ...
+
     async def list_messages(self, user_id: str, chat_id: str) -> list[Message]:
         """The chat's messages in order (seq ascending); NotFound when not the owner's."""
         ...

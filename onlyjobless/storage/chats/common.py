@@ -195,6 +195,12 @@ class ThreadedChatStore(ABC):
         """Append a message with the next seq, or return the one with the same dedupe_key."""
         return await self._run(self._add_message, owner(user_id), self._key(chat_id), message)
 
+    async def find_message(self, user_id: str, chat_id: str, dedupe_key: str) -> Message | None:
+        """The message under this dedupe key in the owner's chat, or None."""
+        if not isinstance(dedupe_key, str):
+            raise ValueError("dedupe_key must be a string")
+        return await self._run(self._find_message, owner(user_id), self._key(chat_id), dedupe_key)
+
     async def list_messages(self, user_id: str, chat_id: str) -> list[Message]:
         """The chat's messages by seq; NotFound when not the owner's."""
         return await self._run(self._list_messages, owner(user_id), self._key(chat_id))
@@ -246,6 +252,9 @@ class ThreadedChatStore(ABC):
 
     @abstractmethod
     def _add_message(self, user_id: str, chat_id: Any, message: NewMessage) -> Message: ...
+
+    @abstractmethod
+    def _find_message(self, user_id: str, chat_id: Any, dedupe_key: str) -> Message | None: ...
 
     @abstractmethod
     def _list_messages(self, user_id: str, chat_id: Any) -> list[Message]: ...

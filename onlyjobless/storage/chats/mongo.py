@@ -295,6 +295,10 @@ class MongoChatStore(common.ThreadedChatStore):
         document = self._messages.find_one({"chat_id": chat_id, "user_id": user_id, "dedupe_key": key})
         return None if document is None else _message(self.cipher, document)
 
+    def _find_message(self, user_id: str, chat_id: ObjectId, dedupe_key: str) -> Message | None:
+        self._ready()
+        return self._deduplicated(user_id, chat_id, dedupe_key)
+
     def _list_messages(self, user_id: str, chat_id: ObjectId) -> list[Message]:
         self._ready()
         self._owned(user_id, chat_id)
