@@ -239,11 +239,15 @@ class Interviews:
         """The one already given for this question and attempt comes back as it is: no LLM call.
         A new one takes one generation of today's budget (429 when none is left)."""
         chat = await self._chats.active_chat(user_id, chat_id)
-        stored = await self._generation.stored(chat, kind)
+        # Two reads at once: the stored one, and whether another generation runs (read early, acted
+        # on after the budget, so an exhausted budget is still said first).
+        stored, busy = await asyncio.gather(self._generation.stored(chat, kind), self._leases.busy(user_id))
         if stored is not None:
             return self._generation.replay(stored)
         await self.budget.consume(user_id)
-        await self._refuse_if_busy(user_id, refund=True)
+        if busy:
+            await self.budget.refund(user_id)
+            raise Conflict("generation_busy")
         return self._charged(user_id, self._generation.stream(user_id, chat, kind))
 
     async def _consume_budget_or_refund(self, user_id: uuid.UUID) -> None:
@@ -283,15 +287,13 @@ class Interviews:
         events = self._evaluator.stream(user_id, chat)
         return self._charged(user_id, events) if spent else events
 
-    async def _refuse_if_busy(self, user_id: uuid.UUID, *, refund: bool = False) -> None:
+    async def _refuse_if_busy(self, user_id: uuid.UUID) -> None:
         """Refuse at once while another generation of this user runs.
 
         The stream itself takes the lease when it starts (and says "generation_busy" if it
         lost a race for it), so a stream that is never iterated holds nothing.
         """
         if await self._leases.busy(user_id):
-            if refund:
-                await self.budget.refund(user_id)
             raise Conflict("generation_busy")
 
     # -- retry ------------------------------------------------------------------------
