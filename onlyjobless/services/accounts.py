@@ -64,6 +64,20 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _token_text(raw: object) -> str:
+    """A session token as given, or Unauthorized for anything that cannot be one."""
+    if not isinstance(raw, str) or not raw or len(raw) > 200:
+        raise Unauthorized("session_invalid")
+    return raw
+
+
+def _live(row: SessionRecord | None) -> SessionRecord:
+    """The token's record while it is neither revoked nor expired, else Unauthorized."""
+    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+        raise Unauthorized("session_invalid")
+    return row
+
+
 def normalize_username(raw: object) -> str:
     """Trimmed username, or a refusal naming the rule it breaks."""
     if not isinstance(raw, str):
@@ -200,12 +214,7 @@ class Accounts:
         return TokenPair(access_token=access, refresh_token=refresh_token, expires_in=lifetime)
 
     async def _live_token(self, raw: object) -> SessionRecord:
-        if not isinstance(raw, str) or not raw or len(raw) > 200:
-            raise Unauthorized("session_invalid")
-        row = await self._store.token(_digest(raw))
-        if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
-            raise Unauthorized("session_invalid")
-        return row
+        return _live(await self._store.token(_digest(_token_text(raw))))
 
     def _successor(self, refresh_token: str) -> str:
         """The token that replaces this one: derived from it with the server's secret, so a second
@@ -251,11 +260,11 @@ class Accounts:
 
     async def user_for_session(self, refresh_token: object) -> Identity:
         """The user behind a live, unspent session token (the browser's cookie)."""
-        row = await self._live_token(refresh_token)
-        if row.used_at is not None:
+        found = await self._store.token_user(_digest(_token_text(refresh_token)))
+        if found is None:  # no such token (its user's row goes with it)
             raise Unauthorized("session_invalid")
-        user = await self._store.user(row.user_id)
-        if user is None:  # pragma: no cover - cascades remove the tokens first
+        row, user = found
+        if _live(row).used_at is not None:
             raise Unauthorized("session_invalid")
         return Identity(UserPublic.of(user), row.family_id)
 

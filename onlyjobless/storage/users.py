@@ -240,6 +240,23 @@ class AccountStore:
             )
 
     @in_thread
+    def token_user(self, token_hash: str) -> tuple[SessionRecord, UserRecord] | None:
+        """The session token and its user in one read: what every signed-in action checks."""
+        with session_scope(self._engine) as session:
+            found = session.exec(
+                select(RefreshToken, User)
+                .join(User, col(User.id) == col(RefreshToken.user_id))
+                .where(RefreshToken.token_hash == token_hash)
+            ).first()
+            if found is None:
+                return None
+            row, user = found
+            record = SessionRecord(
+                row.id, row.family_id, row.user_id, row.expires_at, row.used_at, row.revoked_at
+            )
+            return record, UserRecord.of(user)
+
+    @in_thread
     def rotate(self, token_id: uuid.UUID, new_hash: str) -> bool:
         """Spend a token and add its successor (same family and expiry) in one transaction.
 

@@ -255,16 +255,22 @@ class Interviews:
         """The one already given for this question and attempt comes back as it is: no LLM call.
         A new one takes one generation of today's budget (429 when none is left)."""
         chat = await self._chats.active_chat(user_id, chat_id)
-        messages = await self._chats.messages(chat)
-        stored, cut = await self._generation.previous(chat, kind, messages)
+        # Read side by side: the stored one (and whether the last try was cut), and whether another
+        # generation runs (acted on after the budget, so an exhausted budget is still said first).
+        (stored, cut, newest), busy = await asyncio.gather(
+            self._generation.previous(chat, kind), self._leases.busy(user_id)
+        )
         if stored is not None:
             return self._generation.replay(stored)
         if cut:  # asked again after its worker died mid-stream: the cut try was counted, not this one
-            await self._refuse_if_busy(user_id)
-            return self._generation.stream(user_id, chat, kind, messages)
+            if busy:
+                raise Conflict("generation_busy")
+            return self._generation.stream(user_id, chat, kind, newest)
         await self.budget.consume(user_id)
-        await self._refuse_if_busy(user_id, refund=True)
-        return self._charged(user_id, self._generation.stream(user_id, chat, kind, messages))
+        if busy:
+            await self.budget.refund(user_id)
+            raise Conflict("generation_busy")
+        return self._charged(user_id, self._generation.stream(user_id, chat, kind, newest))
 
     async def _consume_budget_or_refund(self, user_id: uuid.UUID) -> None:
         try:
@@ -303,15 +309,13 @@ class Interviews:
         events = self._evaluator.stream(user_id, chat)
         return self._charged(user_id, events) if spent else events
 
-    async def _refuse_if_busy(self, user_id: uuid.UUID, *, refund: bool = False) -> None:
+    async def _refuse_if_busy(self, user_id: uuid.UUID) -> None:
         """Refuse at once while another generation of this user runs.
 
         The stream itself takes the lease when it starts (and says "generation_busy" if it
         lost a race for it), so a stream that is never iterated holds nothing.
         """
         if await self._leases.busy(user_id):
-            if refund:
-                await self.budget.refund(user_id)
             raise Conflict("generation_busy")
 
     # -- retry ------------------------------------------------------------------------

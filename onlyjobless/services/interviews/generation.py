@@ -11,7 +11,7 @@ import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 
 from onlyjobless import i18n
-from onlyjobless.domain.chats import Chat, ChatQuestion, Message, MessageKind, MessageRole
+from onlyjobless.domain.chats import Chat, ChatQuestion, Message, MessageKind, MessagePage, MessageRole
 from onlyjobless.llm import LLM, ChatMessage, LLMError, LLMUnavailable, hint_messages, model_answer_messages
 from onlyjobless.services.guard import leaks
 from onlyjobless.services.interviews import cuts
@@ -31,16 +31,16 @@ class Generation:
         self._leases = leases
         self._llm = llm
 
-    async def previous(
-        self, chat: Chat, kind: MessageKind, messages: Sequence[Message]
-    ) -> tuple[Message | None, bool]:
-        """The complete hint (or model answer) already given for the current question, if any, and
-        whether the latest try was cut off with its worker (`messages`: the chat's, read once)."""
-        key = _dedupe(chat, kind)
-        found = [m for m in messages if m.dedupe_key == key and m.complete]
-        if found:
-            return found[0], False
-        return None, await cuts.cut_last(self._leases, chat, kind, messages)
+    async def previous(self, chat: Chat, kind: MessageKind) -> tuple[Message | None, bool, MessagePage]:
+        """The complete hint (or model answer) already given for the current question, if any;
+        whether the latest try was cut off with its worker; and the chat's newest page, read for
+        that (the current question's tries are among its newest messages) and for the prompt."""
+        stored, newest = await asyncio.gather(
+            self._chats.stored(chat, _dedupe(chat, kind)), self._chats.newest(chat)
+        )
+        if stored is not None:
+            return stored, False, newest
+        return None, await cuts.cut_last(self._leases, chat, kind, newest.items), newest
 
     async def replay(self, message: Message) -> AsyncIterator[Event]:
         """A stored result as a stream: one chunk, then Done (no LLM call, no lease)."""
@@ -48,12 +48,12 @@ class Generation:
         yield Done(message, offline=bool(message.meta.get("offline")))
 
     async def stream(
-        self, user_id: uuid.UUID, chat: Chat, kind: MessageKind, messages: Sequence[Message]
+        self, user_id: uuid.UUID, chat: Chat, kind: MessageKind, newest: MessagePage | None = None
     ) -> AsyncIterator[Event]:
         """Delta chunks, then Done (stored; offline, the bank's own text) or Failed.
 
-        `messages` are the chat's as read for `previous` (the same request): the prompt's history
-        is taken from them rather than read again. While it runs, a placeholder in the chat names
+        `newest` is the chat's newest page as read by `previous` (the same request): the prompt's
+        history starts from it rather than reading it again. While it runs, a placeholder in the chat names
         its lease (cuts.py): if the worker dies, the chat shows the try as cut once the lease's
         holder is gone.
         """
@@ -67,7 +67,7 @@ class Generation:
             placeholder: Message | None = await self._chats.say(
                 chat, kind, "", question=index, complete=False, meta=cuts.placeholder_meta(token)
             )
-            writing = self._write(chat, question, kind, messages)
+            writing = self._write(chat, question, kind, newest)
             try:
                 async for event in writing:
                     if isinstance(event, Done | Failed) and placeholder is not None:
@@ -80,10 +80,10 @@ class Generation:
                     await self._chats.forget(chat, placeholder)
 
     async def _write(
-        self, chat: Chat, question: ChatQuestion, kind: MessageKind, messages: Sequence[Message]
+        self, chat: Chat, question: ChatQuestion, kind: MessageKind, newest: MessagePage | None
     ) -> AsyncGenerator[Event, None]:
         index = question.index
-        prompt = self._prompt(chat, question, kind, messages)
+        prompt = await self._prompt(chat, question, kind, newest)
         watch = leaks.StreamWatch()
         stream = self._llm.stream(prompt)
         try:
@@ -139,13 +139,20 @@ class Generation:
             chat, kind, notice, question=chat.current, dedupe=_dedupe(chat, kind), meta={"withheld": True}
         )
 
-    @staticmethod
-    def _prompt(
-        chat: Chat, question: ChatQuestion, kind: MessageKind, messages: Sequence[Message]
+    async def _prompt(
+        self, chat: Chat, question: ChatQuestion, kind: MessageKind, newest: MessagePage | None
     ) -> Sequence[ChatMessage]:
         if kind == MessageKind.HINT:
-            return hint_messages(question.text, question.key_points, _history(messages), chat.language)
+            history = await self._history(chat, newest)
+            return hint_messages(question.text, question.key_points, history, chat.language)
         return model_answer_messages(question.text, question.key_points, chat.language)
+
+    async def _history(self, chat: Chat, newest: MessagePage | None) -> list[ChatMessage]:
+        """The conversation so far as chat turns (the candidate's turns stay data in the prompt)."""
+        return [
+            ChatMessage("user" if m.role == MessageRole.CANDIDATE else "assistant", m.content)
+            for m in await self._chats.recent(chat, _CONVERSATION, HISTORY_TURNS, newest)
+        ]
 
     async def _failed(
         self, chat: Chat, question: ChatQuestion, kind: MessageKind, exc: LLMError, arrived: str
@@ -167,16 +174,6 @@ class Generation:
         if text:
             partial = await self._chats.say(chat, kind, text, question=question.index, complete=False)
         return Failed(exc.code, partial)
-
-
-def _history(messages: Sequence[Message]) -> list[ChatMessage]:
-    """The conversation so far as chat turns (the candidate's turns stay data in the prompt)."""
-    turns = [
-        ChatMessage("user" if m.role == MessageRole.CANDIDATE else "assistant", m.content)
-        for m in messages
-        if m.kind in _CONVERSATION and m.complete
-    ]
-    return turns[-HISTORY_TURNS:]
 
 
 def _dedupe(chat: Chat, kind: MessageKind) -> str:

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Collection
 from typing import Any
 
-from onlyjobless.domain.chats import Chat, ChatStatus, Message, MessageKind, MessageRole, NewMessage
+from onlyjobless.domain.chats import (
+    Chat,
+    ChatStatus,
+    Message,
+    MessageKind,
+    MessagePage,
+    MessageRole,
+    NewMessage,
+)
 from onlyjobless.domain.errors import ChatStoreDown, Conflict
 from onlyjobless.domain.text import refuse_nul
 from onlyjobless.storage.chats import ChatStore
 
 log = logging.getLogger(__name__)
+
+RECENT_PAGE = 50  # messages read at a time when looking back for the last turns
 
 
 def _as_id(value: object) -> str:
@@ -39,6 +50,30 @@ class Transcript:
 
     async def messages(self, chat: Chat) -> list[Message]:
         return await self.store.list_messages(chat.user_id, chat.id)
+
+    async def stored(self, chat: Chat, dedupe: str) -> Message | None:
+        """The complete message said under this dedupe key, if any (one read, not the whole chat)."""
+        found = await self.store.find_message(chat.user_id, chat.id, dedupe)
+        return found if found is not None and found.complete else None
+
+    async def newest(self, chat: Chat) -> MessagePage:
+        """The chat's newest RECENT_PAGE messages."""
+        return await self.store.page_messages(chat.user_id, chat.id, limit=RECENT_PAGE)
+
+    async def recent(
+        self, chat: Chat, kinds: Collection[MessageKind], count: int, newest: MessagePage | None = None
+    ) -> list[Message]:
+        """The last `count` complete messages of these kinds, in order: read a page at a time from
+        the newest (`newest`, when it was read already), only as far back as needed."""
+        picked: list[Message] = []
+        page = newest if newest is not None else await self.newest(chat)
+        while True:
+            picked[:0] = [m for m in page.items if m.kind in kinds and m.complete]
+            if len(picked) >= count or page.before is None:
+                return picked[-count:] if count > 0 else []
+            page = await self.store.page_messages(
+                chat.user_id, chat.id, limit=RECENT_PAGE, before=page.before
+            )
 
     async def say(
         self,

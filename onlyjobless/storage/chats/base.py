@@ -62,6 +62,11 @@ class ChatStore(Protocol):
         the owner's. The numbering goes on: a removed seq is never given again."""
         ...
 
+    async def find_message(self, user_id: str, chat_id: str, dedupe_key: str) -> Message | None:
+        """The message stored under `dedupe_key` in the owner's chat, or None (also when the chat
+        is not the owner's: nothing of it is found). One indexed read, however long the chat."""
+        ...
+
     async def list_messages(self, user_id: str, chat_id: str) -> list[Message]:
         """The chat's messages in order (seq ascending); NotFound when not the owner's."""
         ...

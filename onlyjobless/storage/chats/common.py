@@ -204,6 +204,12 @@ class ThreadedChatStore(ABC):
             message_key = None
         return await self._run(self._delete_message, owner(user_id), key, message_key)
 
+    async def find_message(self, user_id: str, chat_id: str, dedupe_key: str) -> Message | None:
+        """The message under this dedupe key in the owner's chat, or None."""
+        if not isinstance(dedupe_key, str):
+            raise ValueError("dedupe_key must be a string")
+        return await self._run(self._find_message, owner(user_id), self._key(chat_id), dedupe_key)
+
     async def list_messages(self, user_id: str, chat_id: str) -> list[Message]:
         """The chat's messages by seq; NotFound when not the owner's."""
         return await self._run(self._list_messages, owner(user_id), self._key(chat_id))
@@ -258,6 +264,9 @@ class ThreadedChatStore(ABC):
 
     @abstractmethod
     def _delete_message(self, user_id: str, chat_id: Any, message_id: Any) -> bool: ...
+
+    @abstractmethod
+    def _find_message(self, user_id: str, chat_id: Any, dedupe_key: str) -> Message | None: ...
 
     @abstractmethod
     def _list_messages(self, user_id: str, chat_id: Any) -> list[Message]: ...

@@ -304,6 +304,10 @@ class MongoChatStore(common.ThreadedChatStore):
             found = {"_id": message_id, "chat_id": chat_id, "user_id": user_id}
             return bool(self._messages.delete_one(found).deleted_count)
 
+    def _find_message(self, user_id: str, chat_id: ObjectId, dedupe_key: str) -> Message | None:
+        self._ready()
+        return self._deduplicated(user_id, chat_id, dedupe_key)
+
     def _list_messages(self, user_id: str, chat_id: ObjectId) -> list[Message]:
         self._ready()
         self._owned(user_id, chat_id)

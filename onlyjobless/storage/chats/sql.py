@@ -189,6 +189,18 @@ class SqlChatStore(common.ThreadedChatStore):
             )
         return bool(result.rowcount)
 
+    def _find_message(self, user_id: str, chat_id: str, dedupe_key: str) -> Message | None:
+        # Along the (chat_id, dedupe_key) unique index; the owner column keeps others' chats out.
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                select(MESSAGES).where(
+                    MESSAGES.c.chat_id == chat_id,
+                    MESSAGES.c.dedupe_key == dedupe_key,
+                    MESSAGES.c.user_id == user_id,
+                )
+            ).first()
+        return None if row is None else self._message(row)
+
     def _list_messages(self, user_id: str, chat_id: str) -> list[Message]:
         with self._engine.connect() as connection:
             self._owned(connection, user_id, chat_id)

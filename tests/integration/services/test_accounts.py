@@ -221,10 +221,28 @@ async def test_ticket_login_failures_are_counted(services: Services) -> None:
 async def test_session_cookie_checks(services: Services) -> None:
     await _user(services)
     pair = await services.accounts.login("alice", PASSWORD, "1.1.1.1")
-    await services.accounts.refresh(pair.refresh_token)
-    for bad in (pair.refresh_token, None, "", "x" * 500):  # a spent token is no session
+    fresh = await services.accounts.refresh(pair.refresh_token)
+    who = await services.accounts.user_for_session(fresh.refresh_token)
+    assert who.user.username == "Alice" and who.session_id is not None
+    for bad in (pair.refresh_token, None, "", "x" * 500, "no-such-token"):  # a spent token is no session
         with pytest.raises(Unauthorized):
             await services.accounts.user_for_session(bad)
+    with Session(services.engine) as session:  # the live one expires
+        for row in session.exec(select(RefreshToken)).all():
+            row.expires_at = utcnow() - timedelta(seconds=1)
+            session.add(row)
+        session.commit()
+    with pytest.raises(Unauthorized):
+        await services.accounts.user_for_session(fresh.refresh_token)
+
+
+async def test_a_revoked_session_is_no_session(services: Services) -> None:
+    await _user(services)
+    pair = await services.accounts.login("alice", PASSWORD, "1.1.1.1")
+    assert (await services.accounts.user_for_session(pair.refresh_token)).user.username == "Alice"
+    await services.accounts.logout(pair.refresh_token)
+    with pytest.raises(Unauthorized):
+        await services.accounts.user_for_session(pair.refresh_token)
 
 
 async def test_profile_update_and_rename_conflicts(services: Services) -> None:

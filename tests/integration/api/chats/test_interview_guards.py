@@ -153,6 +153,7 @@ async def test_one_generation_per_user_at_a_time(alice: Client, fake_ollama: Fak
     assert status == 409 and events[0][1]["error"]["code"] == "generation_busy"
     status, events = await first
     assert events[-1][0] == "done"
+    assert (await alice.get("/api/budget")).json()["used"] == 1  # the refused one was given back
 
 
 @BOTH_BACKENDS

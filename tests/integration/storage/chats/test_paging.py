@@ -116,3 +116,27 @@ async def test_latest_messages_keep_the_last_complete_one_of_each_kind_and_quest
         await store.latest_messages(ALICE, chat.id, ["nonsense"])
     with pytest.raises(ValueError):
         await store.latest_messages(ALICE, chat.id, ["answer"], attempt="1")  # type: ignore[arg-type]
+
+
+async def test_a_message_is_found_by_its_dedupe_key_in_its_owners_chat_only(store: ChatStore) -> None:
+    chat = await store.create_chat(new_chat())
+    other = await store.create_chat(new_chat())
+    for number in range(30):  # a long chat: the lookup does not depend on its length
+        await store.add_message(
+            ALICE, chat.id, NewMessage(role="candidate", kind="answer", content=f"m{number}")
+        )
+    hint = NewMessage(
+        role="interviewer", kind="hint", content="a nudge", question_index=0, dedupe_key="hint:1:0"
+    )
+    stored = await store.add_message(ALICE, chat.id, hint)
+    await store.add_message(ALICE, other.id, hint.model_copy(update={"content": "elsewhere"}))
+
+    found = await store.find_message(ALICE, chat.id, "hint:1:0")
+    assert found == stored and found is not None and found.content == "a nudge"
+    assert (await store.find_message(ALICE, other.id, "hint:1:0") or stored).content == "elsewhere"
+    assert await store.find_message(ALICE, chat.id, "hint:1:1") is None
+    assert await store.find_message(BOB, chat.id, "hint:1:0") is None  # not Bob's chat: nothing of it
+    with pytest.raises(NotFound):
+        await store.find_message(ALICE, "not-an-id", "hint:1:0")
+    with pytest.raises(ValueError):
+        await store.find_message(ALICE, chat.id, None)  # type: ignore[arg-type]
