@@ -7,10 +7,11 @@ translated 422 the services give for it too.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from onlyjobless.domain.text import NUL
@@ -36,6 +37,20 @@ def text(max_length: int | None, **schema: Any) -> Any:
 
 
 Checked = AfterValidator(no_nul)
+
+
+def utc_text(moment: datetime) -> str:
+    """A moment as RFC 3339 in UTC, always with microseconds, so every timestamp has one length and
+    two of them compare as text the way they compare as times (a whole second is not shortened)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+Timestamp = Annotated[
+    datetime,
+    PlainSerializer(utc_text, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
 
 Text = Annotated[str, Checked, text(1000)]
 ShortText = Annotated[str, Checked, text(16)]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,6 +14,7 @@ from onlyjobless.api.fields import (
     Password,
     ShortText,
     Text,
+    Timestamp,
     Token,
     Username,
 )
@@ -61,7 +61,7 @@ class UserOut(BaseModel):
     id: uuid.UUID
     username: str
     preferred_language: str
-    created_at: datetime
+    created_at: Timestamp
 
     @classmethod
     def of(cls, user: UserPublic) -> UserOut:
@@ -115,7 +115,7 @@ class QuotaOut(Out):
     limit: int
     used: int
     remaining: int
-    resets_at: datetime
+    resets_at: Timestamp
 
 
 class FeedbackOut(Out):
@@ -176,7 +176,7 @@ class MessageOut(Out):
     id: str
     chat_id: str
     seq: int
-    created_at: datetime
+    created_at: Timestamp
 
 
 class ChatListItem(Out):
@@ -186,7 +186,7 @@ class ChatListItem(Out):
     language: str
     status: str
     stale: bool
-    created_at: datetime
+    created_at: Timestamp
     overall_score: float | None
 
 
@@ -230,7 +230,7 @@ class ChatOut(BaseModel):
         description="Older messages exist: pass this as `before` to GET /api/chats/{id} for the page "
         "before; null when `messages` starts at the chat's first message."
     )
-    created_at: datetime
+    created_at: Timestamp
 
     @classmethod
     def of(cls, view: ChatView) -> ChatOut:
@@ -263,7 +263,7 @@ class AttemptScoreOut(Out):
     chat_id: str
     attempt: int
     score: float
-    finished_at: datetime
+    finished_at: Timestamp
 
 
 class TopicScoreOut(Out):

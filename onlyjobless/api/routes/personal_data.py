@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Response, status
@@ -10,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from onlyjobless.api.deps import IdentityDep, ServicesDep
-from onlyjobless.api.fields import Password
+from onlyjobless.api.fields import Password, Timestamp
 from onlyjobless.api.responses import PRIVATE, errors
 from onlyjobless.api.schemas import Body, UserOut
 from onlyjobless.settings import SESSION_COOKIE
@@ -22,7 +21,7 @@ class ExportOut(BaseModel):
     """Everything stored about the user, chat contents decrypted; never the password hash."""
 
     format: int
-    exported_at: datetime
+    exported_at: Timestamp
     account: UserOut
     chats: list[dict[str, Any]] = Field(
         description="Every chat (questions, evaluations, summary) with its `messages`, oldest last"
