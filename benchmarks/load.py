@@ -18,7 +18,7 @@ this 2-core machine the figure says what two processes do here, not what two mac
 --login-burst: N streams while --burst-rate logins per second arrive, against the same streams
 without logins: what password hashing does to the streams' chunk gap.
 
-    python -m benchmarks.load [--users 1,10,50,100,200] [--workers 1,2] [--login-burst] [--json]
+    python -m benchmarks.load [--users 1,10,20,30,50,100,200] [--workers 1,2] [--login-burst] [--json]
 """
 
 from __future__ import annotations
@@ -185,6 +185,20 @@ def app_cpu(running: Cluster) -> float:
     return sum(cpu for _, group, cpu in process_table().values() if group in groups)
 
 
+async def settle(
+    running: Cluster, idle_share: float = 0.05, window: float = 1.0, limit: float = 180.0
+) -> float:
+    """Wait until the workers use under `idle_share` of a core over `window` seconds (their start-up
+    warm-up in the background is done); the seconds waited."""
+    began = time.monotonic()
+    while time.monotonic() - began < limit:
+        before = app_cpu(running)
+        await asyncio.sleep(window)
+        if (app_cpu(running) - before) / window < idle_share:
+            break
+    return time.monotonic() - began
+
+
 # -- rounds ------------------------------------------------------------------------------------
 
 
@@ -263,7 +277,10 @@ async def drive(running: Cluster, args: argparse.Namespace, workers: int) -> dic
         log(f"{workers} worker(s): signing up {wanted} users (not timed)")
         gate = asyncio.Semaphore(16)
         users = await asyncio.gather(*(sign_up(http, gate) for _ in range(wanted)))
-        await a_round(running, http, users[:1])  # warm-up: imports, pools, the first bank copy
+        # Warm-up: imports, pools, the first bank copy, on every worker (round-robin: two users each);
+        # then wait for the workers' start-up model warm-up (guard and role vectors) to finish.
+        await a_round(running, http, users[: 2 * workers])
+        log(f"  idle after {await settle(running):.0f} s of start-up work")
         rows = []
         for count in args.users:
             row = await a_round(running, http, users[:count])
@@ -364,7 +381,7 @@ def int_list(text: str) -> list[int]:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int_list, default=[1, 10, 50, 100, 200])
+    parser.add_argument("--users", type=int_list, default=[1, 10, 20, 30, 50, 100, 200])
     parser.add_argument("--workers", type=int_list, default=[1, 2])
     parser.add_argument("--tokens", type=int, default=100, help="tokens per hint")
     parser.add_argument("--rate", type=float, default=50.0, help="tokens per second from the double")
