@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -19,62 +18,21 @@ from pymongo.monitoring import ServerDescriptionChangedEvent, ServerListener
 from onlyjobless.domain.chats import (
     Chat,
     ChatPage,
-    ChatSummary,
     Message,
     MessagePage,
     NewChat,
     NewMessage,
 )
-from onlyjobless.domain.clock import as_utc
 from onlyjobless.domain.errors import NotFound
 from onlyjobless.storage.chats import common
+from onlyjobless.storage.chats import mongo_documents as docs
 from onlyjobless.storage.chats.base import RevisionConflict
 from onlyjobless.storage.chats.crypto import CHAT_SEALED, MESSAGE_SEALED, ChatCipher
+from onlyjobless.storage.chats.mongo_documents import Document
 
-Document = dict[str, Any]
-
-ID = re.compile(r"[0-9a-f]{24}")
 TIMEOUT_MS = 3000
-SUMMARY_PROJECTION = {name: 1 for name in ChatSummary.model_fields if name != "id"}
 # Errors that mean "no server to talk to", as opposed to a refused operation.
 UNREACHABLE = (ServerSelectionTimeoutError, ConnectionFailure, AutoReconnect)
-
-
-def _object_id(value: object) -> ObjectId:
-    """A chat id of this store as an ObjectId, or NotFound: other ids name no chat."""
-    if isinstance(value, str) and ID.fullmatch(value):
-        return ObjectId(value)
-    raise NotFound("not_found")
-
-
-def _chat(cipher: ChatCipher, document: Document) -> Chat:
-    """A chats document as the engine's Chat, its contents opened."""
-    fields = dict(document)
-    fields["id"] = str(fields.pop("_id"))
-    fields.pop("message_seq", None)
-    fields.pop("key_id", None)
-    fields["created_at"] = as_utc(fields["created_at"])
-    fields["updated_at"] = as_utc(fields["updated_at"])
-    return Chat.model_validate(cipher.open_fields("chat", fields["id"], fields, CHAT_SEALED))
-
-
-def _summary(document: Document) -> ChatSummary:
-    """A projected chats document as a sidebar line."""
-    fields = dict(document)
-    fields["id"] = str(fields.pop("_id"))
-    fields["created_at"] = as_utc(fields["created_at"])
-    return ChatSummary.model_validate(fields)
-
-
-def _message(cipher: ChatCipher, document: Document) -> Message:
-    """A messages document as the engine's Message (owner and key id stay inside the store)."""
-    fields = dict(document)
-    fields["id"] = str(fields.pop("_id"))
-    fields["chat_id"] = str(fields["chat_id"])
-    fields.pop("user_id", None)
-    fields.pop("key_id", None)
-    fields["created_at"] = as_utc(fields["created_at"])
-    return Message.model_validate(cipher.open_fields("message", fields["id"], fields, MESSAGE_SEALED))
 
 
 class _Reconnects(ServerListener):
@@ -105,7 +63,7 @@ class MongoChatStore(common.ThreadedChatStore):
     out of reach (it may come back as a new, empty database): creating them is idempotent.
     """
 
-    id_pattern = ID
+    id_pattern = docs.ID
     unreachable = UNREACHABLE
 
     def __init__(self, database: Database[Document], cipher: ChatCipher | None = None) -> None:
@@ -183,7 +141,7 @@ class MongoChatStore(common.ThreadedChatStore):
                 self._indexed = True
 
     def _key(self, chat_id: object) -> ObjectId:
-        return _object_id(chat_id)
+        return docs.object_id(chat_id)
 
     # -- blocking work, run off the event loop -------------------------------------------
 
@@ -209,7 +167,7 @@ class MongoChatStore(common.ThreadedChatStore):
         document = self._chats.find_one({"_id": chat_id, "user_id": user_id})
         if document is None:
             raise NotFound("not_found")
-        return _chat(self.cipher, document)
+        return docs.chat(self.cipher, document)
 
     def _list_chats(self, user_id: str, limit: int, after: tuple[datetime, str] | None) -> ChatPage:
         self._ready()
@@ -221,11 +179,11 @@ class MongoChatStore(common.ThreadedChatStore):
                 {"created_at": created_at, "_id": {"$lt": ObjectId(last_id)}},
             ]
         documents = list(
-            self._chats.find(query, SUMMARY_PROJECTION)
+            self._chats.find(query, docs.SUMMARY_PROJECTION)
             .sort([("created_at", DESCENDING), ("_id", DESCENDING)])
             .limit(limit + 1)
         )
-        items = [_summary(document) for document in documents[:limit]]
+        items = [docs.summary(document) for document in documents[:limit]]
         more = len(documents) > limit
         next_cursor = common.encode_cursor(items[-1].created_at, items[-1].id) if more else None
         return ChatPage(items=items, next_cursor=next_cursor)
@@ -239,7 +197,7 @@ class MongoChatStore(common.ThreadedChatStore):
                 return_document=ReturnDocument.AFTER,
             )
         if document is not None:
-            return _chat(self.cipher, document)
+            return docs.chat(self.cipher, document)
         if self._chats.count_documents({"_id": chat_id, "user_id": user_id}, limit=1) == 0:
             raise NotFound("not_found")
         raise RevisionConflict(str(chat_id))
@@ -286,14 +244,14 @@ class MongoChatStore(common.ThreadedChatStore):
             # the two on a real server): take the message back so none outlives its chat.
             self._messages.delete_one({"_id": document["_id"]})
             raise NotFound("not_found")
-        return _message(self.cipher, document)
+        return docs.message(self.cipher, document)
 
     def _deduplicated(self, user_id: str, chat_id: ObjectId, key: str | None) -> Message | None:
         """The message already stored under this dedupe key, if any."""
         if key is None:
             return None
         document = self._messages.find_one({"chat_id": chat_id, "user_id": user_id, "dedupe_key": key})
-        return None if document is None else _message(self.cipher, document)
+        return None if document is None else docs.message(self.cipher, document)
 
     def _delete_message(self, user_id: str, chat_id: ObjectId, message_id: ObjectId | None) -> bool:
         self._ready()
@@ -312,7 +270,7 @@ class MongoChatStore(common.ThreadedChatStore):
         self._ready()
         self._owned(user_id, chat_id)
         cursor = self._messages.find({"chat_id": chat_id, "user_id": user_id}).sort("seq", ASCENDING)
-        return [_message(self.cipher, document) for document in cursor]
+        return [docs.message(self.cipher, document) for document in cursor]
 
     def _owned(self, user_id: str, chat_id: ObjectId) -> None:
         """NotFound unless the chat is the owner's."""
@@ -326,7 +284,7 @@ class MongoChatStore(common.ThreadedChatStore):
         if before is not None:
             query["seq"] = {"$lt": before}
         cursor = self._messages.find(query).sort("seq", DESCENDING).limit(limit + 1)
-        return common.page_of([_message(self.cipher, document) for document in cursor], limit)
+        return common.page_of([docs.message(self.cipher, document) for document in cursor], limit)
 
     def _latest_messages(
         self, user_id: str, chat_id: ObjectId, kinds: list[str], attempt: int | None
@@ -343,7 +301,7 @@ class MongoChatStore(common.ThreadedChatStore):
         if not ids:
             return []
         documents = self._messages.find({"_id": {"$in": ids}}).sort("seq", ASCENDING)
-        return [_message(self.cipher, document) for document in documents]
+        return [docs.message(self.cipher, document) for document in documents]
 
     def _delete_all(self, user_id: str) -> int:
         self._ready()
