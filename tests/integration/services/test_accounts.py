@@ -24,6 +24,14 @@ async def _user(services: Services, name: str = "Alice") -> None:
     await services.accounts.register(name, PASSWORD, "en")
 
 
+def _expire_every_token(services: Services) -> None:
+    with Session(services.engine) as session:
+        for row in session.exec(select(RefreshToken)).all():
+            row.expires_at = utcnow() - timedelta(seconds=1)
+            session.add(row)
+        session.commit()
+
+
 async def test_register_trims_and_keeps_case_but_unique_ignoring_case(services: Services) -> None:
     user = await services.accounts.register("  Alice.B-2  ", PASSWORD, "ru")
     assert user.username == "Alice.B-2"
@@ -97,12 +105,7 @@ async def test_refresh_tokens_stored_hashed_with_absolute_expiry(services: Servi
     assert len(rows) == 2
     assert all(pair.refresh_token not in row.token_hash for row in rows)
     assert rows[0].expires_at == rows[1].expires_at  # rotation never extends the family's life
-    # Past the absolute expiry the session is over.
-    with Session(services.engine) as session:
-        for row in session.exec(select(RefreshToken)).all():
-            row.expires_at = utcnow() - timedelta(seconds=1)
-            session.add(row)
-        session.commit()
+    _expire_every_token(services)  # past the absolute expiry the session is over
     with pytest.raises(Unauthorized):
         await services.accounts.refresh(rotated.refresh_token)
 
@@ -227,11 +230,7 @@ async def test_session_cookie_checks(services: Services) -> None:
     for bad in (pair.refresh_token, None, "", "x" * 500, "no-such-token"):  # a spent token is no session
         with pytest.raises(Unauthorized):
             await services.accounts.user_for_session(bad)
-    with Session(services.engine) as session:  # the live one expires
-        for row in session.exec(select(RefreshToken)).all():
-            row.expires_at = utcnow() - timedelta(seconds=1)
-            session.add(row)
-        session.commit()
+    _expire_every_token(services)  # the live one expires
     with pytest.raises(Unauthorized):
         await services.accounts.user_for_session(fresh.refresh_token)
 
