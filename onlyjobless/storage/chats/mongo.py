@@ -13,7 +13,6 @@ from pymongo import ASCENDING, DESCENDING, MongoClient, ReturnDocument
 from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import AutoReconnect, ConnectionFailure, DuplicateKeyError, ServerSelectionTimeoutError
-from pymongo.monitoring import ServerDescriptionChangedEvent, ServerListener
 
 from onlyjobless.domain.chats import (
     Chat,
@@ -28,31 +27,12 @@ from onlyjobless.storage.chats import common
 from onlyjobless.storage.chats import mongo_documents as docs
 from onlyjobless.storage.chats.base import RevisionConflict
 from onlyjobless.storage.chats.crypto import CHAT_SEALED, MESSAGE_SEALED, ChatCipher
+from onlyjobless.storage.chats.mongo_connection import Connector, stranded
 from onlyjobless.storage.chats.mongo_documents import Document
 
 TIMEOUT_MS = 3000
 # Errors that mean "no server to talk to", as opposed to a refused operation.
 UNREACHABLE = (ServerSelectionTimeoutError, ConnectionFailure, AutoReconnect)
-
-
-class _Reconnects(ServerListener):
-    """Tells the store when its server comes back after being out of reach (pymongo's monitor)."""
-
-    def __init__(self) -> None:
-        self.store: MongoChatStore | None = None
-
-    def opened(self, event: object) -> None:
-        return None
-
-    def closed(self, event: object) -> None:
-        return None
-
-    def description_changed(self, event: ServerDescriptionChangedEvent) -> None:
-        back = (
-            event.new_description.is_server_type_known and not event.previous_description.is_server_type_known
-        )
-        if back and self.store is not None:
-            self.store.forget_indexes()
 
 
 class MongoChatStore(common.ThreadedChatStore):
@@ -61,18 +41,24 @@ class MongoChatStore(common.ThreadedChatStore):
     Indexes are created at start (`prepare`) or on first use, never at import or construction,
     so building the store never needs the server. They are ensured again after the server was
     out of reach (it may come back as a new, empty database): creating them is idempotent.
+    A client left with no server to try is replaced (mongo_connection says why).
     """
 
     id_pattern = docs.ID
     unreachable = UNREACHABLE
 
-    def __init__(self, database: Database[Document], cipher: ChatCipher | None = None) -> None:
-        self._database = database
+    def __init__(
+        self,
+        database: Database[Document],
+        cipher: ChatCipher | None = None,
+        connector: Connector | None = None,
+    ) -> None:
         self.cipher = cipher or ChatCipher()
-        self._chats: Collection[Document] = database["chats"]
-        self._messages: Collection[Document] = database["messages"]
+        self._connector = connector
+        self._use(database)
         self._indexed = False
         self._index_lock = threading.Lock()
+        self._swap_lock = threading.Lock()
         # A real server applies each find_one_and_update atomically. mongomock (the test
         # stand-in) does not across threads, so on anything but a real client this store
         # serialises its own writes; with pymongo this is a no-op.
@@ -91,18 +77,15 @@ class MongoChatStore(common.ThreadedChatStore):
         cipher: ChatCipher | None = None,
     ) -> MongoChatStore:
         """A store on `database` at `url`; the client connects lazily, in the background."""
-        reconnects = _Reconnects()
-        client: Any = (client_class or MongoClient)(
-            url,
-            serverSelectionTimeoutMS=timeout_ms,
-            connectTimeoutMS=timeout_ms,
-            tz_aware=True,
-            uuidRepresentation="standard",
-            event_listeners=[reconnects],
-        )
-        store = cls(client[database], cipher)
-        reconnects.store = store
+        connector = Connector(client_class or MongoClient, url, database, timeout_ms)
+        store = cls(connector.database(), cipher, connector)
+        connector.reconnects.back = store.forget_indexes
         return store
+
+    def _use(self, database: Database[Document]) -> None:
+        self._database = database
+        self._chats: Collection[Document] = database["chats"]
+        self._messages: Collection[Document] = database["messages"]
 
     def ensure_indexes(self) -> None:
         """Create the indexes the queries and the uniqueness rules rely on (idempotent)."""
@@ -127,6 +110,12 @@ class MongoChatStore(common.ThreadedChatStore):
 
     def _lost(self) -> None:
         self.forget_indexes()
+        client = self._database.client
+        if self._connector is not None and stranded(client):
+            with self._swap_lock:
+                if self._database.client is client:  # not replaced meanwhile by another call
+                    self._use(self._connector.database())
+                    self._connector.retire(client)
 
     def _prepare(self) -> None:
         self._ready()

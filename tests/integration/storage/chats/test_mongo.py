@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 from bson import ObjectId
+from pymongo import MongoClient
 from pymongo.collection import Collection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, InvalidOperation
 
 from onlyjobless.domain.chats import NewChat, NewMessage
 from onlyjobless.domain.errors import ChatStoreDown, NotFound
@@ -253,6 +254,33 @@ async def test_a_store_down_at_start_is_set_up_on_first_use(own_mongo_server: Mo
     await store.list_chats(OWNER)
     assert index_names(own_mongo_server, "chats") == INDEXES
     store._database.client.close()
+
+
+async def test_a_client_left_with_no_server_is_replaced(mongo_url: str, mongo_database: str) -> None:
+    # pymongo drops a seed that answers unlike the set it expects, and then never looks again:
+    # the first client here expects another replica set name, so its topology ends up empty.
+    built: list[MongoClient[dict[str, Any]]] = []
+
+    def client_class(url: str, **options: Any) -> MongoClient[dict[str, Any]]:
+        if not built:
+            options["replicaSet"] = "elsewhere"
+        client: MongoClient[dict[str, Any]] = MongoClient(url, **options)
+        built.append(client)
+        return client
+
+    store = MongoChatStore.from_url(mongo_url, mongo_database, client_class=client_class, timeout_ms=500)
+    with pytest.raises(ChatStoreDown):
+        await store.list_chats(OWNER)
+    assert not built[0].topology_description.server_descriptions()
+    created = await store.create_chat(chat())  # on a new client, indexes made on first use
+    assert (await store.get_chat(OWNER, created.id)).id == created.id
+    assert len(built) == 2 and store._database.client is built[1]
+    await asyncio.sleep(2.2)  # the old client is closed once no call can still wait on it
+    with pytest.raises(InvalidOperation):
+        built[0].admin.command("ping")
+    await store.list_chats(OWNER)  # still one working client
+    assert len(built) == 2
+    built[1].close()
 
 
 def mongo_document(message: Any) -> dict[str, Any]:
