@@ -7,7 +7,6 @@ and how to map its client's errors; `ChatBackend` turns that into the `LLM` inte
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import weakref
 from abc import ABC, abstractmethod
@@ -31,6 +30,7 @@ from onlyjobless.llm.base import (
     T,
     TextDelta,
 )
+from onlyjobless.llm.replies import json_of
 
 log = logging.getLogger(__name__)
 
@@ -218,7 +218,7 @@ class ChatBackend(ABC, Generic[ClientT]):
                     yield TextDelta(chunk)
             try:
                 # A NUL may also come as the JSON escape \u0000: removed from the parsed strings.
-                value = schema.model_validate(_strip_nul(json.loads("".join(parts))))
+                value = schema.model_validate(_strip_nul(json_of("".join(parts))))
                 if check is not None:
                     check(value)
             except (ValidationError, ValueError) as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import threading
 from collections.abc import AsyncIterator
@@ -206,6 +207,14 @@ async def test_stream_structured_reports_progress_restart_and_result(
     assert isinstance(events[restart], Restart)
     second_text = "".join(e.text for e in events[restart + 1 : -1] if isinstance(e, TextDelta))
     assert Review.model_validate_json(second_text) == events[-1].value
+
+
+async def test_a_wrapped_object_is_the_reply(llm: OllamaLLM, fake_ollama: FakeOllama) -> None:
+    # A server that ignores the format, or a model that thinks aloud, wraps the object in words.
+    wrapped = f"<think>Hashing is named.</think>Here is the review:\n```json\n{json.dumps(EVALUATION)}\n```"
+    fake_ollama.script(Reply(text=wrapped, chunk_size=16))
+    result = await llm.complete_json(MESSAGES, Review)
+    assert result.summary == "Solid basics." and len(fake_ollama.chat_requests) == 1
 
 
 # --- faults ------------------------------------------------------------------------------

@@ -1,0 +1,54 @@
+"""Reading a structured reply: the JSON object, also when a model wraps it in something.
+
+A server that ignores the requested format, or a model that thinks aloud, may put the object
+in a Markdown fence, after a sentence or after a `<think>` block. The object is the reply: it is
+taken from there, and what is around it is dropped. Only text with no object in it is invalid.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+THINKING = re.compile(r"<think(?:ing)?>.*?</think(?:ing)?>", re.DOTALL | re.IGNORECASE)
+FENCED = re.compile(r"```[a-zA-Z]*\s*\n?(.*?)```", re.DOTALL)
+# Where to look for the object's start: enough for prose around one, bounded for a long reply.
+OPENINGS_TRIED = 20
+# What stands before an object that is an element of a JSON list or the value of a key.
+ELEMENT_BEFORE = re.compile(r'(?:[,\[]|"\s*:)\s*\Z')
+_DECODER = json.JSONDecoder()
+
+
+def json_of(text: str) -> Any:
+    """The reply's JSON value; a wrapped object when the text is not JSON itself, else ValueError."""
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        first_error = exc
+    unwrapped = THINKING.sub("", text)
+    for candidate in (*(m.group(1) for m in FENCED.finditer(unwrapped)), unwrapped):
+        found = _object_in(candidate)
+        if found is not None:
+            return found
+    raise first_error
+
+
+def _object_in(text: str) -> dict[str, Any] | None:
+    """The JSON object starting at one of the first `OPENINGS_TRIED` braces of `text` that stands
+    alone: words may surround it, but an element of a cut reply (after `[`, `,` or a key, or
+    followed by a closing bracket) is a part of something else, not the reply."""
+    start = text.find("{")
+    for _ in range(OPENINGS_TRIED):
+        if start < 0:
+            return None
+        try:
+            value, end = _DECODER.raw_decode(text, start)
+        except ValueError:
+            pass
+        else:
+            inside = ELEMENT_BEFORE.search(text, 0, start) is not None or any(c in text[end:] for c in "}]")
+            if isinstance(value, dict) and not inside:
+                return value
+        start = text.find("{", start + 1)
+    return None
