@@ -30,7 +30,7 @@ from onlyjobless.llm.base import (
     T,
     TextDelta,
 )
-from onlyjobless.llm.replies import json_of
+from onlyjobless.llm.replies import json_of, without_thinking
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +194,7 @@ class ChatBackend(ABC, Generic[ClientT]):
     ) -> AsyncGenerator[str, None]:
         """Yield text chunks as they arrive (close it with `aclosing` when stopping early)."""
         options = self._options(messages, max_tokens, deterministic)
-        return self._chunks(messages, None, options, total_timeout)
+        return without_thinking(self._chunks(messages, None, options, total_timeout))
 
     async def stream_structured(
         self,

@@ -1,16 +1,22 @@
-"""Reading a structured reply: the JSON object, also when a model wraps it in something.
+"""Reading a model's reply: what is meant for the reader, without what is wrapped around it.
 
-A server that ignores the requested format, or a model that thinks aloud, may put the object
-in a Markdown fence, after a sentence or after a `<think>` block. The object is the reply: it is
-taken from there, and what is around it is dropped. Only text with no object in it is invalid.
+A server that ignores the requested format, or a model that thinks aloud, may put a structured
+reply's object in a Markdown fence, after a sentence or after a `<think>` block. The object is
+the reply: it is taken from there, and what is around it is dropped. Only text with no object in
+it is invalid. A streamed text reply that opens with a `<think>` block (a reasoning model served
+without a reasoning parser) is streamed from the block's end: the candidate never sees it.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from typing import Any
 
+OPEN_THINKING = "<think>"
+CLOSE_THINKING = "</think>"
 THINKING = re.compile(r"<think(?:ing)?>.*?</think(?:ing)?>", re.DOTALL | re.IGNORECASE)
 FENCED = re.compile(r"```[a-zA-Z]*\s*\n?(.*?)```", re.DOTALL)
 # Where to look for the object's start: enough for prose around one, bounded for a long reply.
@@ -52,3 +58,29 @@ def _object_in(text: str) -> dict[str, Any] | None:
                 return value
         start = text.find("{", start + 1)
     return None
+
+
+async def without_thinking(chunks: AsyncGenerator[str, None]) -> AsyncGenerator[str, None]:
+    """The chunks, less a `<think>…</think>` block at the very start (held until it is closed)."""
+    held: str | None = ""  # None once the start is settled: from then on, chunks pass as they come
+    async with aclosing(chunks):
+        async for chunk in chunks:
+            if held is None:
+                yield chunk
+                continue
+            held += chunk
+            opening = held.lstrip()
+            if OPEN_THINKING.startswith(opening) and len(opening) < len(OPEN_THINKING):
+                continue  # may still become the opening tag
+            if not opening.startswith(OPEN_THINKING):
+                text, held = held, None
+                yield text
+                continue
+            end = opening.find(CLOSE_THINKING)
+            if end < 0:
+                continue
+            rest, held = opening[end + len(CLOSE_THINKING) :].lstrip(), None
+            if rest:
+                yield rest
+    if held and not held.lstrip().startswith(OPEN_THINKING):
+        yield held  # a reply that was only the first letters of the tag, say "<"

@@ -109,14 +109,15 @@ class Generation:
             close = getattr(stream, "aclose", None)
             if close is not None:
                 await close()
-        async for event in self._conclude(chat, kind, watch):
+        async for event in self._conclude(chat, question, kind, watch):
             yield event
 
     async def _conclude(
-        self, chat: Chat, kind: MessageKind, watch: leaks.StreamWatch
+        self, chat: Chat, question: ChatQuestion, kind: MessageKind, watch: leaks.StreamWatch
     ) -> AsyncIterator[Event]:
         """Keep the result (or a notice in place of a leak). If another stream stored one first,
-        that one stays, and the page is told to show it instead of what was streamed here."""
+        that one stays, and the page is told to show it instead of what was streamed here. A reply
+        with no text (a model that only thought, say) gives way to the bank's text, badged so."""
         if watch.leak is not None:
             yield Reset()
             yield Done(await self._withheld(chat, kind, watch.leak))
@@ -125,7 +126,14 @@ class Generation:
         if rest:
             yield Delta(rest)
         text = watch.text.strip()
-        message = await self._chats.say(chat, kind, text, question=chat.current, dedupe=_dedupe(chat, kind))
+        meta = None
+        if not text:
+            text = (question.hint if kind == MessageKind.HINT else question.model_answer).strip()
+            meta = {"offline": True}
+            yield Delta(text)
+        message = await self._chats.say(
+            chat, kind, text, question=chat.current, dedupe=_dedupe(chat, kind), meta=meta
+        )
         if message.content != text:
             yield Reset()
             yield Delta(message.content)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
 
 import pytest
 
-from onlyjobless.llm.replies import json_of
+from onlyjobless.llm.replies import json_of, without_thinking
 
 OBJECT = {"reasons": "Names hashing {and} buckets.", "score": 7, "items": [{"index": 1}]}
 TEXT = json.dumps(OBJECT, ensure_ascii=False)
@@ -50,3 +52,57 @@ def test_text_without_a_whole_object_is_invalid(reply: str) -> None:
 def test_json_that_is_not_an_object_is_returned_for_the_schema_to_refuse() -> None:
     assert json_of("[1, 2]") == [1, 2]
     assert json_of("7") == 7
+
+
+async def _through(chunks: list[str]) -> list[str]:
+    async def source() -> AsyncGenerator[str, None]:
+        for chunk in chunks:
+            yield chunk
+
+    return [chunk async for chunk in without_thinking(source())]
+
+
+@pytest.mark.parametrize(
+    ("chunks", "shown"),
+    [
+        (["A hint ", "in two parts."], ["A hint ", "in two parts."]),
+        (["<think>plan</think>", "The hint."], ["The hint."]),
+        (["<th", "ink>pl", "an</thi", "nk>\n\nThe ", "hint."], ["The ", "hint."]),
+        (["  <think>a</think>  The hint."], ["The hint."]),
+        (["<thin", "g> is an HTML-like tag"], ["<thing> is an HTML-like tag"]),
+        (["<"], ["<"]),
+        (["<b>bold</b> then <think>x</think>"], ["<b>bold</b> then <think>x</think>"]),
+        (["<think>never closed, cut by the cap"], []),
+        (["The hint. <think>later</think>"], ["The hint. <think>later</think>"]),
+    ],
+    ids=[
+        "plain",
+        "block",
+        "split-tags",
+        "spaces",
+        "other-tag",
+        "lone-bracket",
+        "html",
+        "unclosed",
+        "not-first",
+    ],
+)
+async def test_only_a_thinking_block_at_the_start_is_held_back(chunks: list[str], shown: list[str]) -> None:
+    assert await _through(chunks) == shown
+
+
+async def test_stopping_early_closes_the_source() -> None:
+    closed = False
+
+    async def source() -> AsyncGenerator[str, None]:
+        nonlocal closed
+        try:
+            yield "first"
+            yield "second"
+        finally:
+            closed = True
+
+    stream = without_thinking(source())
+    async with aclosing(stream):
+        assert await anext(stream) == "first"
+    assert closed

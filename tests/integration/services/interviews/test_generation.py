@@ -102,3 +102,31 @@ async def test_done_carries_the_text_that_was_streamed_when_another_was_stored_m
     assert "".join(streamed) == "Streamed here."
     # What stays is the stored one: the page is told to show it instead, and `done` carries it.
     assert events[-3:] == [Reset(), Delta("Stored by another device."), Done(earlier)]
+
+
+async def test_a_thinking_block_at_the_start_is_not_shown_or_kept(
+    services: Services, fake_ollama: FakeOllama
+) -> None:
+    user_id, chat_id = await _chat(services)
+    fake_ollama.script(
+        Reply(text="<think>They asked about pods; keep it short.</think>\n\nThink of pods.", chunk_size=5)
+    )
+    events = [event async for event in await services.interviews.hint(user_id, chat_id)]
+    shown = "".join(event.text for event in events if isinstance(event, Delta))
+    assert shown == "Think of pods."
+    assert isinstance(events[-1], Done) and events[-1].message.content == "Think of pods."
+    assert not events[-1].message.meta.get("offline")
+
+
+async def test_a_reply_with_no_text_gives_the_banks_hint_badged(
+    services: Services, fake_ollama: FakeOllama
+) -> None:
+    user_id, chat_id = await _chat(services)
+    fake_ollama.script(Reply(text="<think>I ran out of tokens while thinking"))
+    events = [event async for event in await services.interviews.hint(user_id, chat_id)]
+    done = events[-1]
+    assert isinstance(done, Done) and done.message.meta.get("offline") is True
+    chat = await services.interviews.store.get_chat(str(user_id), chat_id)
+    assert chat.current is not None
+    assert done.message.content == chat.questions[chat.current].hint.strip() != ""
+    assert "".join(event.text for event in events if isinstance(event, Delta)) == done.message.content
