@@ -7,6 +7,7 @@ and how to map its client's errors; `ChatBackend` turns that into the `LLM` inte
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import weakref
 from abc import ABC, abstractmethod
@@ -30,7 +31,7 @@ from onlyjobless.llm.base import (
     T,
     TextDelta,
 )
-from onlyjobless.llm.replies import json_of, without_thinking
+from onlyjobless.llm.replies import clipped, json_of, without_thinking
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,11 @@ def problem_of(exc: ValidationError | ValueError) -> str:
         where = ".".join(str(p) for p in first.get("loc", ())) or "reply"
         return f"{where}: {first.get('msg', 'invalid')}"[:300]
     return str(exc)[:300] or "invalid"
+
+
+@functools.cache
+def _schema_of(model: type[BaseModel]) -> dict[str, Any]:
+    return model.model_json_schema()
 
 
 def _strip_nul(value: Any) -> Any:
@@ -218,7 +224,9 @@ class ChatBackend(ABC, Generic[ClientT]):
                     yield TextDelta(chunk)
             try:
                 # A NUL may also come as the JSON escape \u0000: removed from the parsed strings.
-                value = schema.model_validate(_strip_nul(json_of("".join(parts))))
+                value = schema.model_validate(
+                    clipped(_strip_nul(json_of("".join(parts))), _schema_of(schema))
+                )
                 if check is not None:
                     check(value)
             except (ValidationError, ValueError) as exc:

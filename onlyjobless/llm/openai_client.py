@@ -8,8 +8,9 @@ when every object forbids extra keys and requires all of its properties (our out
 `extra="forbid"`, no defaults). Making an optional field "required but nullable" would change
 what pydantic accepts, so a model with optional fields goes with `strict: false` instead.
 Strict mode accepts a subset of JSON Schema; keywords outside it (the string length limits
-among them) are left out of the strict schema, and pydantic, which validates every reply and
-asks once more when it fails, still enforces them.
+among them) are left out of the strict schema. A reply may then run over a maximum length: it
+is cut to it (llm.replies), as any schema-valid reply must be usable. A minimum length is still
+checked by pydantic, which asks once more when a reply fails.
 """
 
 from __future__ import annotations

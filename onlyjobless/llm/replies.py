@@ -3,15 +3,18 @@
 A server that ignores the requested format, or a model that thinks aloud, may put a structured
 reply's object in a Markdown fence, after a sentence or after a `<think>` block. The object is
 the reply: it is taken from there, and what is around it is dropped. Only text with no object in
-it is invalid. A streamed text reply that opens with a `<think>` block (a reasoning model served
-without a reasoning parser) is streamed from the block's end: the candidate never sees it.
+it is invalid. A string or a list longer than its schema allows is cut to the limit: a server in
+strict mode is never sent the length limits, so its replies may run over them (cut, they are
+usable; refused, they would not be). A streamed text reply that opens with a `<think>` block (a
+reasoning model served without a reasoning parser) is streamed from the block's end: the
+candidate never sees it.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Mapping
 from contextlib import aclosing
 from typing import Any
 
@@ -38,6 +41,39 @@ def json_of(text: str) -> Any:
         if found is not None:
             return found
     raise first_error
+
+
+def clipped(value: Any, schema: Mapping[str, Any], defs: Mapping[str, Any] | None = None) -> Any:
+    """The parsed reply with each string cut to its schema's `maxLength` (at a word) and each list
+    to its `maxItems`; everything else as it was, for validation to judge."""
+    defs = schema.get("$defs", {}) if defs is None else defs
+    reference = schema.get("$ref")
+    if isinstance(reference, str):
+        schema = defs.get(reference.rsplit("/", 1)[-1], {})
+    limit = schema.get("maxLength") if isinstance(value, str) else schema.get("maxItems")
+    if isinstance(value, str):
+        return _cut(value, limit) if isinstance(limit, int) else value
+    if isinstance(value, list):
+        kept = value[:limit] if isinstance(limit, int) else value
+        return [clipped(item, schema.get("items", {}), defs) for item in kept]
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        return {key: clipped(item, properties.get(key, {}), defs) for key, item in value.items()}
+    return value
+
+
+def _cut(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters: cut at the last space in its final fifth, then "…"."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    if limit < 2:
+        return text[:limit]
+    head = text[: limit - 1]
+    space = head.rfind(" ")
+    if space >= 0.8 * len(head):
+        head = head[:space]
+    return head.rstrip() + "…"
 
 
 def _object_in(text: str) -> dict[str, Any] | None:

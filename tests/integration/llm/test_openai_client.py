@@ -24,6 +24,7 @@ from onlyjobless.llm import (
     LLMUnavailable,
     OpenAILLM,
     Parsed,
+    QuestionGrade,
     QuestionSet,
     Restart,
     TextDelta,
@@ -181,6 +182,18 @@ async def test_lengths_left_out_of_the_schema_are_still_enforced(
         await llm.complete_json(MESSAGES, QuestionSet, max_tokens=4096)
     assert "model_answer" in str(caught.value.__cause__)
     assert len(fake_openai.chat_requests) == 2
+
+
+async def test_strings_over_limits_the_strict_schema_left_out_are_cut_not_refused(
+    llm: OpenAILLM, fake_openai: FakeOpenAI
+) -> None:
+    # The strict schema sent has no maxLength, so this reply satisfies it: it must be usable.
+    verbose = "The answer names the hash table and explains buckets and collisions well. " * 40
+    fake_openai.script(Reply(json={"good": verbose, "missing": "Resizing.", "score": 8}))
+    grade = await llm.complete_json(MESSAGES, QuestionGrade, max_tokens=4096)
+    assert "maxLength" not in json.dumps(fake_openai.chat_requests[0].body["response_format"])
+    assert len(fake_openai.chat_requests) == 1 and grade.score == 8
+    assert len(grade.good) <= 1000 and verbose.startswith(grade.good[:-1])
 
 
 async def test_truncated_json_is_invalid_output(llm: OpenAILLM, fake_openai: FakeOpenAI) -> None:

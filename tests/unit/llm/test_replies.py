@@ -8,7 +8,8 @@ from contextlib import aclosing
 
 import pytest
 
-from onlyjobless.llm.replies import json_of, without_thinking
+from onlyjobless.llm.replies import clipped, json_of, without_thinking
+from onlyjobless.llm.schemas import QuestionGrade, QuestionPart
 
 OBJECT = {"reasons": "Names hashing {and} buckets.", "score": 7, "items": [{"index": 1}]}
 TEXT = json.dumps(OBJECT, ensure_ascii=False)
@@ -106,3 +107,44 @@ async def test_stopping_early_closes_the_source() -> None:
     async with aclosing(stream):
         assert await anext(stream) == "first"
     assert closed
+
+
+def test_strings_and_lists_over_their_limits_are_cut_to_them() -> None:
+    schema = QuestionPart.model_json_schema()
+    long_answer = ("A process owns its memory; threads share it. " * 200).strip()
+    question = {
+        "topic": "  Concurrency  ",
+        "text": "What is the difference between a process and a thread?",
+        "key_points": [f"point {n}" for n in range(9)],
+        "hint": "Think about memory.",
+        "model_answer": long_answer,
+    }
+    reply = clipped({"questions": [question] * 6}, schema)
+    assert len(reply["questions"]) == 4  # maxItems
+    first = reply["questions"][0]
+    assert first["topic"] == "Concurrency" and first["text"] == question["text"]
+    assert len(first["key_points"]) == 6
+    assert len(first["model_answer"]) <= 4000 and first["model_answer"].endswith("…")
+    assert first["model_answer"][:-1].rstrip() == first["model_answer"][:-1]  # cut at a word
+    assert long_answer.startswith(first["model_answer"][:-1])
+    QuestionPart.model_validate(reply)  # usable as it is
+
+
+def test_what_has_no_limit_or_another_type_is_left_to_validation() -> None:
+    schema = QuestionGrade.model_json_schema()
+    reply = {"good": 7, "missing": "x" * 10, "score": "11", "extra": ["a" * 5000]}
+    assert clipped(reply, schema) == reply
+    assert clipped("free text", {}) == "free text" and clipped([1, 2], {"maxItems": 1}) == [1]
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("abcdefgh", 1, "a"),
+        ("abcdefgh", 5, "abcd…"),
+        ("one two three four", 15, "one two three…"),  # a space near the end: cut there
+        ("one two three four", 12, "one two thr…"),  # none near it: a word is cut
+    ],
+)
+def test_a_cut_ends_in_an_ellipsis_within_the_limit(text: str, limit: int, expected: str) -> None:
+    assert clipped(text, {"maxLength": limit}) == expected
