@@ -18,6 +18,8 @@ from collections.abc import AsyncGenerator, Mapping
 from contextlib import aclosing
 from typing import Any
 
+from onlyjobless.llm.base import LLMError
+
 OPEN_THINKING = "<think>"
 CLOSE_THINKING = "</think>"
 THINKING = re.compile(r"<think(?:ing)?>.*?</think(?:ing)?>", re.DOTALL | re.IGNORECASE)
@@ -96,27 +98,36 @@ def _object_in(text: str) -> dict[str, Any] | None:
     return None
 
 
+def without_opening_thinking(text: str) -> str:
+    """`text` less a `<think>` block at its start; nothing when that block is not closed."""
+    opening = text.lstrip()
+    if not opening.startswith(OPEN_THINKING):
+        return text
+    end = opening.find(CLOSE_THINKING)
+    return "" if end < 0 else opening[end + len(CLOSE_THINKING) :].lstrip()
+
+
 async def without_thinking(chunks: AsyncGenerator[str, None]) -> AsyncGenerator[str, None]:
-    """The chunks, less a `<think>…</think>` block at the very start (held until it is closed)."""
+    """The chunks, less a `<think>…</think>` block at the very start (held until it is closed).
+    A failure's partial text loses that block too."""
     held: str | None = ""  # None once the start is settled: from then on, chunks pass as they come
-    async with aclosing(chunks):
-        async for chunk in chunks:
-            if held is None:
-                yield chunk
-                continue
-            held += chunk
-            opening = held.lstrip()
-            if OPEN_THINKING.startswith(opening) and len(opening) < len(OPEN_THINKING):
-                continue  # may still become the opening tag
-            if not opening.startswith(OPEN_THINKING):
-                text, held = held, None
-                yield text
-                continue
-            end = opening.find(CLOSE_THINKING)
-            if end < 0:
-                continue
-            rest, held = opening[end + len(CLOSE_THINKING) :].lstrip(), None
-            if rest:
-                yield rest
+    try:
+        async with aclosing(chunks):
+            async for chunk in chunks:
+                if held is None:
+                    yield chunk
+                    continue
+                held += chunk
+                opening = held.lstrip()
+                if OPEN_THINKING.startswith(opening) and len(opening) < len(OPEN_THINKING):
+                    continue  # may still become the opening tag
+                if opening.startswith(OPEN_THINKING) and CLOSE_THINKING not in opening:
+                    continue
+                text, held = without_opening_thinking(held), None
+                if text:
+                    yield text
+    except LLMError as exc:
+        exc.partial = without_opening_thinking(exc.partial)
+        raise
     if held and not held.lstrip().startswith(OPEN_THINKING):
         yield held  # a reply that was only the first letters of the tag, say "<"

@@ -8,6 +8,7 @@ from contextlib import aclosing
 
 import pytest
 
+from onlyjobless.llm.base import LLMTimeout
 from onlyjobless.llm.replies import clipped, json_of, without_thinking
 from onlyjobless.llm.schemas import QuestionGrade, QuestionPart
 
@@ -148,3 +149,21 @@ def test_what_has_no_limit_or_another_type_is_left_to_validation() -> None:
 )
 def test_a_cut_ends_in_an_ellipsis_within_the_limit(text: str, limit: int, expected: str) -> None:
     assert clipped(text, {"maxLength": limit}) == expected
+
+
+@pytest.mark.parametrize(
+    ("partial", "kept"),
+    [("<think>plan, cut", ""), ("<think>plan</think> Think of", "Think of"), ("Think of", "Think of")],
+)
+async def test_a_failures_partial_text_loses_the_thinking_too(partial: str, kept: str) -> None:
+    async def source() -> AsyncGenerator[str, None]:
+        yield partial
+        raise LLMTimeout(partial=partial)
+
+    with pytest.raises(LLMTimeout) as caught:
+        await _through_source(source())
+    assert caught.value.partial == kept
+
+
+async def _through_source(source: AsyncGenerator[str, None]) -> list[str]:
+    return [chunk async for chunk in without_thinking(source)]
