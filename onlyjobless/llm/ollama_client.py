@@ -26,6 +26,19 @@ def _model_key(name: str) -> str:
     return name if ":" in name.rsplit("/", 1)[-1] else f"{name}:latest"
 
 
+def _is_bare_end(exc: ValidationError) -> bool:
+    """Whether the client refused only a closing `done` line without a `message` (as early Ollama
+    servers sent it): the reply is whole, not broken."""
+    errors = exc.errors()
+    return bool(errors) and all(
+        error["type"] == "missing"
+        and error["loc"] == ("message",)
+        and isinstance(error["input"], dict)
+        and error["input"].get("done") is True
+        for error in errors
+    )
+
+
 def map_error(exc: BaseException, partial: str = "") -> LLMError:
     """Translate client/transport failures into LLMError with a short, secret-free message."""
     if isinstance(exc, TimeoutError | httpx.TimeoutException):
@@ -118,6 +131,9 @@ class OllamaLLM(ChatBackend[ollama.AsyncClient]):
         try:
             async for part in responses:
                 yield part.message.content or ""
+        except ValidationError as exc:
+            if not _is_bare_end(exc):
+                raise
         finally:
             close = getattr(responses, "aclose", None)
             if close is not None:

@@ -247,7 +247,7 @@ class FakeHandler(BaseHTTPRequestHandler):
                     self.state.first_pieces.append(time.time())
         if reply.disconnect_after is not None:
             self._drop()
-        self._stream_end(request, finish_reason, len(chunks), time.monotonic() - started)
+        self._stream_end(reply, request, finish_reason, len(chunks), time.monotonic() - started)
         self._end_chunks()
 
     # --- the protocol's framing (overridden) ----------------------------------------------
@@ -270,7 +270,7 @@ class FakeHandler(BaseHTTPRequestHandler):
         raise NotImplementedError
 
     def _stream_end(
-        self, request: RecordedRequest, finish_reason: str, count: int, elapsed: float
+        self, reply: Reply, request: RecordedRequest, finish_reason: str, count: int, elapsed: float
     ) -> None:  # pragma: no cover
         raise NotImplementedError
 

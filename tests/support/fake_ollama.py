@@ -162,8 +162,13 @@ class _Handler(FakeHandler):
     def _stream_error(self, reply: Reply) -> None:
         self._write_line({"error": reply.error or "an error was encountered while running the model"})
 
-    def _stream_end(self, request: RecordedRequest, finish_reason: str, count: int, elapsed: float) -> None:
-        self._write_line(self._final(request, "", finish_reason, count, elapsed))
+    def _stream_end(
+        self, reply: Reply, request: RecordedRequest, finish_reason: str, count: int, elapsed: float
+    ) -> None:
+        final = self._final(request, "", finish_reason, count, elapsed)
+        if not reply.final_message:
+            del final["message"]
+        self._write_line(final)
 
     def _garbage_frame(self) -> bytes:
         return b'{"model": "broken\n'

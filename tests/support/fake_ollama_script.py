@@ -124,6 +124,8 @@ class Reply:
     invalid_json: bool | str = False
     hang: bool = False
     done_reason: str = "stop"
+    final_message: bool = True
+    """Ollama: the closing `done` line carries an empty `message`; early servers sent none there."""
     when_contains: str | None = None
     when_format: bool | None = None
     times: int | None = 1

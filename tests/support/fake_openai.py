@@ -162,7 +162,9 @@ class _Handler(FakeHandler):
         self._event(error_body(500, message))
         self._write_chunk(b"data: [DONE]\n\n")
 
-    def _stream_end(self, request: RecordedRequest, finish_reason: str, count: int, elapsed: float) -> None:
+    def _stream_end(
+        self, reply: Reply, request: RecordedRequest, finish_reason: str, count: int, elapsed: float
+    ) -> None:
         self._event(self._chunk(request, {}, finish_reason))
         options = request.body.get("stream_options")
         if isinstance(options, dict) and options.get("include_usage"):

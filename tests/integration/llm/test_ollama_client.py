@@ -255,6 +255,16 @@ async def test_disconnect_before_any_text_is_unavailable(llm: OllamaLLM, fake_ol
         await _collect(llm)
 
 
+async def test_a_closing_line_without_a_message_ends_the_reply(
+    llm: OllamaLLM, fake_ollama: FakeOllama
+) -> None:
+    # Early Ollama servers (0.1.x) closed /api/chat with a `done` line that has no `message`.
+    fake_ollama.script(Reply(text=TEXT, final_message=False), Reply(json=EVALUATION, final_message=False))
+    assert "".join(await _collect(llm)) == TEXT
+    assert (await llm.complete_json(MESSAGES, Review)).questions[0].score == 7
+    assert len(fake_ollama.chat_requests) == 2
+
+
 async def test_error_line_mid_stream_is_an_interruption(llm: OllamaLLM, fake_ollama: FakeOllama) -> None:
     fake_ollama.script(Reply(text=TEXT, error_after=2), Reply(text=TEXT, error_after=0))
     with pytest.raises(LLMInterrupted) as caught:
