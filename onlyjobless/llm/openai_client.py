@@ -224,4 +224,6 @@ class OpenAILLM(ChatBackend[openai.AsyncOpenAI]):
         async with stream:
             async for chunk in stream:
                 if chunk.choices:
-                    yield chunk.choices[0].delta.content or ""
+                    # Chunks are not validated: a closing one may come without its `delta`, or null.
+                    delta = chunk.choices[0].delta
+                    yield (delta.content if delta is not None else None) or ""

@@ -125,7 +125,8 @@ class Reply:
     hang: bool = False
     done_reason: str = "stop"
     final_message: bool = True
-    """Ollama: the closing `done` line carries an empty `message`; early servers sent none there."""
+    """The closing line carries an empty message: Ollama's `done` line a `message` (early servers
+    sent none there), the OpenAI API's `finish_reason` chunk a `delta` (some servers send none)."""
     when_contains: str | None = None
     when_format: bool | None = None
     times: int | None = 1

@@ -165,7 +165,10 @@ class _Handler(FakeHandler):
     def _stream_end(
         self, reply: Reply, request: RecordedRequest, finish_reason: str, count: int, elapsed: float
     ) -> None:
-        self._event(self._chunk(request, {}, finish_reason))
+        closing = self._chunk(request, {}, finish_reason)
+        if not reply.final_message:
+            del closing["choices"][0]["delta"]
+        self._event(closing)
         options = request.body.get("stream_options")
         if isinstance(options, dict) and options.get("include_usage"):
             usage = {**self._chunk(request, {}), "choices": [], "usage": self._usage(request, count)}

@@ -288,6 +288,15 @@ async def test_disconnect_before_any_text_is_unavailable(llm: OpenAILLM, fake_op
         await _collect(llm)
 
 
+async def test_a_closing_chunk_without_a_delta_ends_the_reply(
+    llm: OpenAILLM, fake_openai: FakeOpenAI
+) -> None:
+    fake_openai.script(Reply(text=TEXT, final_message=False), Reply(json=EVALUATION, final_message=False))
+    assert "".join(await _collect(llm)) == TEXT
+    assert (await llm.complete_json(MESSAGES, Review)).questions[0].score == 7
+    assert len(fake_openai.chat_requests) == 2
+
+
 async def test_error_event_mid_stream_is_an_interruption(llm: OpenAILLM, fake_openai: FakeOpenAI) -> None:
     fake_openai.script(Reply(text=TEXT, error_after=2), Reply(text=TEXT, error_after=0))
     with pytest.raises(LLMInterrupted) as caught:
