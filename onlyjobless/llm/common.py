@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import traceback
 import weakref
 from abc import ABC, abstractmethod
 from collections.abc import AsyncGenerator, Sequence
@@ -24,6 +25,7 @@ from onlyjobless.llm.base import (
     ChatMessage,
     Check,
     LLMError,
+    LLMInterrupted,
     LLMInvalidOutput,
     Parsed,
     Restart,
@@ -312,6 +314,13 @@ class ChatBackend(ABC, Generic[ClientT]):
                     error = self._map_error(exc, "".join(received))
                     log.warning("LLM call failed: %s -> %s", type(exc).__name__, error.code)
                     raise error from exc
+                except Exception as exc:
+                    # The client broke on a reply it could not read, in a way of its own (a frame
+                    # that is JSON but not the protocol's): the stream is cut there. Logged with
+                    # where it broke, never with the exception's text (it may quote the reply).
+                    where = "".join(traceback.format_tb(exc.__traceback__, limit=-3))
+                    log.error("LLM stream unreadable: %s\n%s", type(exc).__name__, where)
+                    raise LLMInterrupted(partial="".join(received)) from exc
                 started = True
                 text = without_nul(text)  # PostgreSQL text cannot hold it; nobody reads it
                 if text:

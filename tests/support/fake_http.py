@@ -239,6 +239,8 @@ class FakeHandler(BaseHTTPRequestHandler):
                 return
             if position == reply.garbage_after:
                 self._write_chunk(self._garbage_frame())
+            if position == reply.odd_after:
+                self._write_chunk(self._odd_frame())
             if position:
                 self._wait(release, reply.delay_per_chunk)
             self._stream_piece(request, piece)
@@ -275,6 +277,9 @@ class FakeHandler(BaseHTTPRequestHandler):
         raise NotImplementedError
 
     def _garbage_frame(self) -> bytes:  # pragma: no cover
+        raise NotImplementedError
+
+    def _odd_frame(self) -> bytes:  # pragma: no cover
         raise NotImplementedError
 
     # --- control API ---------------------------------------------------------------------

@@ -173,6 +173,9 @@ class _Handler(FakeHandler):
     def _garbage_frame(self) -> bytes:
         return b'{"model": "broken\n'
 
+    def _odd_frame(self) -> bytes:
+        return b'["not", "an", "object"]\n'
+
     @staticmethod
     def _final(
         request: RecordedRequest, content: str, done_reason: str, count: int, elapsed: float = 0.0

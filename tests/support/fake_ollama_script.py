@@ -119,6 +119,7 @@ class Reply:
     disconnect_after: int | None = None
     error_after: int | None = None
     garbage_after: int | None = None  # a stream frame that is not JSON, at that chunk
+    odd_after: int | None = None  # a stream frame that is JSON but not an object the protocol has
     status: int = 200
     error: str | None = None
     invalid_json: bool | str = False

@@ -178,6 +178,9 @@ class _Handler(FakeHandler):
     def _garbage_frame(self) -> bytes:
         return b'data: {"id": "broken\n\n'
 
+    def _odd_frame(self) -> bytes:
+        return b'data: {"id": "odd", "object": "chat.completion.chunk", "choices": [null]}\n\n'
+
     def _chunk(
         self, request: RecordedRequest, delta: Mapping[str, Any], finish: str | None = None
     ) -> dict[str, Any]:

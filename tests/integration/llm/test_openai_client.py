@@ -459,3 +459,14 @@ async def test_client_is_rebuilt_for_a_new_event_loop(fake_openai: FakeOpenAI) -
     assert await asyncio.to_thread(lambda: asyncio.run(check_and_close()))
     assert await llm.is_available()
     await llm.aclose()
+
+
+async def test_a_frame_the_client_cannot_read_is_an_interruption(
+    llm: OpenAILLM, fake_openai: FakeOpenAI
+) -> None:
+    # Valid JSON that is not an object of the protocol: the client breaks on it in its own way
+    # (not with one of its errors); the stream is cut there, what arrived is kept.
+    fake_openai.script(Reply(text=TEXT, odd_after=2))
+    with pytest.raises(LLMInterrupted) as caught:
+        await _collect(llm)
+    assert caught.value.partial == "".join(Reply().chunks(TEXT)[:2])
