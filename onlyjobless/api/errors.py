@@ -92,6 +92,9 @@ def install(app: FastAPI) -> None:
         if any(_holds_nul(item) for item in exc.errors()):
             text = i18n.error_message(InvalidInput("text_nul"), request_language(request))
             return JSONResponse(error_body("text_nul", text), status_code=422)
+        if any(item.get("type") == "text_surrogate" for item in exc.errors()):
+            text = i18n.error_message(InvalidInput("text_surrogate"), request_language(request))
+            return JSONResponse(error_body("text_surrogate", text), status_code=422)
         problems = []
         for item in exc.errors():
             where = ".".join(str(part) for part in item.get("loc", ()) if part != "body")

@@ -1,8 +1,8 @@
 """Field types of the REST schemas that carry the rules the services enforce, so /openapi.json
 states them: no NUL in any text, the username, password, answer and cursor rules.
 
-A NUL is refused here with the error type "text_nul", which api/errors.py answers with the
-translated 422 the services give for it too.
+A NUL is refused here with the error type "text_nul", a lone surrogate with "text_surrogate",
+which api/errors.py answers with the translated 422 the services give for them too.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from fastapi import Path, Query
 from pydantic import AfterValidator, Field, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from onlyjobless.domain.text import NUL
+from onlyjobless.domain.text import NUL, SURROGATE
 from onlyjobless.services import passwords
 from onlyjobless.settings import MAX_ANSWER_LENGTH
 
@@ -25,9 +25,11 @@ CURSOR_MAX = 200
 
 
 def no_nul(value: Any) -> Any:
-    """The value, unless it is text holding a NUL ("text_nul")."""
+    """The value, unless it is text holding a NUL ("text_nul") or a lone surrogate ("text_surrogate")."""
     if isinstance(value, str) and NUL in value:
         raise PydanticCustomError("text_nul", "text must not contain the NUL character (U+0000)")
+    if isinstance(value, str) and SURROGATE.search(value):
+        raise PydanticCustomError("text_surrogate", "text must not contain a lone surrogate (U+D800-U+DFFF)")
     return value
 
 

@@ -32,6 +32,7 @@ from onlyjobless.services.interviews import Delta, Done, Event, Failed, Graded, 
 FLUSH_SECONDS = 0.08
 FLUSH_CHARS = 600
 _END = object()  # the generation ended (its events are all queued before this)
+_STOPPING: set[asyncio.Task[None]] = set()  # generations stopped by a client that left, cleaning up
 
 
 class _Pump:
@@ -100,8 +101,15 @@ async def paced(
     finally:
         if not task.done():
             task.cancel()
+            # The server cancels this reader when the client leaves, again at each of its awaits
+            # (anyio's cancel scope): waiting on the task directly would cancel it again and cut its
+            # clean-up short (the stopped text kept, the placeholder removed, the lease released,
+            # which otherwise lapses only after two missed renewals). Shielded, it runs to its end;
+            # held in _STOPPING meanwhile, so it is not collected before then.
+            _STOPPING.add(task)
+            task.add_done_callback(_STOPPING.discard)
             with contextlib.suppress(asyncio.CancelledError):
-                await task
+                await asyncio.shield(task)
 
 
 def _joined(batch: list[object]) -> list[object]:

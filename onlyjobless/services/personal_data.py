@@ -11,10 +11,16 @@ from sqlalchemy.engine import Engine
 
 from onlyjobless.domain.errors import NotFound
 from onlyjobless.services.accounts import Accounts
+from onlyjobless.services.interviews.views import SeenQuestion, seen_questions
 from onlyjobless.storage.chats import ChatStore
 from onlyjobless.storage.personal import AccountEraser
 
 EXPORT_FORMAT = 1
+
+
+def _seen(question: SeenQuestion) -> dict[str, Any]:
+    feedback = question.feedback.model_dump(mode="json") if question.feedback is not None else None
+    return {**asdict(question), "feedback": feedback}
 
 
 class PersonalData:
@@ -39,7 +45,10 @@ class PersonalData:
                     messages = await self._chats.list_messages(owner, item.id)
                 except NotFound:  # deleted while the export ran
                     continue
-                document = chat.model_dump(mode="json", exclude={"user_id"})
+                # The questions as the chat's own view shows them: the export must not hand out
+                # key points, the bank's hints and model answers, or questions not yet asked.
+                document = chat.model_dump(mode="json", exclude={"user_id", "questions"})
+                document["questions"] = [_seen(question) for question in seen_questions(chat, messages)]
                 document["messages"] = [
                     message.model_dump(mode="json", exclude={"dedupe_key"}) for message in messages
                 ]

@@ -29,6 +29,8 @@ from onlyjobless.services.reports import Download
 router = APIRouter(tags=["interviews"])
 # What an action on one chat may meet: not yours, not now, refused input.
 ON_CHAT = (*PRIVATE, 404, 409, 422)
+# Message numbers are 64-bit integers in every store: a larger `before` is refused, not sent to one.
+MAX_SEQ = 2**63 - 1
 
 
 def _download_responses(media_type: str) -> dict[int | str, dict[str, Any]]:
@@ -84,7 +86,11 @@ async def read_chat(
     limit: Annotated[int, Query(ge=1, le=100, description="Messages per page.")] = 50,
     before: Annotated[
         int | None,
-        Query(ge=1, description="The `before` of a page read earlier: the page of messages before it."),
+        Query(
+            ge=1,
+            le=MAX_SEQ,
+            description="The `before` of a page read earlier: the page of messages before it.",
+        ),
     ] = None,
 ) -> ChatOut:
     """The chat and its newest page of messages; `before` pages back through a long chat."""

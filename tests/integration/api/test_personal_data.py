@@ -120,6 +120,25 @@ async def test_export_holds_the_account_and_every_chat(
     assert (await api.get("/api/me/export")).status_code == 401
 
 
+async def test_export_holds_the_questions_only_as_far_as_they_were_seen(
+    api: httpx.AsyncClient, services: Services, fake_ollama: FakeOllama
+) -> None:
+    """The export is no way round the interview's secrecy: as in the chat's own view, key points,
+    the bank's hints and model answers, and questions not yet asked stay on the server."""
+    alice = await sign_in(api, "alice")
+    chat_id, _ = await interview(alice, fake_ollama, "rollouts")
+    shown = (await alice.get(f"/api/chats/{chat_id}")).json()["questions"]
+    stored = await services.interviews.store.get_chat((await alice.get("/api/me")).json()["id"], chat_id)
+
+    exported = (await alice.get("/api/me/export")).text
+    questions = json.loads(exported)["chats"][0]["questions"]
+    assert questions == shown and [q["hint"] for q in questions] == [HINT, None]
+    for question in stored.questions:
+        assert question.model_answer not in exported and question.hint not in exported
+        assert all(point not in exported for point in question.key_points)
+    assert stored.questions[-1].text not in exported  # not asked yet
+
+
 async def test_delete_my_account_removes_everything_and_frees_the_name(
     api: httpx.AsyncClient, services: Services, fake_ollama: FakeOllama
 ) -> None:

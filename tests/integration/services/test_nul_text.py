@@ -47,3 +47,19 @@ async def test_interviews_refuse_nul_in_every_text(services: Services) -> None:
         with pytest.raises(InvalidInput, match="text_nul"):
             await call
     assert (await interviews.list_chats(user.id)).items == []
+
+
+async def test_the_services_refuse_a_lone_surrogate_as_the_ui_may_send_one(services: Services) -> None:
+    """A browser's JSON.stringify sends a lone surrogate as `\\ud800`; it cannot be encoded to be
+    hashed, sealed or stored, so the services refuse it rather than fail on it."""
+    user = await services.accounts.register("alice", PASSWORD, "en")
+    for call in (
+        services.accounts.register("bob", PASSWORD + "\ud800", "en"),
+        services.accounts.login("alice", "\udfff" + PASSWORD, "127.0.0.1"),
+        services.accounts.change_password(user.id, PASSWORD, "another long password \ud83d"),
+        services.interviews.start(user.id, "python \ud800", "en"),
+        services.interviews.answer(user.id, "0" * 32, "an\udc00swer"),
+    ):
+        with pytest.raises(InvalidInput, match="text_surrogate"):
+            await call
+    assert (await services.interviews.list_chats(user.id)).items == []

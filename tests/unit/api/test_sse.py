@@ -7,6 +7,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+import anyio
 import pytest
 
 from onlyjobless.api.sse import paced, relay
@@ -114,3 +115,29 @@ async def test_an_error_after_deltas_comes_after_them() -> None:
     assert await anext(stream) == Delta("ab")
     with pytest.raises(ValueError, match="a bug"):
         await anext(stream)
+
+
+async def test_a_generation_the_client_left_finishes_its_clean_up() -> None:
+    """The server cancels the response when the client leaves, and again at each of its awaits
+    (anyio's cancel scope); the generation's clean-up (what arrived kept, its lease released)
+    still runs to its end, or the user's next hint would be refused as busy until the lease lapsed."""
+    cleaned = asyncio.Event()
+
+    async def events() -> AsyncIterator[Event]:
+        try:
+            yield Delta("first")
+            await asyncio.Event().wait()  # the LLM is still writing when the client leaves
+        finally:
+            await asyncio.sleep(0)  # the stopped text is kept (a database write)
+            await asyncio.sleep(0)  # the lease is released (another)
+            cleaned.set()
+
+    async with anyio.create_task_group() as server:
+
+        async def respond() -> None:
+            async for _ in relay(events(), "en", lambda done: {}):
+                server.cancel_scope.cancel()  # the client left after the first event
+
+        server.start_soon(respond)
+    async with asyncio.timeout(10):  # a guard against hanging, not a measurement
+        await cleaned.wait()
