@@ -110,7 +110,9 @@ async def test_export_holds_the_account_and_every_chat(
     me = (await alice.get("/api/me")).json()
     assert exported["account"] == me
     assert exported["format"] == 1
-    assert "hash" not in response.text and PASSWORD not in response.text
+    # No credential of any kind: not the password, nor its hash (Argon2 PHC string), nor a token.
+    assert PASSWORD not in response.text and "$argon2" not in response.text
+    assert not {"password_hash", "token_hash", "refresh_token"} & set(exported["account"])
     assert [chat["id"] for chat in exported["chats"]] == [chat_id]
     chat = exported["chats"][0]
     assert "user_id" not in chat and chat["questions"][0]["text"]
