@@ -127,6 +127,22 @@ def test_a_reader_who_scrolled_up_gets_a_new_message_pill(page: Page, fake_ollam
     expect(page.get_by_test_id("new-message")).to_be_hidden()
 
 
+def test_a_double_click_on_send_answers_one_question(page: Page) -> None:
+    register(page, "double")
+    start_interview(page, "python developer")
+    page.get_by_test_id("answer").fill(long_answer("the first question"))
+    page.get_by_test_id("send").dblclick()
+    expect(page.get_by_test_id("answer")).to_have_value("", timeout=PATIENCE)
+    _settled(page)
+    # The next answer is handled after both clicks were: it answers the second question.
+    answer(page, long_answer("the second question"))
+    expect(page.get_by_test_id("progress")).to_contain_text("3 /")
+    expect(page.get_by_test_id("message-answer")).to_have_count(2)
+    page.reload()
+    expect(page.get_by_test_id("message-answer")).to_have_count(2, timeout=PATIENCE)
+    expect(page.get_by_test_id("progress")).to_contain_text("3 /")
+
+
 def test_an_over_long_paste_is_kept_and_refused_until_it_fits(page: Page) -> None:
     register(page, "paster")
     start_interview(page, "qa automation")
