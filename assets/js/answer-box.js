@@ -3,9 +3,23 @@
 // translated message (data-too-long, "{n}" = characters over), and the box is marked invalid,
 // which holds the form back (Send and Enter both submit through the browser's validation).
 // Enter to send is Reflex's enter_key_submit on the box, not a key handler here.
+// What is typed and not sent yet is kept for the tab (sessionStorage, per chat): a reload, on
+// purpose or mid-stream, brings it back; the backend emptying the box after a send forgets it.
 (function () {
   'use strict';
   var NEAR = 500;
+
+  function draftKey() { return 'oj-draft:' + location.pathname.replace(/\/+$/, ''); }
+
+  function keep(text) {
+    try {
+      if (text) { sessionStorage.setItem(draftKey(), text); } else { sessionStorage.removeItem(draftKey()); }
+    } catch (e) { /* storage off or full: the draft is only not kept */ }
+  }
+
+  function kept() {
+    try { return sessionStorage.getItem(draftKey()) || ''; } catch (e) { return ''; }
+  }
 
   function update(box, out) {
     var n = box.value.length, max = Number(box.dataset.max) || 4000;
@@ -26,13 +40,14 @@
     var out = document.getElementById('answer-count');
     if (!box || !out || box.dataset.counted) { return; }
     box.dataset.counted = '1';
-    box.addEventListener('input', function () { update(box, out); });
+    box.addEventListener('input', function () { keep(box.value); update(box, out); });
     // The backend empties the box by assigning its value (no input event): count again then too.
     Object.defineProperty(box, 'value', {
       configurable: true,
       get: function () { return native.get.call(this); },
-      set: function (text) { native.set.call(this, text); update(box, out); },
+      set: function (text) { native.set.call(this, text); keep(text); update(box, out); },
     });
+    if (!native.get.call(box)) { native.set.call(box, kept()); }
     update(box, out);
   }
   new MutationObserver(bind).observe(document.body, {childList: true, subtree: true});

@@ -143,6 +143,22 @@ def test_a_double_click_on_send_answers_one_question(page: Page) -> None:
     expect(page.get_by_test_id("progress")).to_contain_text("3 /")
 
 
+def test_an_answer_typed_and_not_sent_survives_a_reload(page: Page) -> None:
+    register(page, "draft")
+    start_interview(page, "devops")
+    box = page.get_by_test_id("answer")
+    box.fill("Half an answer about blue-green deployments")
+    page.reload()
+    expect(page.get_by_test_id("current-question")).to_be_visible(timeout=PATIENCE)
+    expect(box).to_have_value("Half an answer about blue-green deployments")
+    box.press("Enter")  # the kept text is sent as it is
+    expect(box).to_have_value("", timeout=PATIENCE)
+    expect(page.get_by_test_id("message-answer")).to_contain_text("blue-green deployments")
+    page.reload()  # sent: not brought back
+    expect(page.get_by_test_id("message-answer")).to_have_count(1, timeout=PATIENCE)
+    expect(box).to_have_value("")
+
+
 def test_an_over_long_paste_is_kept_and_refused_until_it_fits(page: Page) -> None:
     register(page, "paster")
     start_interview(page, "qa automation")
