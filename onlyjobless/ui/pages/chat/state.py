@@ -251,6 +251,10 @@ class ChatState(rx.State):
     async def watch_writing(self):
         await watch_elsewhere(self)
 
+    @rx.event(background=True)
+    async def watch_evaluation(self):
+        await watch_elsewhere(self, evaluation=True)
+
     # -- after the evaluation -------------------------------------------------------------
 
     @rx.event
