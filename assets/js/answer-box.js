@@ -5,6 +5,7 @@
 // Enter to send is Reflex's enter_key_submit on the box, not a key handler here.
 // What is typed and not sent yet is kept for the tab (sessionStorage, per chat): a reload, on
 // purpose or mid-stream, brings it back; the backend emptying the box after a send forgets it.
+// Another chat opened in the page shows that chat's draft, never the one typed for this chat.
 (function () {
   'use strict';
   var NEAR = 500;
@@ -38,8 +39,18 @@
   function bind() {
     var box = document.getElementById('answer');
     var out = document.getElementById('answer-count');
-    if (!box || !out || box.dataset.counted) { return; }
+    if (!box || !out) { return; }
+    if (box.dataset.counted) {
+      // Another chat opened in the same page (a link in the sidebar): its own draft, not this one.
+      if (box.dataset.chat !== draftKey()) {
+        box.dataset.chat = draftKey();
+        native.set.call(box, kept());
+        update(box, out);
+      }
+      return;
+    }
     box.dataset.counted = '1';
+    box.dataset.chat = draftKey();
     box.addEventListener('input', function () { keep(box.value); update(box, out); });
     // The backend empties the box by assigning its value (no input event): count again then too.
     Object.defineProperty(box, 'value', {

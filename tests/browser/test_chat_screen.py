@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -157,6 +158,22 @@ def test_an_answer_typed_and_not_sent_survives_a_reload(page: Page) -> None:
     page.reload()  # sent: not brought back
     expect(page.get_by_test_id("message-answer")).to_have_count(1, timeout=PATIENCE)
     expect(box).to_have_value("")
+
+
+def test_a_draft_stays_with_its_own_chat_when_another_is_opened(page: Page) -> None:
+    register(page, "drafts")
+    start_interview(page, "devops")
+    first = page.url.rstrip("/").rsplit("/", 1)[-1]
+    start_interview(page, "python developer")
+    box = page.get_by_test_id("answer")
+    box.fill("An answer meant for the Python interview")
+    page.get_by_test_id("chat-link").and_(page.locator(f"[href*='{first}']")).click()
+    expect(page).to_have_url(re.compile(first))
+    expect(page.get_by_test_id("chat-title")).to_contain_text("DevOps", timeout=PATIENCE)
+    expect(box).to_have_value("")
+    page.go_back()
+    expect(page.get_by_test_id("chat-title")).to_contain_text("Python", timeout=PATIENCE)
+    expect(box).to_have_value("An answer meant for the Python interview")
 
 
 def test_an_over_long_paste_is_kept_and_refused_until_it_fits(page: Page) -> None:
