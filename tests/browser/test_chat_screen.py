@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -125,6 +126,54 @@ def test_a_reader_who_scrolled_up_gets_a_new_message_pill(page: Page, fake_ollam
     page.get_by_test_id("get-answer").click()
     expect(page.get_by_test_id("message-model_answer")).to_be_in_viewport(timeout=15_000)
     expect(page.get_by_test_id("new-message")).to_be_hidden()
+
+
+def test_a_double_click_on_send_answers_one_question(page: Page) -> None:
+    register(page, "double")
+    start_interview(page, "python developer")
+    page.get_by_test_id("answer").fill(long_answer("the first question"))
+    page.get_by_test_id("send").dblclick()
+    expect(page.get_by_test_id("answer")).to_have_value("", timeout=PATIENCE)
+    _settled(page)
+    # The next answer is handled after both clicks were: it answers the second question.
+    answer(page, long_answer("the second question"))
+    expect(page.get_by_test_id("progress")).to_contain_text("3 /")
+    expect(page.get_by_test_id("message-answer")).to_have_count(2)
+    page.reload()
+    expect(page.get_by_test_id("message-answer")).to_have_count(2, timeout=PATIENCE)
+    expect(page.get_by_test_id("progress")).to_contain_text("3 /")
+
+
+def test_an_answer_typed_and_not_sent_survives_a_reload(page: Page) -> None:
+    register(page, "draft")
+    start_interview(page, "devops")
+    box = page.get_by_test_id("answer")
+    box.fill("Half an answer about blue-green deployments")
+    page.reload()
+    expect(page.get_by_test_id("current-question")).to_be_visible(timeout=PATIENCE)
+    expect(box).to_have_value("Half an answer about blue-green deployments")
+    box.press("Enter")  # the kept text is sent as it is
+    expect(box).to_have_value("", timeout=PATIENCE)
+    expect(page.get_by_test_id("message-answer")).to_contain_text("blue-green deployments")
+    page.reload()  # sent: not brought back
+    expect(page.get_by_test_id("message-answer")).to_have_count(1, timeout=PATIENCE)
+    expect(box).to_have_value("")
+
+
+def test_a_draft_stays_with_its_own_chat_when_another_is_opened(page: Page) -> None:
+    register(page, "drafts")
+    start_interview(page, "devops")
+    first = page.url.rstrip("/").rsplit("/", 1)[-1]
+    start_interview(page, "python developer")
+    box = page.get_by_test_id("answer")
+    box.fill("An answer meant for the Python interview")
+    page.get_by_test_id("chat-link").and_(page.locator(f"[href*='{first}']")).click()
+    expect(page).to_have_url(re.compile(first))
+    expect(page.get_by_test_id("chat-title")).to_contain_text("DevOps", timeout=PATIENCE)
+    expect(box).to_have_value("")
+    page.go_back()
+    expect(page.get_by_test_id("chat-title")).to_contain_text("Python", timeout=PATIENCE)
+    expect(box).to_have_value("An answer meant for the Python interview")
 
 
 def test_an_over_long_paste_is_kept_and_refused_until_it_fits(page: Page) -> None:

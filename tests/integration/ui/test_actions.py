@@ -34,6 +34,24 @@ async def test_an_answer_is_stored_and_the_next_question_typed_out(tab: Tab, ser
     assert tab.sent.values("answer") == [""]  # the box is emptied
 
 
+async def test_a_repeated_submit_of_an_answer_does_not_answer_the_next_question(
+    tab: Tab, services: Services
+) -> None:
+    """A double click on Send queues the form twice, both naming the question it answers."""
+    user_id = await user_of(tab, services)
+    view = await services.interviews.start(user_id, "devops", "en")
+    await tab.load(f"/chat/{view.chat.id}")
+    form = {"answer": LONG_ANSWER, "question": (await tab.state(ChatState)).current_id}
+
+    await (await tab.send(ChatState.send_answer, form=form)).wait_all()
+    await (await tab.send(ChatState.send_answer, form=form)).wait_all()
+
+    stored = await services.interviews.view(user_id, view.chat.id)
+    assert [m.kind for m in stored.messages].count("answer") == 1 and stored.progress.position == 2
+    page = await tab.state(ChatState)
+    assert page.position == 2 and page.current_id == stored.current_message_id and not page.sending
+
+
 async def test_a_refused_answer_stays_in_the_box_with_the_reason(tab: Tab, services: Services) -> None:
     user_id = await user_of(tab, services)
     view = await services.interviews.start(user_id, "devops", "en")

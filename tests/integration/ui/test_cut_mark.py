@@ -10,7 +10,7 @@ import pytest
 from onlyjobless import i18n
 from onlyjobless.domain.chats import MessageKind
 from onlyjobless.services.hub import Services
-from onlyjobless.services.interviews import Delta
+from onlyjobless.services.interviews import Delta, Graded
 from onlyjobless.settings import Settings
 from onlyjobless.ui.live import Live
 from onlyjobless.ui.pages.chat.state import ChatState
@@ -18,7 +18,7 @@ from tests.support.cut_streams import killed_mid_stream
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
 from tests.support.reflex_tab import Tab
-from tests.support.ui_scenarios import user_of
+from tests.support.ui_scenarios import chat_waiting_for_evaluation, evaluation_reply, user_of
 
 HINT = "Name the trade-off first, then one example."
 
@@ -88,3 +88,26 @@ async def test_a_tab_that_kept_its_running_line_shows_the_mark_after_the_notice(
     page = await tab.state(ChatState)
     [mark] = [m for m in page.messages + page.recent if m.cut]
     assert mark.content == i18n.translate("interview.cut_model_answer", "en")
+
+
+async def test_an_evaluation_running_elsewhere_is_shown_when_it_ends(
+    tab: Tab, services: Services, fake_ollama: FakeOllama
+) -> None:
+    user_id = await user_of(tab, services)
+    view = await chat_waiting_for_evaluation(services, user_id)
+    fake_ollama.script(*evaluation_reply(view.progress.total))
+    elsewhere = await services.interviews.finish(user_id, view.chat.id)  # another tab's evaluation
+    assert isinstance(await anext(elsewhere), Graded)  # it holds the user's lease now
+
+    opened = await tab.open(f"/chat/{view.chat.id}")  # due: the page asks for it, finds it busy
+    await tab.until(lambda: _error_shown(tab))
+    [event async for event in elsewhere]
+    await opened.wait_all()
+    page = await tab.state(ChatState)
+    assert page.error == "" and page.status == "finished" and not page.evaluation_due
+    assert len(page.report) == view.progress.total and page.overall != ""
+    assert [m.kind for m in page.recent][-1] == "evaluation"
+
+
+async def _error_shown(tab: Tab) -> bool:
+    return (await tab.state(ChatState)).error != ""

@@ -171,6 +171,8 @@ def _composer() -> rx.Component:
                     enter_key_submit=True,  # Enter sends, Shift+Enter starts a new line
                     data_testid="answer",
                 ),
+                # Which question this answer is for: a repeated submit of it is then told apart.
+                rx.el.input(type="hidden", name="question", value=ChatState.current_id),
                 _actions(),
                 width="100%",
                 spacing="2",

@@ -201,6 +201,10 @@ class ChatState(rx.State):
         """Store the answer; the next question is typed out, or the evaluation starts by itself."""
         if self.sending or (await self.get_state(Live)).on:
             return None
+        # A double click or a second Enter queues the same form again: once the first has been
+        # stored, the question it names is answered, and the copy must not answer the next one.
+        if form.get("question", self.current_id) != self.current_id:
+            return None
         self.error, self.sending = "", True
         language = await language_of(self)
         try:
@@ -246,6 +250,10 @@ class ChatState(rx.State):
     @rx.event(background=True)
     async def watch_writing(self):
         await watch_elsewhere(self)
+
+    @rx.event(background=True)
+    async def watch_evaluation(self):
+        await watch_elsewhere(self, evaluation=True)
 
     # -- after the evaluation -------------------------------------------------------------
 

@@ -70,6 +70,7 @@ class Run:
     done: Done | None = None
     failed: Failed | None = None
     stopped: bool = False
+    busy: bool = False  # refused at once: another generation of the user runs
     error: str = ""
 
     @property
@@ -111,13 +112,21 @@ async def generate(state: ChatState, kind: MessageKind) -> AsyncIterator[EventSp
         async for spec in pump(state, run):
             yield spec
     except ServiceError as exc:
-        run.error = i18n.error_message(exc, run.language)
+        run.error, run.busy = i18n.error_message(exc, run.language), exc.code == "generation_busy"
     except Exception:  # never leave the buttons locked: say so, keep what was stored
         log.exception("generation failed")
         run.error = i18n.error_message("internal", run.language)
     finally:
         # Shielded: a second cancellation must not stop the line from being given back either.
         await asyncio.shield(finish(state, run))
+    if run.kind == MessageKind.EVALUATION and (
+        run.busy or (run.failed and run.failed.code == "generation_busy")
+    ):
+        # Another tab (or worker) is evaluating this chat, or writing for this user: its report is
+        # shown when it is done, without a reload.
+        from onlyjobless.ui.pages.chat.state import ChatState  # here: the state imports this module
+
+        yield ChatState.watch_evaluation
 
 
 async def begin(state: ChatState, kind: MessageKind) -> Run | None:
@@ -191,10 +200,11 @@ async def watch(state: ChatState) -> None:
     await watch_elsewhere(state, read_first=True)  # the cut try is marked once its lease lapses
 
 
-async def watch_elsewhere(state: ChatState, *, read_first: bool = False) -> None:
+async def watch_elsewhere(state: ChatState, *, read_first: bool = False, evaluation: bool = False) -> None:
     """The chat was opened while a stream that this page did not start writes in it: read the chat
     again every lease renewal until that stream is over, then add what it left (its result, or
-    the mark of a try cut off with its worker, which the hint button can ask again at once)."""
+    the mark of a try cut off with its worker, which the hint button can ask again at once).
+    With `evaluation`, until the chat's evaluation is no longer due (it was evaluated elsewhere)."""
     services = hub.get_services()
     every = services.interviews.leases.renew_every.total_seconds()
     async with state:
@@ -213,10 +223,15 @@ async def watch_elsewhere(state: ChatState, *, read_first: bool = False) -> None
             view = await services.interviews.view(who.user.id, chat_id)
         except ServiceError:
             continue
+        if evaluation and view.evaluation_due:
+            continue
         if not view.writing:
             async with state:
                 if state.shown_chat == chat_id:
                     state.show(view, i18n.strings(language), news=True)
+                    if evaluation:  # the "still being written" notice is over
+                        state.error = ""
+                        await (await state.get_state(SidebarState)).fill(who.user.id)
             return
 
 
