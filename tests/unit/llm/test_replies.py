@@ -69,7 +69,7 @@ async def _through(chunks: list[str]) -> list[str]:
     [
         (["A hint ", "in two parts."], ["A hint ", "in two parts."]),
         (["<think>plan</think>", "The hint."], ["The hint."]),
-        (["<th", "ink>pl", "an</thi", "nk>\n\nThe ", "hint."], ["The ", "hint."]),
+        (["<th", "ink>pl", "an</", "think>\n\nThe ", "hint."], ["The ", "hint."]),
         (["  <think>a</think>  The hint."], ["The hint."]),
         (["<thin", "g> is an HTML-like tag"], ["<thing> is an HTML-like tag"]),
         (["<"], ["<"]),
