@@ -17,10 +17,12 @@ from onlyjobless.services.hub import get_services
 from onlyjobless.settings import get_settings
 from onlyjobless.ui import bridge, routes
 from onlyjobless.ui.components import tr
+from onlyjobless.ui.language import LanguageState
 from onlyjobless.ui.pages.auth import AuthFormState, login_page, register_page
 from onlyjobless.ui.pages.chat.page import chat_page
 from onlyjobless.ui.pages.chat.state import ChatState
 from onlyjobless.ui.pages.new_interview import NewInterviewState, new_interview_page
+from onlyjobless.ui.pages.not_found import not_found_page
 from onlyjobless.ui.pages.progress import ProgressState, progress_page
 from onlyjobless.ui.pages.report.page import report_page
 from onlyjobless.ui.pages.report.state import ReportState
@@ -116,3 +118,5 @@ app.add_page(
 app.add_page(
     settings_page, route=routes.SETTINGS, title=translated("nav.settings"), on_load=SettingsState.open
 )
+# Reflex's route for any address without a page: ours speaks the visitor's language.
+app.add_page(not_found_page, route="404", title=translated("not_found.title"), on_load=LanguageState.guess)

@@ -158,14 +158,16 @@ def _nav() -> rx.Component:
             color_scheme="gray",
             data_testid="signed-in-as",
         ),
-        rx.link(
-            rx.button(
+        # One control, one Tab stop: a link drawn as a button (Radix's asChild), not a button in a link.
+        rx.button(
+            rx.link(
                 rx.icon("plus", aria_hidden="true"),
                 tr("nav.new_interview"),
-                width="100%",
+                href=routes.HOME,
+                underline="none",
                 data_testid="new-interview",
             ),
-            href=routes.HOME,
+            as_child=True,
             width="100%",
         ),
         rx.cond(

@@ -41,6 +41,7 @@ TITLES = {
         "chat": "DevOps",
         "report": "Report: DevOps",
         "settings": "Settings",
+        "not_found": "Page not found",
     },
     "ru": {
         "login": "Вход",
@@ -50,6 +51,7 @@ TITLES = {
         "chat": "DevOps",
         "report": "Отчёт: DevOps",
         "settings": "Настройки",
+        "not_found": "Страница не найдена",
     },
 }
 
@@ -127,8 +129,19 @@ def _blocking(page: Page) -> list[str]:
     return found
 
 
+# Interactive elements nested in one another: two Tab stops and a confusing name for one control.
+NESTED_CONTROLS = "a button, button a, a a, button button"
+
+
 def test_every_page_passes_axe(audit: Audit, fake_ollama: FakeOllama) -> None:
     page = audit.page
+    page.goto("/no-such-page")
+    expect(page.get_by_test_id("not-found")).to_be_visible()
+    audit.title("not_found")
+    audit.check("unknown address")
+    page.get_by_test_id("not-found-home").click()
+    expect(page.locator("#username")).to_be_visible()  # the start page asks a visitor to log in
+
     page.goto("/login")
     expect(page.locator("#username")).to_be_visible()
     audit.title("login")
@@ -144,6 +157,8 @@ def test_every_page_passes_axe(audit: Audit, fake_ollama: FakeOllama) -> None:
     expect(page.get_by_test_id("position")).to_be_visible()
     audit.title("new")
     audit.check("new interview")
+    expect(page.locator(NESTED_CONTROLS)).to_have_count(0)
+    expect(page.get_by_role("link", name=TITLES[audit.lang]["new"]).first).to_be_visible()
     # A phone: the sidebar is behind the menu button, which must be named, and so is the drawer.
     page.set_viewport_size(NARROW)
     audit.scan("narrow")
