@@ -39,7 +39,19 @@
     });
   }
 
+  // Unsent answers are kept per chat for the tab (answer-box.js); they belong to whoever was
+  // signed in, so a session that ends or begins in this tab forgets them.
+  function forgetDrafts() {
+    try {
+      for (var i = sessionStorage.length - 1; i >= 0; i -= 1) {
+        var key = sessionStorage.key(i);
+        if (key && key.indexOf('oj-draft:') === 0) { sessionStorage.removeItem(key); }
+      }
+    } catch (ignored) { /* storage off: nothing was kept */ }
+  }
+
   define('oj-session', function (element, ticket) {
+    forgetDrafts();
     var home = element.dataset.home;
     var login = element.dataset.login;
     // The login page says why when the service could not open the session (an outage, or no

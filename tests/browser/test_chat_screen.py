@@ -144,6 +144,10 @@ def test_a_double_click_on_send_answers_one_question(page: Page) -> None:
     expect(page.get_by_test_id("progress")).to_contain_text("3 /")
 
 
+# How many unsent answers the tab keeps (assets/js/answer-box.js).
+DRAFTS = "() => Object.keys(sessionStorage).filter((key) => key.startsWith('oj-draft:')).length"
+
+
 def test_an_answer_typed_and_not_sent_survives_a_reload(page: Page) -> None:
     register(page, "draft")
     start_interview(page, "devops")
@@ -158,6 +162,12 @@ def test_an_answer_typed_and_not_sent_survives_a_reload(page: Page) -> None:
     page.reload()  # sent: not brought back
     expect(page.get_by_test_id("message-answer")).to_have_count(1, timeout=PATIENCE)
     expect(box).to_have_value("")
+
+    box.fill("A second answer, never sent")
+    page.wait_for_function(f"({DRAFTS})() === 1")  # kept for the tab
+    page.get_by_test_id("logout").click()
+    expect(page.locator("#username")).to_be_visible(timeout=PATIENCE)
+    assert page.evaluate(DRAFTS) == 0, "the signed-out user's unsent answer stayed in the tab"
 
 
 def test_a_draft_stays_with_its_own_chat_when_another_is_opened(page: Page) -> None:
