@@ -10,6 +10,7 @@ from fastapi.routing import APIRoute
 from starlette.routing import compile_path
 
 from onlyjobless.api import docs, errors
+from onlyjobless.api.body_limit import BodyLimit
 from onlyjobless.api.request_id import RequestId
 from onlyjobless.api.routes import auth, chats, health, me, personal_data, progress, vacancies
 from onlyjobless.services.hub import Services
@@ -66,5 +67,6 @@ def create_api(services: Services | None = None) -> FastAPI:
     app.include_router(api)
     errors.install(app)
     docs.install(app)
-    app.add_middleware(RequestId, on_error=errors.unexpected)
+    app.add_middleware(BodyLimit)
+    app.add_middleware(RequestId, on_error=errors.unexpected)  # added last: the outermost
     return app

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from onlyjobless import i18n
+from onlyjobless.api import body_limit
 from onlyjobless.api.request_id import request_id_of
 from onlyjobless.domain.errors import (
     Conflict,
@@ -45,7 +46,7 @@ STATUS: dict[type[ServiceError], int] = {
 
 
 # Refusals of the HTTP layer itself, by status.
-HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
+HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: body_limit.CODE}
 
 
 def status_of(error: ServiceError) -> int:
@@ -106,7 +107,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
         code = HTTP_CODES.get(exc.status_code, "bad_request")
-        params = {"method": request.method} if exc.status_code == 405 else {"detail": str(exc.detail)}
+        params: dict[str, object] = {"detail": str(exc.detail)}
+        if exc.status_code == 405:
+            params = {"method": request.method}
+        elif exc.status_code == 413:
+            params = {"limit_kb": body_limit.MAX_BODY_BYTES // 1024}
         text = i18n.error_message(ServiceError(code, **params), request_language(request))
         return JSONResponse(error_body(code, text), status_code=exc.status_code, headers=exc.headers)
 
