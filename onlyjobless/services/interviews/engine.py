@@ -47,6 +47,17 @@ from onlyjobless.settings import MAX_ANSWER_LENGTH
 from onlyjobless.storage.chats import ChatStore, RevisionConflict
 
 RETRY_MODES = ("all", "mistakes")
+# What a retry changes, and its undo puts back.
+_RETRY_FIELDS = (
+    "questions",
+    "round",
+    "current",
+    "attempt",
+    "status",
+    "overall_score",
+    "summary",
+    "evaluation_source",
+)
 PAGE = 50  # messages a chat view shows at first; older ones come a page at a time
 log = logging.getLogger(__name__)
 
@@ -328,9 +339,11 @@ class Interviews:
         if chat.status != ChatStatus.FINISHED:
             raise Conflict("chat_not_finished")
         questions, round_ = _next_round(chat.questions, all_questions=mode == "all")
-        await self.quota.consume(user_id)
+        # The chat is claimed first (a revision-checked write) and the interview counted after:
+        # of concurrent retries only the winner ever holds one of today's interviews, so a loser
+        # is told the chat moved on (409), never that the day's interviews are gone (429).
         try:
-            chat = await self.store.update_chat(
+            retried = await self.store.update_chat(
                 chat.user_id,
                 chat.id,
                 chat.revision,
@@ -346,12 +359,29 @@ class Interviews:
                 },
             )
         except RevisionConflict:
-            await self.quota.refund(user_id)
             raise Conflict("chat_busy") from None
+        try:
+            await self.quota.consume(user_id)
+        except ServiceError:
+            await self._undo_retry(chat, retried)
+            raise
+        chat = retried
         notice = i18n.translate(f"interview.retry_{mode}", chat.language, count=len(round_))
         await self._chats.say(chat, MessageKind.NOTICE, notice, dedupe=f"retry:{chat.attempt}")
         await self._chats.ask(chat, round_[0])
         return await self.view(user_id, chat.id)
+
+    async def _undo_retry(self, finished: Chat, retried: Chat) -> None:
+        """Put back the finished chat a retry claimed when the retry was refused after all."""
+        changes: dict[str, Any] = {field: getattr(finished, field) for field in _RETRY_FIELDS}
+        revision = retried.revision
+        for _ in range(5):
+            try:
+                await self.store.update_chat(finished.user_id, finished.id, revision, changes)
+                return
+            except RevisionConflict:  # touched in the moment it was claimed: put it back still
+                revision = (await self.store.get_chat(finished.user_id, finished.id)).revision
+        raise Unavailable("chat_busy")  # pragma: no cover - five lost races in a row
 
 
 def _next_round(
