@@ -31,6 +31,18 @@ class Rule:
         return min(timedelta(seconds=2 ** min(over - 1, 20)), self.cap)
 
 
+def client_address(peer: str | None, forwarded_for: str | None, *, trust_proxy: bool) -> str:
+    """The address the throttles key on: the connection's peer, or, behind a trusted proxy
+    (TRUST_PROXY_HEADERS), the address that proxy saw. That is the last X-Forwarded-For entry:
+    a proxy that appends to the header keeps whatever the client sent in front of it, so every
+    entry before the last is the caller's own word."""
+    if trust_proxy:
+        hops = [hop.strip() for hop in (forwarded_for or "").split(",")]
+        if hops[-1]:
+            return hops[-1][:100]
+    return peer or "unknown"
+
+
 ACCOUNT = Rule("user", free=20, cap=timedelta(seconds=60))
 ACCOUNT_AND_ADDRESS = Rule("pair", free=5, cap=timedelta(minutes=15))
 ADDRESS = Rule("ip", free=30, cap=timedelta(minutes=15))
