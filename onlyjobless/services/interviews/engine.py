@@ -266,10 +266,10 @@ class Interviews:
         """The one already given for this question and attempt comes back as it is: no LLM call.
         A new one takes one generation of today's budget (429 when none is left)."""
         chat = await self._chats.active_chat(user_id, chat_id)
-        # Read side by side: the stored one (and whether the last try was cut), and whether another
-        # generation runs (acted on after the budget, so an exhausted budget is still said first).
-        (stored, cut, newest), busy = await asyncio.gather(
-            self._generation.previous(chat, kind), self._leases.busy(user_id)
+        # Read side by side: the stored one (and whether the last try was cut), whether another
+        # generation runs, and what is left of the budget (an exhausted budget is said first).
+        (stored, cut, newest), busy, left = await asyncio.gather(
+            self._generation.previous(chat, kind), self._leases.busy(user_id), self.budget.status(user_id)
         )
         if stored is not None:
             return self._generation.replay(stored)
@@ -277,11 +277,13 @@ class Interviews:
             if busy:
                 raise Conflict("generation_busy")
             return self._generation.stream(user_id, chat, kind, newest)
-        await self.budget.consume(user_id)
+        self.budget.refuse_if_spent(left)
         if busy:
-            await self.budget.refund(user_id)
             raise Conflict("generation_busy")
-        return self._charged(user_id, self._generation.stream(user_id, chat, kind, newest))
+        # Counted once the stream holds the user's lease: of concurrent requests only the one
+        # that runs takes from the budget, so the others are told "busy", not "used up" (429).
+        charge = _Charge(self.budget, user_id, refuse=True)
+        return self._charged(charge, self._generation.stream(user_id, chat, kind, newest, charge))
 
     async def _consume_budget_or_refund(self, user_id: uuid.UUID) -> None:
         try:
@@ -290,9 +292,9 @@ class Interviews:
             await self.quota.refund(user_id)
             raise
 
-    async def _charged(self, user_id: uuid.UUID, events: AsyncIterator[Event]) -> AsyncIterator[Event]:
-        """Relay a generation; it is given back to the budget if the LLM wrote nothing of it
-        (served offline from the bank, refused as busy, failed before any text)."""
+    async def _charged(self, charge: _Charge, events: AsyncIterator[Event]) -> AsyncIterator[Event]:
+        """Relay a generation; what it took is given back to the budget if the LLM wrote nothing
+        of it (served offline from the bank, refused as busy, failed before any text)."""
         wrote = True
         try:
             async for event in events:
@@ -305,8 +307,8 @@ class Interviews:
             close = getattr(events, "aclose", None)
             if close is not None:  # closing this relay closes the generation at once (its lease)
                 await close()
-            if not wrote:
-                await self.budget.refund(user_id)
+            if charge.spent and not wrote:
+                await charge.give_back()
 
     async def finish(self, user_id: uuid.UUID, chat_id: object) -> AsyncIterator[Event]:
         """End now (or after the last answer) and evaluate every answered question, streamed."""
@@ -316,9 +318,9 @@ class Interviews:
         await self._refuse_if_busy(user_id)
         # Counted but never refused: an interview can always be evaluated (and evaluations are
         # bounded by the daily interview limit already); past the budget it is simply not counted.
-        spent = await self.budget.spend(user_id)
-        events = self._evaluator.stream(user_id, chat)
-        return self._charged(user_id, events) if spent else events
+        # Like a hint, it is counted once its stream holds the lease.
+        charge = _Charge(self.budget, user_id, refuse=False)
+        return self._charged(charge, self._evaluator.stream(user_id, chat, charge))
 
     async def _refuse_if_busy(self, user_id: uuid.UUID) -> None:
         """Refuse at once while another generation of this user runs.
@@ -382,6 +384,27 @@ class Interviews:
             except RevisionConflict:  # touched in the moment it was claimed: put it back still
                 revision = (await self.store.get_chat(finished.user_id, finished.id)).revision
         raise Unavailable("chat_busy")  # pragma: no cover - five lost races in a row
+
+
+class _Charge:
+    """One generation's take from the budget, made by its stream once it holds the user's lease."""
+
+    def __init__(self, budget: Budget, user_id: uuid.UUID, *, refuse: bool) -> None:
+        self._budget = budget
+        self._user_id = user_id
+        self._refuse = refuse  # past the budget: refuse (429), or run uncounted (Finish)
+        self.spent = False
+
+    async def __call__(self) -> None:
+        if self._refuse:
+            await self._budget.consume(self._user_id)
+            self.spent = True
+        else:
+            self.spent = await self._budget.spend(self._user_id)
+
+    async def give_back(self) -> None:
+        self.spent = False
+        await self._budget.refund(self._user_id)
 
 
 def _next_round(
