@@ -175,7 +175,10 @@ class Interviews:
         if generates:  # this start has the LLM write the role's bank: one generation of the budget
             await self._consume_budget_or_refund(user_id)
         try:
-            snapshot = await self._bank.active(vacancy.slug, language)
+            snapshot, built = await self._bank.active_built(vacancy.slug, language)
+            if generates and not built:  # another start's generation was joined: it was theirs to count
+                await self.budget.refund(user_id)
+                generates = False
             questions = [ChatQuestion(index=i, **q.model_dump()) for i, q in enumerate(snapshot.questions)]
             chat = await self.store.create_chat(
                 NewChat(
