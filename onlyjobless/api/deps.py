@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from onlyjobless.domain.errors import Unauthorized
+from onlyjobless.services import throttle
 from onlyjobless.services.accounts import Identity
 from onlyjobless.services.hub import Services, get_services
 
@@ -41,12 +42,9 @@ IdentityDep = Annotated[Identity, Depends(identity)]
 
 def client_address(request: Request, svc: ServicesDep) -> str:
     """The caller's address; proxy headers count only when configured as trusted."""
-    if svc.settings.trust_proxy_headers:
-        forwarded = request.headers.get("x-forwarded-for", "")
-        first = forwarded.split(",")[0].strip()
-        if first:
-            return first[:100]
-    return request.client.host if request.client else "unknown"
+    peer = request.client.host if request.client else None
+    forwarded = request.headers.get("x-forwarded-for")
+    return throttle.client_address(peer, forwarded, trust_proxy=svc.settings.trust_proxy_headers)
 
 
 AddressDep = Annotated[str, Depends(client_address)]

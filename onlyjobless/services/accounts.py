@@ -161,16 +161,15 @@ class Accounts:
         """Check credentials under throttling; unknown user and wrong password look alike."""
         refuse_nul(username, password)
         key = username.strip().casefold() if isinstance(username, str) else ""
-        wait = await self._throttle.seconds_blocked(key, address)
+        wait = await self._throttle.admit(key[:100], address)  # counted as a failure until it is not
         if wait:
             raise TooManyRequests("login_throttled", retry_after=wait)
         user = await self._store.user_named(key) if key else None
         text = _given(password)
         ok = await passwords.verify_password_async(text, user.password_hash if user else None)
         if user is None or not ok:
-            await self._throttle.record_failure(key[:100], address)
             raise Unauthorized("login_failed")
-        await self._throttle.record_success(key, address)
+        await self._throttle.forgive(key[:100], address)
         if passwords.needs_rehash(user.password_hash):
             await self._store.set_password_hash(user.id, await passwords.hash_password_async(text))
         return user

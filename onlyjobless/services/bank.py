@@ -96,7 +96,7 @@ class QuestionBank:
         self._build_wait = build_wait
         self._stale_build = stale_build
         self._failure_cooldown = failure_cooldown
-        self._inflight: dict[tuple[str, str], asyncio.Task[BankSnapshot]] = {}
+        self._inflight: dict[tuple[str, str], asyncio.Task[tuple[BankSnapshot, bool]]] = {}
 
     # -- reading ----------------------------------------------------------------------
 
@@ -119,20 +119,27 @@ class QuestionBank:
 
     async def active(self, slug: str, language: str) -> BankSnapshot:
         """The active bank; on first use the curated one, or one generation shared by all callers."""
+        return (await self.active_built(slug, language))[0]
+
+    async def active_built(self, slug: str, language: str) -> tuple[BankSnapshot, bool]:
+        """`active`, and whether this call had the LLM write the bank: False when it was there
+        already, curated, or another caller's generation (here or in another process) was joined."""
         found = await self._store.active(slug, language)
         if found is not None:
-            return found
+            return found, False
         curated = self._curated.get(slug, language)
         if curated is not None:
-            return await self._install_curated(slug, language, curated)
+            return await self._install_curated(slug, language, curated), False
         key = (slug, language)
         task = self._inflight.get(key)
+        joined = task is not None
         if task is None:
             await self._refuse_while_cooling_down(slug, language)
             task = asyncio.ensure_future(self._first_generation(slug, language))
             self._inflight[key] = task
             task.add_done_callback(lambda _t: self._inflight.pop(key, None))
-        return await asyncio.shield(task)
+        snapshot, built = await asyncio.shield(task)
+        return snapshot, built and not joined
 
     async def _install_curated(
         self, slug: str, language: str, questions: tuple[BankQuestion, ...]
@@ -152,14 +159,15 @@ class QuestionBank:
         if wait > timedelta(0):
             raise _failure(reason, wait)
 
-    async def _first_generation(self, slug: str, language: str) -> BankSnapshot:
+    async def _first_generation(self, slug: str, language: str) -> tuple[BankSnapshot, bool]:
+        """The bank, and whether it was written here (not by another process)."""
         outcome = await self.regenerate(slug, language)
         if not outcome.ok and outcome.reason == "building_elsewhere":
-            return await self._wait_for_other_process(slug, language)
+            return await self._wait_for_other_process(slug, language), False
         found = await self._store.active(slug, language)
         if found is None:
             raise _failure(outcome.reason or "", self._failure_cooldown)
-        return found
+        return found, True
 
     async def _wait_for_other_process(self, slug: str, language: str) -> BankSnapshot:
         deadline = asyncio.get_running_loop().time() + self._build_wait

@@ -63,14 +63,22 @@ class Quota:
         now = utcnow()
         used = await self._counters.take(user_id, now.date(), self.limit)
         if used is None:
-            resets = _next_midnight(now)
-            raise TooManyRequests(
-                self.refusal,
-                retry_after=int((resets - now).total_seconds()) + 1,
-                limit=self.limit,
-                resets_at=resets.strftime("%H:%M UTC"),
-            )
+            raise self._refused(now)
         return self._status(used, now)
+
+    def _refused(self, now: datetime) -> TooManyRequests:
+        resets = _next_midnight(now)
+        return TooManyRequests(
+            self.refusal,
+            retry_after=int((resets - now).total_seconds()) + 1,
+            limit=self.limit,
+            resets_at=resets.strftime("%H:%M UTC"),
+        )
+
+    def refuse_if_spent(self, status: QuotaStatus) -> None:
+        """Refuse (429, as `consume` would) when `status` has nothing left, taking nothing."""
+        if status.remaining <= 0:
+            raise self._refused(utcnow())
 
     async def refund(self, user_id: uuid.UUID) -> None:
         """Give back one whose use failed before it cost anything."""

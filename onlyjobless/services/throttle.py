@@ -31,6 +31,18 @@ class Rule:
         return min(timedelta(seconds=2 ** min(over - 1, 20)), self.cap)
 
 
+def client_address(peer: str | None, forwarded_for: str | None, *, trust_proxy: bool) -> str:
+    """The address the throttles key on: the connection's peer, or, behind a trusted proxy
+    (TRUST_PROXY_HEADERS), the address that proxy saw. That is the last X-Forwarded-For entry:
+    a proxy that appends to the header keeps whatever the client sent in front of it, so every
+    entry before the last is the caller's own word."""
+    if trust_proxy:
+        hops = [hop.strip() for hop in (forwarded_for or "").split(",")]
+        if hops[-1]:
+            return hops[-1][:100]
+    return peer or "unknown"
+
+
 ACCOUNT = Rule("user", free=20, cap=timedelta(seconds=60))
 ACCOUNT_AND_ADDRESS = Rule("pair", free=5, cap=timedelta(minutes=15))
 ADDRESS = Rule("ip", free=30, cap=timedelta(minutes=15))
@@ -52,20 +64,21 @@ class LoginThrottle:
     def __init__(self, store: LoginFailureStore) -> None:
         self._store = store
 
-    async def seconds_blocked(self, username_key: str, address: str) -> int:
-        """How long this attempt must wait; 0 when it may proceed."""
+    async def admit(self, username_key: str, address: str) -> int:
+        """Count this attempt under every rule, as a failure until it turns out right (`forgive`):
+        0 when it may proceed, else how long to wait (and it is not counted). Counted before the
+        password is checked, so concurrent attempts cannot all pass a block none has earned yet."""
         now = utcnow()
-        blocks = await self._store.blocks(keys(username_key, address).values(), now)
-        return math.ceil(max(((until - now).total_seconds() for until in blocks), default=0.0))
-
-    async def record_failure(self, username_key: str, address: str) -> None:
-        """Count a failed attempt under every rule and set the back-off it earns."""
         rules = {key: rule for rule, key in keys(username_key, address).items()}
-        await self._store.record_failure(rules, utcnow())
+        until = await self._store.admit(rules, now)
+        return 0 if until is None else max(1, math.ceil((until - now).total_seconds()))
 
-    async def record_success(self, username_key: str, address: str) -> None:
-        """A correct password clears the counter of this account from this address."""
-        await self._store.clear(keys(username_key, address)[ACCOUNT_AND_ADDRESS])
+    async def forgive(self, username_key: str, address: str) -> None:
+        """A correct password: not a failure. The counter of this account from this address is
+        cleared; the account's and the address's counters take the attempt back."""
+        found = keys(username_key, address)
+        await self._store.clear(found[ACCOUNT_AND_ADDRESS])
+        await self._store.forgive([found[ACCOUNT], found[ADDRESS]])
 
 
 class RegistrationThrottle:

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import Column, update
+from sqlalchemy import Column, ColumnElement, case, literal, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, SQLModel, col
 
@@ -40,6 +40,22 @@ class Backoff(Protocol):
         ...
 
 
+_STEPS = 64  # counts past this earn the same block as this one (every rule's cap is reached by then)
+
+
+def _earned(rule: Backoff, now: datetime) -> ColumnElement[datetime | None]:
+    """The block an attempt earns by the count it makes (`failures + 1`), as one SQL expression:
+    the rule's delay for each count where it changes, the row's own block below the free ones."""
+    after = col(LoginFailure.failures) + 1
+    steps: list[tuple[int, timedelta]] = []
+    for count in range(1, _STEPS + 1):
+        delay = rule.delay(count)
+        if delay is not None and (not steps or steps[-1][1] != delay):
+            steps.append((count, delay))
+    whens = [(after >= count, literal(now + delay, UTCDateTime())) for count, delay in reversed(steps)]
+    return case(*whens, else_=col(LoginFailure.blocked_until))
+
+
 class LoginFailureStore:
     """Counters per key; each failure is counted under a row lock with its rule."""
 
@@ -47,26 +63,51 @@ class LoginFailureStore:
         self._engine = engine
 
     @in_thread
-    def blocks(self, keys: Iterable[str], now: datetime) -> list[datetime]:
-        """The blocks of these keys that end after `now`."""
-        with session_scope(self._engine) as session:
-            rows = (session.get(LoginFailure, key) for key in keys)
-            return [r.blocked_until for r in rows if r and r.blocked_until and r.blocked_until > now]
+    def admit(self, rules: Mapping[str, Backoff], now: datetime) -> datetime | None:
+        """Count an attempt under each key, as a failure (see `forgive`), unless one of them is
+        blocked: None when counted, else when that block ends (and nothing is counted).
 
-    @in_thread
-    def record_failure(self, rules: Mapping[str, Backoff], now: datetime) -> None:
-        """Count one failure under each key and block it as its rule says."""
+        Each key is one conditional statement that counts and sets the block its count earns at
+        once, so of concurrent attempts the one that earns a block stops the ones after it, on
+        SQLite and PostgreSQL alike (a check, then a count after the password, let a burst through).
+        """
+        table = LoginFailure
         with session_scope(self._engine) as session:
             for key, rule in rules.items():
-                row = session.get(LoginFailure, key, with_for_update=True)
-                if row is None or now - row.first_failure_at > rule.window:
-                    row = row or LoginFailure(key=key, first_failure_at=now)
-                    row.failures, row.first_failure_at, row.blocked_until = 0, now, None
-                row.failures += 1
-                delay = rule.delay(row.failures)
-                if delay is not None:
-                    row.blocked_until = now + delay
-                session.add(row)
+                fresh = upsert_insert(self._engine)(table).values(key=key, failures=0, first_failure_at=now)
+                session.execute(fresh.on_conflict_do_nothing())
+                session.execute(  # a window that is over starts again
+                    update(table)
+                    .where(col(table.key) == key, col(table.first_failure_at) < now - rule.window)
+                    .values(failures=0, first_failure_at=now, blocked_until=None)
+                )
+                counted = session.execute(
+                    update(table)
+                    .where(
+                        col(table.key) == key,
+                        or_(col(table.blocked_until).is_(None), col(table.blocked_until) <= now),
+                    )
+                    .values(failures=col(table.failures) + 1, blocked_until=_earned(rule, now))
+                    .returning(col(table.failures))
+                ).scalar()
+                if counted is None:
+                    row = session.get(table, key, populate_existing=True)
+                    until = row.blocked_until if row is not None else None
+                    session.rollback()  # the keys counted before this one are not counted either
+                    return until or now
+            return None
+
+    @in_thread
+    def forgive(self, keys: Iterable[str]) -> None:
+        """Take back one counted attempt under each key (it was not a failure after all)."""
+        table = LoginFailure
+        with session_scope(self._engine) as session:
+            for key in keys:
+                session.execute(
+                    update(table)
+                    .where(col(table.key) == key, col(table.failures) > 0)
+                    .values(failures=col(table.failures) - 1)
+                )
 
     @in_thread
     def clear(self, key: str) -> None:

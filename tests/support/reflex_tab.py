@@ -63,6 +63,8 @@ class Tab:
     cookie: str = ""
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
     router_data: dict[str, Any] = field(default_factory=dict)
+    ip: str = "127.0.0.1"  # the websocket's peer
+    headers: dict[str, str] = field(default_factory=dict)  # more headers of the websocket's request
 
     def sign_in(self, session_token: str) -> None:
         self.cookie = f"{SESSION_COOKIE}={session_token}"
@@ -90,10 +92,15 @@ class Tab:
             "pathname": route,
             "asPath": path,
             "query": query,
-            "headers": {"cookie": self.cookie, "accept-language": "en", "origin": "http://testserver"},
+            "headers": {
+                "cookie": self.cookie,
+                "accept-language": "en",
+                "origin": "http://testserver",
+                **self.headers,
+            },
             "token": self.token,
             "sid": "sid-" + self.token,
-            "ip": "127.0.0.1",
+            "ip": self.ip,
         }
 
     async def send(self, handler: Any, **payload: Any) -> EventFuture:

@@ -47,6 +47,17 @@ from onlyjobless.settings import MAX_ANSWER_LENGTH
 from onlyjobless.storage.chats import ChatStore, RevisionConflict
 
 RETRY_MODES = ("all", "mistakes")
+# What a retry changes, and its undo puts back.
+_RETRY_FIELDS = (
+    "questions",
+    "round",
+    "current",
+    "attempt",
+    "status",
+    "overall_score",
+    "summary",
+    "evaluation_source",
+)
 PAGE = 50  # messages a chat view shows at first; older ones come a page at a time
 log = logging.getLogger(__name__)
 
@@ -164,7 +175,10 @@ class Interviews:
         if generates:  # this start has the LLM write the role's bank: one generation of the budget
             await self._consume_budget_or_refund(user_id)
         try:
-            snapshot = await self._bank.active(vacancy.slug, language)
+            snapshot, built = await self._bank.active_built(vacancy.slug, language)
+            if generates and not built:  # another start's generation was joined: it was theirs to count
+                await self.budget.refund(user_id)
+                generates = False
             questions = [ChatQuestion(index=i, **q.model_dump()) for i, q in enumerate(snapshot.questions)]
             chat = await self.store.create_chat(
                 NewChat(
@@ -255,10 +269,10 @@ class Interviews:
         """The one already given for this question and attempt comes back as it is: no LLM call.
         A new one takes one generation of today's budget (429 when none is left)."""
         chat = await self._chats.active_chat(user_id, chat_id)
-        # Read side by side: the stored one (and whether the last try was cut), and whether another
-        # generation runs (acted on after the budget, so an exhausted budget is still said first).
-        (stored, cut, newest), busy = await asyncio.gather(
-            self._generation.previous(chat, kind), self._leases.busy(user_id)
+        # Read side by side: the stored one (and whether the last try was cut), whether another
+        # generation runs, and what is left of the budget (an exhausted budget is said first).
+        (stored, cut, newest), busy, left = await asyncio.gather(
+            self._generation.previous(chat, kind), self._leases.busy(user_id), self.budget.status(user_id)
         )
         if stored is not None:
             return self._generation.replay(stored)
@@ -266,11 +280,13 @@ class Interviews:
             if busy:
                 raise Conflict("generation_busy")
             return self._generation.stream(user_id, chat, kind, newest)
-        await self.budget.consume(user_id)
+        self.budget.refuse_if_spent(left)
         if busy:
-            await self.budget.refund(user_id)
             raise Conflict("generation_busy")
-        return self._charged(user_id, self._generation.stream(user_id, chat, kind, newest))
+        # Counted once the stream holds the user's lease: of concurrent requests only the one
+        # that runs takes from the budget, so the others are told "busy", not "used up" (429).
+        charge = _Charge(self.budget, user_id, refuse=True)
+        return self._charged(charge, self._generation.stream(user_id, chat, kind, newest, charge))
 
     async def _consume_budget_or_refund(self, user_id: uuid.UUID) -> None:
         try:
@@ -279,9 +295,9 @@ class Interviews:
             await self.quota.refund(user_id)
             raise
 
-    async def _charged(self, user_id: uuid.UUID, events: AsyncIterator[Event]) -> AsyncIterator[Event]:
-        """Relay a generation; it is given back to the budget if the LLM wrote nothing of it
-        (served offline from the bank, refused as busy, failed before any text)."""
+    async def _charged(self, charge: _Charge, events: AsyncIterator[Event]) -> AsyncIterator[Event]:
+        """Relay a generation; what it took is given back to the budget if the LLM wrote nothing
+        of it (served offline from the bank, refused as busy, failed before any text)."""
         wrote = True
         try:
             async for event in events:
@@ -294,8 +310,8 @@ class Interviews:
             close = getattr(events, "aclose", None)
             if close is not None:  # closing this relay closes the generation at once (its lease)
                 await close()
-            if not wrote:
-                await self.budget.refund(user_id)
+            if charge.spent and not wrote:
+                await charge.give_back()
 
     async def finish(self, user_id: uuid.UUID, chat_id: object) -> AsyncIterator[Event]:
         """End now (or after the last answer) and evaluate every answered question, streamed."""
@@ -305,9 +321,9 @@ class Interviews:
         await self._refuse_if_busy(user_id)
         # Counted but never refused: an interview can always be evaluated (and evaluations are
         # bounded by the daily interview limit already); past the budget it is simply not counted.
-        spent = await self.budget.spend(user_id)
-        events = self._evaluator.stream(user_id, chat)
-        return self._charged(user_id, events) if spent else events
+        # Like a hint, it is counted once its stream holds the lease.
+        charge = _Charge(self.budget, user_id, refuse=False)
+        return self._charged(charge, self._evaluator.stream(user_id, chat, charge))
 
     async def _refuse_if_busy(self, user_id: uuid.UUID) -> None:
         """Refuse at once while another generation of this user runs.
@@ -328,9 +344,11 @@ class Interviews:
         if chat.status != ChatStatus.FINISHED:
             raise Conflict("chat_not_finished")
         questions, round_ = _next_round(chat.questions, all_questions=mode == "all")
-        await self.quota.consume(user_id)
+        # The chat is claimed first (a revision-checked write) and the interview counted after:
+        # of concurrent retries only the winner ever holds one of today's interviews, so a loser
+        # is told the chat moved on (409), never that the day's interviews are gone (429).
         try:
-            chat = await self.store.update_chat(
+            retried = await self.store.update_chat(
                 chat.user_id,
                 chat.id,
                 chat.revision,
@@ -346,12 +364,50 @@ class Interviews:
                 },
             )
         except RevisionConflict:
-            await self.quota.refund(user_id)
             raise Conflict("chat_busy") from None
+        try:
+            await self.quota.consume(user_id)
+        except ServiceError:
+            await self._undo_retry(chat, retried)
+            raise
+        chat = retried
         notice = i18n.translate(f"interview.retry_{mode}", chat.language, count=len(round_))
         await self._chats.say(chat, MessageKind.NOTICE, notice, dedupe=f"retry:{chat.attempt}")
         await self._chats.ask(chat, round_[0])
         return await self.view(user_id, chat.id)
+
+    async def _undo_retry(self, finished: Chat, retried: Chat) -> None:
+        """Put back the finished chat a retry claimed when the retry was refused after all."""
+        changes: dict[str, Any] = {field: getattr(finished, field) for field in _RETRY_FIELDS}
+        revision = retried.revision
+        for _ in range(5):
+            try:
+                await self.store.update_chat(finished.user_id, finished.id, revision, changes)
+                return
+            except RevisionConflict:  # touched in the moment it was claimed: put it back still
+                revision = (await self.store.get_chat(finished.user_id, finished.id)).revision
+        raise Unavailable("chat_busy")  # pragma: no cover - five lost races in a row
+
+
+class _Charge:
+    """One generation's take from the budget, made by its stream once it holds the user's lease."""
+
+    def __init__(self, budget: Budget, user_id: uuid.UUID, *, refuse: bool) -> None:
+        self._budget = budget
+        self._user_id = user_id
+        self._refuse = refuse  # past the budget: refuse (429), or run uncounted (Finish)
+        self.spent = False
+
+    async def __call__(self) -> None:
+        if self._refuse:
+            await self._budget.consume(self._user_id)
+            self.spent = True
+        else:
+            self.spent = await self._budget.spend(self._user_id)
+
+    async def give_back(self) -> None:
+        self.spent = False
+        await self._budget.refund(self._user_id)
 
 
 def _next_round(

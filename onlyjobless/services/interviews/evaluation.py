@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from onlyjobless import i18n
 from onlyjobless.domain.chats import Chat, ChatStatus, Message, MessageKind
@@ -62,15 +62,20 @@ class Evaluator:
         self._budget = budget
         self._call_timeout = call_timeout
 
-    async def stream(self, user_id: uuid.UUID, chat: Chat) -> AsyncIterator[Event]:
+    async def stream(
+        self, user_id: uuid.UUID, chat: Chat, charge: Callable[[], Awaitable[object]] | None = None
+    ) -> AsyncIterator[Event]:
         """A Graded row per answered question as soon as it is scored, then Done with the evaluated chat.
 
-        Failed only when the evaluation cannot begin (busy, evaluated meanwhile).
+        Failed only when the evaluation cannot begin (busy, evaluated meanwhile). `charge` counts
+        it in the budget once the lease is held, so an evaluation that lost the lease took nothing.
         """
         async with self._leases.hold(user_id) as held:
             if not held:
                 yield Failed("generation_busy")
                 return
+            if charge is not None:
+                await charge()
             begun = await self._begin(chat)
             if isinstance(begun, Failed):
                 yield begun

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 
 from onlyjobless import i18n
 from onlyjobless.domain.chats import Chat, ChatQuestion, Message, MessageKind, MessagePage, MessageRole
@@ -48,14 +48,20 @@ class Generation:
         yield Done(message, offline=bool(message.meta.get("offline")))
 
     async def stream(
-        self, user_id: uuid.UUID, chat: Chat, kind: MessageKind, newest: MessagePage | None = None
+        self,
+        user_id: uuid.UUID,
+        chat: Chat,
+        kind: MessageKind,
+        newest: MessagePage | None = None,
+        charge: Callable[[], Awaitable[object]] | None = None,
     ) -> AsyncIterator[Event]:
         """Delta chunks, then Done (stored; offline, the bank's own text) or Failed.
 
         `newest` is the chat's newest page as read by `previous` (the same request): the prompt's
         history starts from it rather than reading it again. While it runs, a placeholder in the chat names
         its lease (cuts.py): if the worker dies, the chat shows the try as cut once the lease's
-        holder is gone.
+        holder is gone. `charge` takes the generation from the budget once the lease is held (it
+        raises to refuse), so a stream that lost the lease took nothing.
         """
         index = chat.current
         assert index is not None
@@ -64,6 +70,8 @@ class Generation:
             if token is None:
                 yield Failed("generation_busy")
                 return
+            if charge is not None:
+                await charge()
             placeholder: Message | None = await self._chats.say(
                 chat, kind, "", question=index, complete=False, meta=cuts.placeholder_meta(token)
             )

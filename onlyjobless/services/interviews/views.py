@@ -161,11 +161,16 @@ def report_of(chat: Chat) -> list[ReportRow]:
 
 
 def seen_questions(chat: Chat, messages: list[Message]) -> list[SeenQuestion]:
-    """The questions asked so far, with only what the user has been shown of each."""
+    """The questions asked so far, with only what the user has been shown of each: the hint and
+    model answer asked for in this attempt (a retry starts without them, as asking costs anew)."""
     asked = {m.question_index for m in messages if m.kind == MessageKind.QUESTION}
     given: dict[tuple[int | None, MessageKind], str] = {}
     for message in sorted(messages, key=lambda m: m.seq):  # the latest complete one wins
-        if message.kind in (MessageKind.HINT, MessageKind.MODEL_ANSWER) and message.complete:
+        if (
+            message.kind in (MessageKind.HINT, MessageKind.MODEL_ANSWER)
+            and message.complete
+            and message.attempt == chat.attempt
+        ):
             given[(message.question_index, message.kind)] = message.content
     judged = chat.status != ChatStatus.EVALUATING  # scores of a running evaluation are not final
     return [

@@ -12,6 +12,7 @@ import reflex as rx
 from onlyjobless import i18n
 from onlyjobless.domain.errors import ServiceError, Unavailable
 from onlyjobless.services import hub
+from onlyjobless.services.throttle import client_address
 from onlyjobless.ui import bridge, routes
 from onlyjobless.ui.components import error_callout, field, form_input, language_select, once_hydrated, tr
 from onlyjobless.ui.language import LanguageState, language_of
@@ -50,7 +51,10 @@ class AuthFormState(rx.State):
         return None
 
     def _address(self) -> str:
-        return self.router.session.client_ip or "unknown"
+        """The same client address as the REST API's (X-Forwarded-For only behind a trusted proxy)."""
+        forwarded = self.router.headers.raw_headers.get("x-forwarded-for")
+        trust = hub.get_services().settings.trust_proxy_headers
+        return client_address(self.router.session.client_ip, forwarded, trust_proxy=trust)
 
     @rx.event
     async def login(self, form: dict[str, Any]):

@@ -7,6 +7,7 @@ import asyncio
 import httpx
 import pytest
 
+from onlyjobless.services.hub import Services
 from onlyjobless.settings import Settings
 from tests.support.api_client import PASSWORD
 
@@ -52,3 +53,22 @@ async def test_failed_attempts_count_too_and_the_refusal_is_translated(api: http
         assert taken.status_code == 422
     refused = await _register(api, "ivan", "203.0.113.9", "ru")
     assert refused.status_code == 429 and "слишком много аккаунтов" in refused.json()["error"]["message"]
+
+
+async def test_behind_an_appending_proxy_what_the_client_wrote_in_front_does_not_count(
+    api: httpx.AsyncClient,
+) -> None:
+    # A proxy that appends keeps the client's own X-Forwarded-For in front of the address it saw.
+    spoofed = [_register(api, f"spoof{n}", f"198.51.100.{n}, 203.0.113.7") for n in range(LIMIT + 2)]
+    results = await asyncio.gather(*spoofed)
+    assert sorted(r.status_code for r in results) == [201] * LIMIT + [429] * 2
+
+
+async def test_without_a_trusted_proxy_the_header_is_ignored(
+    api: httpx.AsyncClient, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        services, "settings", services.settings.model_copy(update={"trust_proxy_headers": False})
+    )
+    results = [await _register(api, f"direct{n}", f"198.51.100.{n}") for n in range(LIMIT + 1)]
+    assert [r.status_code for r in results] == [201] * LIMIT + [429]

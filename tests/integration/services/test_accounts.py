@@ -176,6 +176,24 @@ async def test_throttle_slows_one_address_but_never_locks_the_owner_out(services
     assert (await accounts.login("alice", PASSWORD, "1.2.3.4")).access_token
 
 
+async def test_a_burst_of_concurrent_guesses_is_throttled_like_one_after_another(services: Services) -> None:
+    await _user(services)
+
+    async def guess(n: int) -> str:
+        try:
+            await services.accounts.login("alice", f"wrong guess {n}", "6.6.6.6")
+        except (Unauthorized, TooManyRequests) as exc:
+            return exc.code
+        return "signed in"
+
+    codes = await asyncio.gather(*(guess(n) for n in range(40)))
+    # Five free failures and the sixth, which earns the first back-off, reach the password check.
+    assert sorted(codes).count("login_failed") == 6 and codes.count("login_throttled") == 34
+    # A correct password from another address is not one of the account's failures.
+    for _ in range(3):
+        assert (await services.accounts.login("alice", PASSWORD, "1.2.3.4")).access_token
+
+
 async def test_throttle_per_account_is_capped_at_a_minute(services: Services) -> None:
     await _user(services)
     for index in range(30):  # a distributed attack: a new address every time

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import httpx
@@ -92,3 +93,21 @@ async def test_a_start_that_would_generate_a_bank_needs_a_generation_left(
     assert refused.status_code == 429 and refused.json()["error"]["code"] == "llm_budget_exhausted"
     assert fake_ollama.chat_requests == [] and await _usage(alice) == (0, 0)
     assert (await alice.start("devops")).status_code == 201  # a curated role needs none
+
+
+async def test_concurrent_starts_that_share_one_bank_generation_count_it_once(
+    api: httpx.AsyncClient, fake_ollama: FakeOllama
+) -> None:
+    alice, bob = await sign_in(api, "alice"), await sign_in(api, "bob")
+    fake_ollama.respond_with(bank_responder("shared"))
+    title = ROLE.title("en")
+    starts = await asyncio.gather(alice.start(title), alice.start(title), bob.start(title))
+    assert [r.status_code for r in starts] == [201] * 3
+    assert len({r.json()["bank_version"] for r in starts}) == 1  # one bank, written once
+    (alice_interviews, alice_generations), (bob_interviews, bob_generations) = (
+        await _usage(alice),
+        await _usage(bob),
+    )
+    assert (alice_interviews, bob_interviews) == (2, 1)
+    # The start that had the LLM write the bank counts it; the ones that waited for it do not.
+    assert alice_generations + bob_generations == 1

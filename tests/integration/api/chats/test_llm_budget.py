@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -93,9 +94,40 @@ async def test_the_last_generation_left_goes_to_exactly_one_of_many_concurrent_r
     fake_ollama.script(Reply(text="The one generation."))
     paths = [f"/api/chats/{chat_id}/{route}" for chat_id in chats for route in ("hint", "model-answer")]
     results = await asyncio.gather(*(alice.events(path) for path in paths))
-    assert sorted(status for status, _ in results) == [200] + [429] * 5
+    assert sum(events[-1][0] == "done" for _, events in results) == 1
+    # The others were refused: the one generation left was running, or was spent by then.
+    assert all(_refusal(status, events) in REFUSALS for status, events in results if events[-1][0] != "done")
     assert len(fake_ollama.chat_requests) == 1
     assert (await alice.get("/api/budget")).json()["used"] == BUDGET
+
+
+REFUSALS = {"generation_busy", "llm_budget_exhausted"}
+
+
+def _refusal(status: int, events: list[tuple[str, dict[str, Any]]]) -> str:
+    """The code of a refusal, before the stream (an HTTP error) or as its only event."""
+    name, data = events[-1]
+    return str(data["error"]["code"] if status != 200 else data["code"] if name == "error" else name)
+
+
+async def test_concurrent_requests_never_take_from_the_budget_for_a_generation_that_did_not_run(
+    api: httpx.AsyncClient, fake_ollama: FakeOllama, services: Services
+) -> None:
+    """Many hints, model answers and Finishes at once: one runs at a time (the rest are told so),
+    only the ones that ran are counted, and none is refused for a budget that is not used up."""
+    dora = await sign_in(api, "dora")
+    fake_ollama.set_default(Reply(text="A generated nudge.", chunk_size=4, chunk_delay=0.01))
+    chats = [(await dora.start(role)).json()["id"] for role in ("devops", "python developer", "qa engineer")]
+    for chat_id in chats[:2]:
+        await dora.post(f"/api/chats/{chat_id}/answer", json={"content": long_answer("docker")})
+    kinds = ["hint"] * 5 + ["model-answer"] * 5 + ["finish"] * 2
+    paths = [f"/api/chats/{chat_id}/{kind}" for chat_id in chats for kind in kinds]
+    results = await asyncio.gather(*(dora.events(path) for path in paths))
+    ran = [events[-1][1] for _, events in results if events[-1][0] == "done"]
+    refused = [_refusal(status, events) for status, events in results if events[-1][0] != "done"]
+    assert ran and set(refused) <= {"generation_busy"}, refused  # nothing is used up: no 429
+    written = sum(1 for done in ran if "message" in done and not done.get("offline"))
+    assert (await dora.get("/api/budget")).json()["used"] == written <= BUDGET
 
 
 async def test_offline_generations_cost_nothing_and_finish_is_never_refused(

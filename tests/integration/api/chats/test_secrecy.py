@@ -12,6 +12,7 @@ from onlyjobless.services.curated import get_curated_bank
 from tests.support.api_client import Client, long_answer
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
+from tests.support.llm_replies import evaluation_replies
 
 BANK = get_curated_bank().get("devops", "en")
 assert BANK is not None
@@ -88,3 +89,30 @@ async def test_scores_and_feedback_appear_once_the_evaluation_is_finished(
     retried = await alice.post(f"/api/chats/{chat_id}/retry", json={"mode": "all"})
     assert retried.status_code == 200
     assert all(q["score"] is None and q["hint"] is None for q in retried.json()["questions"])
+
+
+async def test_a_retry_does_not_carry_over_the_hint_and_model_answer_of_the_attempt_before(
+    alice: Client, fake_ollama: FakeOllama
+) -> None:
+    chat_id = (await alice.start("devops")).json()["id"]
+    fake_ollama.script(Reply(text="First attempt's nudge."))
+    await alice.events(f"/api/chats/{chat_id}/hint")
+    fake_ollama.script(Reply(text="First attempt's model answer."))
+    await alice.events(f"/api/chats/{chat_id}/model-answer")
+    await alice.post(f"/api/chats/{chat_id}/answer", json={"content": long_answer("docker")})
+    fake_ollama.script(*evaluation_replies([5]))
+    await alice.events(f"/api/chats/{chat_id}/finish")
+    finished = (await alice.get(f"/api/chats/{chat_id}")).json()["questions"][0]
+    assert (finished["hint"], finished["model_answer"]) == (
+        "First attempt's nudge.",
+        "First attempt's model answer.",
+    )
+    retried = await alice.post(f"/api/chats/{chat_id}/retry", json={"mode": "all"})
+    assert retried.status_code == 200
+    # The new attempt asks the same question afresh: nothing asked for in it yet, so nothing shown.
+    assert [(q["hint"], q["model_answer"]) for q in retried.json()["questions"]] == [(None, None)] * 2
+    fake_ollama.script(Reply(text="Second attempt's nudge."))
+    _, events = await alice.events(f"/api/chats/{chat_id}/hint")
+    assert events[-1][1]["message"]["content"] == "Second attempt's nudge."
+    read = (await alice.get(f"/api/chats/{chat_id}")).json()["questions"][0]
+    assert (read["hint"], read["model_answer"]) == ("Second attempt's nudge.", None)

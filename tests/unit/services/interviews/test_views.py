@@ -114,7 +114,9 @@ def test_mistakes_are_read_from_the_chat_alone() -> None:
     assert has_mistakes(chat)
 
 
-def _said(kind: MessageKind, question: int, content: str, seq: int, complete: bool = True) -> Message:
+def _said(
+    kind: MessageKind, question: int, content: str, seq: int, complete: bool = True, attempt: int = 1
+) -> Message:
     return Message(
         id=f"m{seq}",
         chat_id="c1",
@@ -125,6 +127,7 @@ def _said(kind: MessageKind, question: int, content: str, seq: int, complete: bo
         content=content,
         complete=complete,
         question_index=question,
+        attempt=attempt,
     )
 
 
@@ -140,6 +143,22 @@ def test_seen_questions_are_the_asked_ones_with_only_the_texts_given() -> None:
     seen = seen_questions(chat, messages)
     assert [(q.index, q.hint, q.model_answer) for q in seen] == [(0, "nudge", None), (1, None, None)]
     assert "key_points" not in SeenQuestion.__dataclass_fields__
+
+
+def test_a_retry_shows_only_the_hints_and_model_answers_asked_for_in_it() -> None:
+    retried = _chat(current=0, attempt=2)
+    messages = [
+        _said(MessageKind.QUESTION, 0, "q0", 1),
+        _said(MessageKind.HINT, 0, "first nudge", 2),
+        _said(MessageKind.MODEL_ANSWER, 0, "first answer", 3),
+        _said(MessageKind.QUESTION, 1, "q1", 4),
+        _said(MessageKind.QUESTION, 0, "q0", 5, attempt=2),
+        _said(MessageKind.HINT, 1, "old nudge", 6),
+    ]
+    seen = seen_questions(retried, messages)
+    assert [(q.index, q.hint, q.model_answer) for q in seen] == [(0, None, None), (1, None, None)]
+    messages.append(_said(MessageKind.HINT, 0, "new nudge", 7, attempt=2))
+    assert seen_questions(retried, messages)[0].hint == "new nudge"
 
 
 def test_scores_are_hidden_while_the_evaluation_runs() -> None:
