@@ -17,10 +17,12 @@ import numpy as np
 
 from onlyjobless.semantic.calibration import Calibration, stored
 from onlyjobless.semantic.embedder import Embedder, Vectors, shared_embedder
-from onlyjobless.semantic.lexicon import Lexicon, lexicon
+from onlyjobless.semantic.lexicon import Lexicon, every_language, lexicon
 from onlyjobless.semantic.text import (
     content_words,
+    in_bare_items,
     in_long_runs,
+    mark_code_words,
     normalise,
     sentences,
     share_from,
@@ -174,15 +176,23 @@ class SemanticScorer:
             return "evasive"
         if not kept:
             return "echo"
-        if count >= calibration.salad_min_words and self._keyword_list(answer, words_of):
+        if count >= calibration.salad_min_words and self._keyword_list(answer):
             return "salad"
         return "answer"
 
-    def _keyword_list(self, answer: str, words_of: Lexicon) -> bool:
-        calibration, vocabulary = self.calibration, words_of.function_words
-        if share_of(answer, vocabulary) >= calibration.salad_function_share:
+    def _keyword_list(self, answer: str) -> bool:
+        """Keywords in a row, or list items that relate nothing ("GIL and threads and processes", bullets,
+        "the threads, the processes"). Every language's function words count: answers switch language;
+        upper-case words are code (SQL's ON), not function words."""
+        calibration, every = self.calibration, every_language()
+        vocabulary, text = every.function_words, mark_code_words(answer)
+        bare, share = in_bare_items(text, vocabulary, every.joiners, calibration.salad_item_words)
+        if bare >= calibration.salad_min_items and share >= calibration.salad_item_share:
+            return True
+        if share_of(text, vocabulary) >= calibration.salad_function_share:
             return False
-        return in_long_runs(answer, vocabulary, calibration.salad_run_length) >= calibration.salad_run_share
+        joined = normalise(text).replace("\n", ", ")  # a list's lines are its items, joined by commas
+        return in_long_runs(joined, vocabulary, calibration.salad_run_length) >= calibration.salad_run_share
 
     def _evasive(self, answer: str, words_of: Lexicon) -> bool:
         vectors = self.embedder.embed([normalise(answer), *words_of.evasive_examples])

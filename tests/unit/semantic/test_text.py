@@ -6,7 +6,10 @@ import pytest
 
 from onlyjobless.semantic.text import (
     content_words,
+    in_bare_items,
     in_long_runs,
+    list_items,
+    mark_code_words,
     normalise,
     same_stem,
     sentences,
@@ -104,3 +107,31 @@ def test_share_from_measures_words_already_in_a_source() -> None:
     assert share_from({"kubelet", "restarts"}, asked) == 1.0
     assert share_from({"kubelet", "database"}, asked) == 0.5
     assert share_from(set(), asked) == 0.0
+
+
+def test_list_items_split_at_commas_lines_and_joining_words() -> None:
+    joiners = frozenset({"and", "и"})
+    assert list_items("GIL and threads, the processes\n- asyncio и locks", joiners) == [
+        ["gil"],
+        ["threads"],
+        ["the", "processes"],
+        ["asyncio"],
+        ["locks"],
+    ]
+
+
+def test_bare_items_relate_nothing_while_sentences_do() -> None:
+    function = frozenset({"the", "a", "for", "in", "is", "and", "с", "для"})
+    joiners = frozenset({"and"})
+    assert in_bare_items("the GIL, the threads and the processes, a mutex", function, joiners, 3) == (4, 1.0)
+    assert in_bare_items("для коротких транзакций, с индексами", function, joiners, 3) == (2, 1.0)
+    bare, share = in_bare_items("The kubelet restarts a container for a failed probe.", function, joiners, 3)
+    assert (bare, share) == (0, 0.0)
+    assert in_bare_items("one two three four five", function, joiners, 3) == (0, 0.0)
+    assert in_bare_items("", function, joiners, 3) == (0, 0.0)
+
+
+def test_upper_case_code_words_are_marked_so_no_function_word_matches_them() -> None:
+    marked = mark_code_words("LEFT JOIN ON a.id IS NULL, I think it is IT")
+    assert words(marked)[:5] == ["left0", "join0", "on0", "a.id", "is0"]
+    assert "i" in words(marked) and "it" in words(marked) and "it0" in words(marked)
