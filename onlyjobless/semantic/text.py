@@ -12,7 +12,10 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+|\n+")
 _ABBREVIATION = re.compile(r"(?:^|\s)(?:\w\.){2,}$")  # e.g. i.e. т.е. т.д.: not the end of a sentence
 _WORD = re.compile(r"[^\W_](?:[\w'’+#.\-/]*[\w+#])?")
 _CLAUSE_BREAK = re.compile(r"[.!?;:—–()\[\]\"«»]|\s-\s|\n")
-_ITEM_BREAK = re.compile(r"[.!?;:,—–()\[\]\"«»]|\s-\s|\n")
+_ITEM_BREAK = re.compile(r"[.!?;,()\[\]\"«»\n]")
+_RELATION = re.compile(r"[:—–=→]|\s-\s")  # "Процессы — для CPU", "Write: update the database"
+RELATION = ":"
+"""Stands in a list item for a dash or colon: it relates the words on its sides, like a verb."""
 _CODE_WORD = re.compile(r"\b([^\W\d_a-zа-яё]{2,})\b")  # upper case: SQL's ON or IS, acronyms such as IT
 _MAX_SENTENCES = 40
 
@@ -76,11 +79,13 @@ def mark_code_words(text: str) -> str:
 
 
 def list_items(text: str, joiners: frozenset[str]) -> list[list[str]]:
-    """The text's pieces between clause breaks, commas, line breaks and joining words ("and", "или")."""
+    """The text's pieces between sentence ends, commas, line breaks and joining words ("and", "или");
+    a dash or colon inside a piece stays in it as RELATION."""
     items: list[list[str]] = []
     for piece in _ITEM_BREAK.split(normalise(text)):
         current: list[str] = []
-        for word in words(piece):
+        tokens = [token for part in _RELATION.split(piece) for token in [RELATION, *words(part)]][1:]
+        for word in tokens:
             if word in joiners:
                 items.append(current)
                 current = []
@@ -95,14 +100,16 @@ def in_bare_items(
 ) -> tuple[int, float]:
     """How many list items are bare, at most `size` content words with function words only at their
     edges ("the locks", "для коротких транзакций"), and the share of all content words standing in
-    them: nearly all of a keyword list however it is joined, little of a sentence."""
+    them: nearly all of a keyword list however it is joined, little of a sentence. A dash or colon
+    between words relates them ("Процессы — для CPU")."""
+    relating_words = function_words | {RELATION}
     bare = inside = total = 0
     for item in list_items(text, joiners):
-        content = [n for n, word in enumerate(item) if word not in function_words]
+        content = [n for n, word in enumerate(item) if word not in relating_words]
         if not content:
             continue
         total += len(content)
-        relating = any(word in function_words for word in item[content[0] : content[-1] + 1])
+        relating = any(word in relating_words for word in item[content[0] : content[-1] + 1])
         if not relating and len(content) <= size:
             bare += 1
             inside += len(content)

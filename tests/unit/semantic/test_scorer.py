@@ -244,6 +244,10 @@ def test_grade_caps_guarded_answers_and_ramps_clip() -> None:
         (CACHE, "cache and database and TTL and stampede and invalidation and lock and refresh and expiry"),
         (CACHE, "- cache miss\n- database read\n- TTL\n- stampede lock\n- key invalidation\n- early refresh"),
         (CACHE, "the cache, the miss, a database, the TTL, the stampede and the lock, an early refresh"),
+        (
+            CACHE,
+            "- cache miss database read fill\n- write database invalidate key\n- stale entries expiry TTL",
+        ),
         (INDEX_RU, "индекс и B-дерево и поиск и диапазоны и сортировка и вставка и диск и память"),
         (
             INDEX_RU,
@@ -270,6 +274,7 @@ def test_a_keyword_list_in_disguise_is_still_a_keyword_list(
             "Индекс — это B-tree, it speeds up lookups, но вставка его обновляет, so writes slow down.",
         ),
         (CACHE, "Сначала читаем cache, on a miss идём в базу и кладём результат в кэш."),
+        (INDEX_RU, "Структура — B-дерево, поиск — быстрее, запись — медленнее, место — диск и память."),
     ],
 )
 def test_short_sentences_without_function_words_or_in_two_languages_are_answers(

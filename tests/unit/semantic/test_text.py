@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from onlyjobless.semantic.text import (
+    RELATION,
     content_words,
     in_bare_items,
     in_long_runs,
@@ -129,6 +130,13 @@ def test_bare_items_relate_nothing_while_sentences_do() -> None:
     assert (bare, share) == (0, 0.0)
     assert in_bare_items("one two three four five", function, joiners, 3) == (0, 0.0)
     assert in_bare_items("", function, joiners, 3) == (0, 0.0)
+
+
+def test_a_dash_or_colon_relates_the_words_of_a_list_item() -> None:
+    function = frozenset({"для", "the"})
+    terse = "Процессы — для CPU, потоки — для I/O, asyncio — для сокетов, Write: the database"
+    assert list_items("Процессы — для CPU", frozenset())[0] == ["процессы", RELATION, "для", "cpu"]
+    assert in_bare_items(terse, function, frozenset(), 3) == (0, 0.0)
 
 
 def test_upper_case_code_words_are_marked_so_no_function_word_matches_them() -> None:
