@@ -24,6 +24,8 @@ class Lexicon:
     notes: dict[str, str]
     joiners: frozenset[str] = frozenset()
     """Words that join the items of a list ("and", "or"): a keyword list may use them instead of commas."""
+    contrast_words: frozenset[str] = frozenset()
+    """Words after which a sentence turns ("but"): what follows a hedge is the answer."""
 
 
 def available() -> list[str]:
@@ -44,6 +46,7 @@ def lexicon(language: str) -> Lexicon:
         evasive_examples=tuple(raw["evasive_examples"]),
         notes=notes,
         joiners=frozenset(word.lower() for word in raw["list_joiners"]),
+        contrast_words=frozenset(word.lower() for word in raw["contrast_words"]),
     )
 
 

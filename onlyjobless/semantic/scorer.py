@@ -20,6 +20,7 @@ from onlyjobless.semantic.embedder import Embedder, Vectors, shared_embedder
 from onlyjobless.semantic.lexicon import Lexicon, every_language, lexicon
 from onlyjobless.semantic.text import (
     content_words,
+    contrast_split,
     in_bare_items,
     in_long_runs,
     mark_code_words,
@@ -126,6 +127,7 @@ class SemanticScorer:
         parts = sentences(answer)
         if not parts:
             return Evidence("empty", tuple(0.0 for _ in question.key_points))
+        parts = [self._unhedged(part, words_of) for part in parts]
         explained = sentences(question.model_answer)
         fixed = [question.text, normalise(question.model_answer), *question.key_points, *explained]
         vectors = self.embedder.embed([*fixed, *parts])
@@ -193,6 +195,14 @@ class SemanticScorer:
             return False
         joined = normalise(text).replace("\n", ", ")  # a list's lines are its items, joined by commas
         return in_long_runs(joined, vocabulary, calibration.salad_run_length) >= calibration.salad_run_share
+
+    def _unhedged(self, part: str, words_of: Lexicon) -> str:
+        """A sentence without an evasive lead-in ("I don't remember exactly, but X" -> "X"): the hedge
+        would pull the sentence's meaning away from the point it makes."""
+        lead, joint, rest = contrast_split(part, words_of.contrast_words)
+        if not joint or not words(rest) or not self._evasive(lead, words_of):
+            return part
+        return rest[0].upper() + rest[1:]  # a sentence of its own now, as the embedder expects it
 
     def _evasive(self, answer: str, words_of: Lexicon) -> bool:
         vectors = self.embedder.embed([normalise(answer), *words_of.evasive_examples])

@@ -14,6 +14,7 @@ _WORD = re.compile(r"[^\W_](?:[\w'’+#.\-/]*[\w+#])?")
 _CLAUSE_BREAK = re.compile(r"[.!?;:—–()\[\]\"«»]|\s-\s|\n")
 _ITEM_BREAK = re.compile(r"[.!?;,()\[\]\"«»\n]")
 _RELATION = re.compile(r"[:—–=→]|\s-\s")  # "Процессы — для CPU", "Write: update the database"
+_COMMA_WORD = re.compile(r"[,;—–]\s*([^\W\d_]+)\b")
 RELATION = ":"
 """Stands in a list item for a dash or colon: it relates the words on its sides, like a verb."""
 _CODE_WORD = re.compile(r"\b([^\W\d_a-zа-яё]{2,})\b")  # upper case: SQL's ON or IS, acronyms such as IT
@@ -114,6 +115,15 @@ def in_bare_items(
             bare += 1
             inside += len(content)
     return bare, inside / total if total else 0.0
+
+
+def contrast_split(sentence: str, contrast_words: frozenset[str]) -> tuple[str, str, str]:
+    """The sentence around its first comma followed by a contrast word ("…, but …", "…, но …"):
+    (before, the contrast word, after); ("sentence", "", "") when there is none."""
+    for match in _COMMA_WORD.finditer(sentence):
+        if match.group(1).lower() in contrast_words:
+            return sentence[: match.start()], match.group(1), sentence[match.end() :].strip()
+    return sentence, "", ""
 
 
 def content_words(text: str, function_words: frozenset[str]) -> set[str]:

@@ -305,3 +305,23 @@ def test_evasive_answers_in_disguise_are_evasive(
     result = scorer.score(question, answer)
     assert result.verdict == "evasive"
     assert result.score <= 2
+
+
+@pytest.mark.parametrize(
+    ("question", "hedge", "point"),
+    [
+        (
+            CACHE,
+            "I don't remember the details, but",
+            "on a miss the app reads the database and fills the cache.",
+        ),
+        (INDEX_RU, "Точно не помню, но", "индекс — это B-дерево, он ускоряет поиск, а запись замедляет."),
+    ],
+)
+def test_an_honest_hedge_before_the_point_costs_little(
+    scorer: SemanticScorer, question: Question, hedge: str, point: str
+) -> None:
+    plain = scorer.score(question, point[0].upper() + point[1:])
+    hedged = scorer.score(question, f"{hedge} {point}")
+    assert hedged.verdict == "answer"
+    assert hedged.score >= plain.score - 1.0

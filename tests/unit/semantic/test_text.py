@@ -7,6 +7,7 @@ import pytest
 from onlyjobless.semantic.text import (
     RELATION,
     content_words,
+    contrast_split,
     in_bare_items,
     in_long_runs,
     list_items,
@@ -143,3 +144,18 @@ def test_upper_case_code_words_are_marked_so_no_function_word_matches_them() -> 
     marked = mark_code_words("LEFT JOIN ON a.id IS NULL, I think it is IT")
     assert words(marked)[:5] == ["left0", "join0", "on0", "a.id", "is0"]
     assert "i" in words(marked) and "it" in words(marked) and "it0" in words(marked)
+
+
+def test_contrast_split_finds_the_turn_after_a_comma() -> None:
+    turns = frozenset({"but", "но"})
+    assert contrast_split("I forget the name, but it restarts the pod.", turns) == (
+        "I forget the name",
+        "but",
+        "it restarts the pod.",
+    )
+    assert contrast_split("Не помню точно — но индекс ускоряет поиск", turns)[2] == "индекс ускоряет поиск"
+    assert contrast_split("Nothing but the truth, and more", turns) == (
+        "Nothing but the truth, and more",
+        "",
+        "",
+    )
