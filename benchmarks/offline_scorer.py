@@ -6,11 +6,14 @@ order strong = paraphrase (4) > partial (3) > wrong (2) > gibberish (1), ties av
 often wrong < partial; how far the paraphrase lands from the strong answer; and the highest
 score a keyword salad or an echo of the question gets.
 
+``--split adversarial`` runs benchmarks/scorer_adversarial.py instead: disguised keyword lists, echoes,
+refusals and padding, the highest score per kind.
+
 ``--split paraphrase`` runs the separate paraphrase check instead (benchmarks/data/scorer_paraphrase.json:
 a strong answer and an own-words correct answer per question, on questions outside the set above) and
 prints how far each paraphrase lands from its strong answer.
 
-    python -m benchmarks.offline_scorer [--split dev|holdout|paraphrase|all] [--json]
+    python -m benchmarks.offline_scorer [--split dev|holdout|paraphrase|adversarial|all] [--json]
 """
 
 from __future__ import annotations
@@ -31,12 +34,22 @@ def score(answer: str, question: dict[str, Any]) -> float:
     return SemanticScorer().score(asked, answer).score
 
 
+def judged(answer: str, question: dict[str, Any]) -> tuple[float, str]:
+    """The score and the guard's verdict ("answer", "salad", "echo", ...), for the adversarial split."""
+    from onlyjobless.semantic import Question, SemanticScorer
+
+    asked = Question(question["text"], question["key_points"], question["model_answer"], question["language"])
+    result = SemanticScorer().score(asked, answer)
+    return result.score, result.verdict
+
+
 INTENDED = {"strong": 4, "paraphrase": 4, "partial": 3, "wrong": 2, "gibberish": 1}
 SPEARMAN_MIN = 0.9
 JUNK_MAX = 2.0  # salad and echo, always
 PARAPHRASE_GAP_MAX = 1.5
 WRONG_BELOW_PARTIAL_MIN = 70.0
 PARAPHRASE_SET, PARAPHRASE_SPLIT = "scorer_paraphrase", "paraphrase"
+ADVERSARIAL_SPLIT = "adversarial"
 
 
 def ranks(values: list[float]) -> list[float]:
@@ -130,7 +143,13 @@ def failures(items: list[dict[str, Any]]) -> list[str]:
 
 
 def main() -> None:
-    args = arguments(__doc__.splitlines()[0], extra_splits=(PARAPHRASE_SPLIT,))
+    args = arguments(__doc__.splitlines()[0], extra_splits=(PARAPHRASE_SPLIT, ADVERSARIAL_SPLIT))
+    if args.split == ADVERSARIAL_SPLIT:
+        from benchmarks.scorer_adversarial import run
+
+        adversarial, missed = run(judged)
+        report("Offline scorer, adversarial answers", args.split, adversarial, missed, args.json)
+        return
     if args.split == PARAPHRASE_SPLIT:
         checked = scored(load_items(PARAPHRASE_SET))
         figures_out: list[Figure] = []

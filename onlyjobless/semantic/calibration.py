@@ -37,7 +37,7 @@ class Calibration:
     """...as does one whose content words mostly come from the question."""
     evasive_similarity: float = 0.9
     """An answer this close to an evasive example ("I don't know") declines to answer."""
-    evasive_max_words: int = 12
+    evasive_max_words: int = 16
     salad_function_share: float = 0.15
     salad_run_length: int = 5
     salad_run_share: float = 0.5
@@ -45,6 +45,12 @@ class Calibration:
     of its words are function words and at least salad_run_share of them stand in runs of
     salad_run_length or more words with no function word or clause break between them."""
     salad_min_words: int = 5
+    salad_item_words: int = 3
+    salad_min_items: int = 5
+    salad_item_share: float = 0.9
+    """...or when at least salad_min_items of its list items (pieces between commas, line breaks and
+    joining words such as "and") are bare, at most salad_item_words content words with function words
+    only at their edges, and at least salad_item_share of its content words stand in them."""
     guard_cap: float = 1.0
     """The highest score an empty, evasive, echoing or keyword-list answer can get."""
 

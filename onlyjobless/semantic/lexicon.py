@@ -22,6 +22,10 @@ class Lexicon:
     """Words about the conversation itself ("question", "well"): an echo of the question may add them."""
     evasive_examples: tuple[str, ...]
     notes: dict[str, str]
+    joiners: frozenset[str] = frozenset()
+    """Words that join the items of a list ("and", "or"): a keyword list may use them instead of commas."""
+    contrast_words: frozenset[str] = frozenset()
+    """Words after which a sentence turns ("but"): what follows a hedge is the answer."""
 
 
 def available() -> list[str]:
@@ -41,4 +45,22 @@ def lexicon(language: str) -> Lexicon:
         meta_words=frozenset(word.lower() for word in raw["meta_words"]),
         evasive_examples=tuple(raw["evasive_examples"]),
         notes=notes,
+        joiners=frozenset(word.lower() for word in raw["list_joiners"]),
+        contrast_words=frozenset(word.lower() for word in raw["contrast_words"]),
+    )
+
+
+@lru_cache(maxsize=1)
+def every_language() -> Lexicon:
+    """The function words and joiners of all languages together, for telling a keyword list from a
+    sentence in an answer that switches language (the other fields are the fallback language's)."""
+    each = [lexicon(code) for code in available()]
+    base = lexicon(FALLBACK_LANGUAGE)
+    return Lexicon(
+        language="*",
+        function_words=frozenset().union(*(item.function_words for item in each)),
+        meta_words=base.meta_words,
+        evasive_examples=base.evasive_examples,
+        notes=base.notes,
+        joiners=frozenset().union(*(item.joiners for item in each)),
     )

@@ -17,10 +17,13 @@ import numpy as np
 
 from onlyjobless.semantic.calibration import Calibration, stored
 from onlyjobless.semantic.embedder import Embedder, Vectors, shared_embedder
-from onlyjobless.semantic.lexicon import Lexicon, lexicon
+from onlyjobless.semantic.lexicon import Lexicon, every_language, lexicon
 from onlyjobless.semantic.text import (
     content_words,
+    contrast_split,
+    in_bare_items,
     in_long_runs,
+    mark_code_words,
     normalise,
     sentences,
     share_from,
@@ -124,6 +127,7 @@ class SemanticScorer:
         parts = sentences(answer)
         if not parts:
             return Evidence("empty", tuple(0.0 for _ in question.key_points))
+        parts = [self._unhedged(part, words_of) for part in parts]
         explained = sentences(question.model_answer)
         fixed = [question.text, normalise(question.model_answer), *question.key_points, *explained]
         vectors = self.embedder.embed([*fixed, *parts])
@@ -174,15 +178,31 @@ class SemanticScorer:
             return "evasive"
         if not kept:
             return "echo"
-        if count >= calibration.salad_min_words and self._keyword_list(answer, words_of):
+        if count >= calibration.salad_min_words and self._keyword_list(answer):
             return "salad"
         return "answer"
 
-    def _keyword_list(self, answer: str, words_of: Lexicon) -> bool:
-        calibration, vocabulary = self.calibration, words_of.function_words
-        if share_of(answer, vocabulary) >= calibration.salad_function_share:
+    def _keyword_list(self, answer: str) -> bool:
+        """Keywords in a row, or list items that relate nothing ("GIL and threads and processes", bullets,
+        "the threads, the processes"). Every language's function words count: answers switch language;
+        upper-case words are code (SQL's ON), not function words."""
+        calibration, every = self.calibration, every_language()
+        vocabulary, text = every.function_words, mark_code_words(answer)
+        bare, share = in_bare_items(text, vocabulary, every.joiners, calibration.salad_item_words)
+        if bare >= calibration.salad_min_items and share >= calibration.salad_item_share:
+            return True
+        if share_of(text, vocabulary) >= calibration.salad_function_share:
             return False
-        return in_long_runs(answer, vocabulary, calibration.salad_run_length) >= calibration.salad_run_share
+        joined = normalise(text).replace("\n", ", ")  # a list's lines are its items, joined by commas
+        return in_long_runs(joined, vocabulary, calibration.salad_run_length) >= calibration.salad_run_share
+
+    def _unhedged(self, part: str, words_of: Lexicon) -> str:
+        """A sentence without an evasive lead-in ("I don't remember exactly, but X" -> "X"): the hedge
+        would pull the sentence's meaning away from the point it makes."""
+        lead, joint, rest = contrast_split(part, words_of.contrast_words)
+        if not joint or not words(rest) or not self._evasive(lead, words_of):
+            return part
+        return rest[0].upper() + rest[1:]  # a sentence of its own now, as the embedder expects it
 
     def _evasive(self, answer: str, words_of: Lexicon) -> bool:
         vectors = self.embedder.embed([normalise(answer), *words_of.evasive_examples])

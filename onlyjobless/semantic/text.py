@@ -12,6 +12,12 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+|\n+")
 _ABBREVIATION = re.compile(r"(?:^|\s)(?:\w\.){2,}$")  # e.g. i.e. т.е. т.д.: not the end of a sentence
 _WORD = re.compile(r"[^\W_](?:[\w'’+#.\-/]*[\w+#])?")
 _CLAUSE_BREAK = re.compile(r"[.!?;:—–()\[\]\"«»]|\s-\s|\n")
+_ITEM_BREAK = re.compile(r"[.!?;,()\[\]\"«»\n]")
+_RELATION = re.compile(r"[:—–=→]|\s-\s")  # "Процессы — для CPU", "Write: update the database"
+_COMMA_WORD = re.compile(r"[,;—–]\s*([^\W\d_]+)\b")
+RELATION = ":"
+"""Stands in a list item for a dash or colon: it relates the words on its sides, like a verb."""
+_CODE_WORD = re.compile(r"\b([^\W\d_a-zа-яё]{2,})\b")  # upper case: SQL's ON or IS, acronyms such as IT
 _MAX_SENTENCES = 40
 
 
@@ -65,6 +71,59 @@ def in_long_runs(text: str, function_words: frozenset[str], length: int) -> floa
             inside += run if run >= length else 0
             run = 0
     return inside / total if total else 0.0
+
+
+def mark_code_words(text: str) -> str:
+    """Upper-case words (SQL's ON, IS, AND, or IT) are keywords and acronyms, never function words:
+    marked so that no vocabulary of function words matches them."""
+    return _CODE_WORD.sub(r"\g<1>0", text)
+
+
+def list_items(text: str, joiners: frozenset[str]) -> list[list[str]]:
+    """The text's pieces between sentence ends, commas, line breaks and joining words ("and", "или");
+    a dash or colon inside a piece stays in it as RELATION."""
+    items: list[list[str]] = []
+    for piece in _ITEM_BREAK.split(normalise(text)):
+        current: list[str] = []
+        tokens = [token for part in _RELATION.split(piece) for token in [RELATION, *words(part)]][1:]
+        for word in tokens:
+            if word in joiners:
+                items.append(current)
+                current = []
+            else:
+                current.append(word)
+        items.append(current)
+    return [item for item in items if item]
+
+
+def in_bare_items(
+    text: str, function_words: frozenset[str], joiners: frozenset[str], size: int
+) -> tuple[int, float]:
+    """How many list items are bare, at most `size` content words with function words only at their
+    edges ("the locks", "для коротких транзакций"), and the share of all content words standing in
+    them: nearly all of a keyword list however it is joined, little of a sentence. A dash or colon
+    between words relates them ("Процессы — для CPU")."""
+    relating_words = function_words | {RELATION}
+    bare = inside = total = 0
+    for item in list_items(text, joiners):
+        content = [n for n, word in enumerate(item) if word not in relating_words]
+        if not content:
+            continue
+        total += len(content)
+        relating = any(word in relating_words for word in item[content[0] : content[-1] + 1])
+        if not relating and len(content) <= size:
+            bare += 1
+            inside += len(content)
+    return bare, inside / total if total else 0.0
+
+
+def contrast_split(sentence: str, contrast_words: frozenset[str]) -> tuple[str, str, str]:
+    """The sentence around its first comma followed by a contrast word ("…, but …", "…, но …"):
+    (before, the contrast word, after); ("sentence", "", "") when there is none."""
+    for match in _COMMA_WORD.finditer(sentence):
+        if match.group(1).lower() in contrast_words:
+            return sentence[: match.start()], match.group(1), sentence[match.end() :].strip()
+    return sentence, "", ""
 
 
 def content_words(text: str, function_words: frozenset[str]) -> set[str]:

@@ -191,3 +191,20 @@ def test_paraphrase_check_answers_curated_questions_outside_the_scorer_sets() ->
         assert set(item["answers"]) == {"strong", "paraphrase"}, item["id"]
         strong, paraphrase = item["answers"]["strong"], item["answers"]["paraphrase"]
         assert strong.strip() and paraphrase.strip() and strong != paraphrase, item["id"]
+
+
+def test_adversarial_set_asks_curated_questions_with_the_same_kinds_of_answer_each() -> None:
+    data = load("scorer_adversarial")
+    assert set(data) == {"header", "items"} and data["header"]["about"]
+    checked = data["items"]
+    assert len({i["id"] for i in checked}) == len(checked)
+    assert Counter(i["language"] for i in checked) == {"en": 3, "ru": 3}
+    assert len({i["question"]["slug"] for i in checked}) == len(checked)
+    kinds = set(checked[0]["answers"])
+    assert {"strong", "partial", "one_sentence", "keypoints_list"} <= kinds
+    assert all(any(kind.startswith(prefix) for kind in kinds) for prefix in ("salad_", "echo_", "evasive_"))
+    for item in checked:
+        assert item["language"] == item["question"]["language"]
+        assert_copied_question(item["question"], {"slug", "language", "index", "topic", "text", "key_points"})
+        assert set(item["answers"]) == kinds, item["id"]
+        assert all(answer.strip() for answer in item["answers"].values()), item["id"]

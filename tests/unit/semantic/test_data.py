@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from onlyjobless.semantic import calibration
-from onlyjobless.semantic.lexicon import NOTE_KEYS, available, lexicon
+from onlyjobless.semantic.lexicon import NOTE_KEYS, available, every_language, lexicon
 
 
 def test_english_and_russian_have_scorer_data() -> None:
@@ -22,6 +22,7 @@ def test_each_language_has_every_list_and_note(code: str) -> None:
     assert len(data.function_words) > 50
     assert data.meta_words
     assert len(data.evasive_examples) >= 5
+    assert data.joiners
     assert set(data.notes) == set(NOTE_KEYS)
     assert all(text.strip() for text in data.notes.values())
 
@@ -29,6 +30,12 @@ def test_each_language_has_every_list_and_note(code: str) -> None:
 def test_notes_are_in_their_language() -> None:
     assert lexicon("ru").notes["echo"] != lexicon("en").notes["echo"]
     assert any("а" <= ch <= "я" for ch in lexicon("ru").notes["echo"])
+
+
+def test_every_language_together_knows_each_language_s_function_words_and_joiners() -> None:
+    every = every_language()
+    assert {"the", "и", "какой"} <= every.function_words
+    assert {"and", "или"} <= every.joiners
 
 
 def test_an_unknown_language_falls_back_to_english() -> None:

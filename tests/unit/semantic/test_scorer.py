@@ -236,3 +236,92 @@ def test_grade_caps_guarded_answers_and_ramps_clip() -> None:
     assert grade(Evidence("salad", (1.0, 1.0), 1.0), calibration)[0] == calibration.guard_cap
     assert grade(Evidence("empty", (1.0,), 1.0), calibration) == (0.0, [0.0])
     assert (ramp(-1.0, 0.0, 1.0), ramp(0.5, 0.0, 1.0), ramp(2.0, 0.0, 1.0)) == (0.0, 0.5, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("question", "salad"),
+    [
+        (CACHE, "cache and database and TTL and stampede and invalidation and lock and refresh and expiry"),
+        (CACHE, "- cache miss\n- database read\n- TTL\n- stampede lock\n- key invalidation\n- early refresh"),
+        (CACHE, "the cache, the miss, a database, the TTL, the stampede and the lock, an early refresh"),
+        (
+            CACHE,
+            "- cache miss database read fill\n- write database invalidate key\n- stale entries expiry TTL",
+        ),
+        (INDEX_RU, "индекс и B-дерево и поиск и диапазоны и сортировка и вставка и диск и память"),
+        (
+            INDEX_RU,
+            "- B-дерево поиск\n- диапазоны сортировка\n- вставка удаление\n- диск память\n- запись",
+        ),
+        (INDEX_RU, "в B-дереве, для поиска, для сортировки, при вставке, на диске, в памяти, при записи"),
+    ],
+)
+def test_a_keyword_list_in_disguise_is_still_a_keyword_list(
+    scorer: SemanticScorer, question: Question, salad: str
+) -> None:
+    result = scorer.score(question, salad)
+    assert result.verdict == "salad"
+    assert result.score <= 2
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        (INDEX_RU, "Индекс ускоряет поиск, но замедляет каждую вставку."),
+        (INDEX_RU, "Это B-дерево: поиск по значению идёт быстро, запись медленнее."),
+        (
+            INDEX_RU,
+            "Индекс — это B-tree, it speeds up lookups, но вставка его обновляет, so writes slow down.",
+        ),
+        (CACHE, "Сначала читаем cache, on a miss идём в базу и кладём результат в кэш."),
+        (INDEX_RU, "Структура — B-дерево, поиск — быстрее, запись — медленнее, место — диск и память."),
+    ],
+)
+def test_short_sentences_without_function_words_or_in_two_languages_are_answers(
+    scorer: SemanticScorer, question: Question, answer: str
+) -> None:
+    assert scorer.score(question, answer).verdict == "answer"
+
+
+def test_upper_case_sql_keywords_do_not_pass_for_function_words(scorer: SemanticScorer) -> None:
+    salad = "индекс B-дерево WHERE ON IS NULL ORDER BY поиск вставка диск память"
+    assert scorer.score(INDEX_RU, salad).verdict == "salad"
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        (CACHE, "It depends, there are a lot of factors."),
+        (CACHE, "I'd google it if I ever needed it."),
+        (CACHE, "Good question, I'd have to check the docs on that."),
+        (CACHE, "To be honest, I've never needed that in my work, so I can't really say."),
+        (INDEX_RU, "Тут всё зависит от ситуации."),
+        (INDEX_RU, "Честно говоря, мне это в работе ни разу не понадобилось, так что не скажу."),
+    ],
+)
+def test_evasive_answers_in_disguise_are_evasive(
+    scorer: SemanticScorer, question: Question, answer: str
+) -> None:
+    result = scorer.score(question, answer)
+    assert result.verdict == "evasive"
+    assert result.score <= 2
+
+
+@pytest.mark.parametrize(
+    ("question", "hedge", "point"),
+    [
+        (
+            CACHE,
+            "I don't remember the details, but",
+            "on a miss the app reads the database and fills the cache.",
+        ),
+        (INDEX_RU, "Точно не помню, но", "индекс — это B-дерево, он ускоряет поиск, а запись замедляет."),
+    ],
+)
+def test_an_honest_hedge_before_the_point_costs_little(
+    scorer: SemanticScorer, question: Question, hedge: str, point: str
+) -> None:
+    plain = scorer.score(question, point[0].upper() + point[1:])
+    hedged = scorer.score(question, f"{hedge} {point}")
+    assert hedged.verdict == "answer"
+    assert hedged.score >= plain.score - 1.0

@@ -5,8 +5,13 @@ from __future__ import annotations
 import pytest
 
 from onlyjobless.semantic.text import (
+    RELATION,
     content_words,
+    contrast_split,
+    in_bare_items,
     in_long_runs,
+    list_items,
+    mark_code_words,
     normalise,
     same_stem,
     sentences,
@@ -104,3 +109,53 @@ def test_share_from_measures_words_already_in_a_source() -> None:
     assert share_from({"kubelet", "restarts"}, asked) == 1.0
     assert share_from({"kubelet", "database"}, asked) == 0.5
     assert share_from(set(), asked) == 0.0
+
+
+def test_list_items_split_at_commas_lines_and_joining_words() -> None:
+    joiners = frozenset({"and", "и"})
+    assert list_items("GIL and threads, the processes\n- asyncio и locks", joiners) == [
+        ["gil"],
+        ["threads"],
+        ["the", "processes"],
+        ["asyncio"],
+        ["locks"],
+    ]
+
+
+def test_bare_items_relate_nothing_while_sentences_do() -> None:
+    function = frozenset({"the", "a", "for", "in", "is", "and", "с", "для"})
+    joiners = frozenset({"and"})
+    assert in_bare_items("the GIL, the threads and the processes, a mutex", function, joiners, 3) == (4, 1.0)
+    assert in_bare_items("для коротких транзакций, с индексами", function, joiners, 3) == (2, 1.0)
+    bare, share = in_bare_items("The kubelet restarts a container for a failed probe.", function, joiners, 3)
+    assert (bare, share) == (0, 0.0)
+    assert in_bare_items("one two three four five", function, joiners, 3) == (0, 0.0)
+    assert in_bare_items("", function, joiners, 3) == (0, 0.0)
+
+
+def test_a_dash_or_colon_relates_the_words_of_a_list_item() -> None:
+    function = frozenset({"для", "the"})
+    terse = "Процессы — для CPU, потоки — для I/O, asyncio — для сокетов, Write: the database"
+    assert list_items("Процессы — для CPU", frozenset())[0] == ["процессы", RELATION, "для", "cpu"]
+    assert in_bare_items(terse, function, frozenset(), 3) == (0, 0.0)
+
+
+def test_upper_case_code_words_are_marked_so_no_function_word_matches_them() -> None:
+    marked = mark_code_words("LEFT JOIN ON a.id IS NULL, I think it is IT")
+    assert words(marked)[:5] == ["left0", "join0", "on0", "a.id", "is0"]
+    assert "i" in words(marked) and "it" in words(marked) and "it0" in words(marked)
+
+
+def test_contrast_split_finds_the_turn_after_a_comma() -> None:
+    turns = frozenset({"but", "но"})
+    assert contrast_split("I forget the name, but it restarts the pod.", turns) == (
+        "I forget the name",
+        "but",
+        "it restarts the pod.",
+    )
+    assert contrast_split("Не помню точно — но индекс ускоряет поиск", turns)[2] == "индекс ускоряет поиск"
+    assert contrast_split("Nothing but the truth, and more", turns) == (
+        "Nothing but the truth, and more",
+        "",
+        "",
+    )
