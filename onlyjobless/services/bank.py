@@ -30,7 +30,9 @@ QUESTIONS_PER_BANK = 12
 PART_QUESTIONS = 3
 PART_TOKENS = 4000
 PART_SECONDS = 300.0
-MAX_PARTS = 6  # a part may come back with fewer questions than asked: a couple more asks, no more
+# A part may come back with fewer questions than asked: the schema lets a reply hold just one
+# (`QuestionPart`'s minimum), so a bank may take one ask per question, and no more.
+MAX_PARTS = QUESTIONS_PER_BANK
 GENERATION_SECONDS = 900.0  # how long a request waits for another process's build
 
 __all__ = ["BankSnapshot", "Outcome", "QuestionBank"]

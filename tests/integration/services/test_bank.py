@@ -66,6 +66,17 @@ async def test_invalid_json_then_valid_retries_once(services: Services, fake_oll
     assert len(fake_ollama.chat_requests) == 5  # the first part asked twice, then the three others
 
 
+async def test_parts_of_one_question_each_make_a_whole_bank(
+    services: Services, fake_ollama: FakeOllama
+) -> None:
+    """The schema lets a part hold a single question: twelve such replies are a bank, not a failure."""
+    fake_ollama.script(*bank_replies(part=1))
+    snapshot = await services.bank.active(NOT_CURATED, "en")
+    assert snapshot.source == "llm"
+    assert len(snapshot.questions) == 12
+    assert len(fake_ollama.chat_requests) == 12
+
+
 async def test_garbage_twice_keeps_the_old_version(services: Services, fake_ollama: FakeOllama) -> None:
     fake_ollama.script(*bank_replies("v1"))
     first = await services.bank.active(NOT_CURATED, "en")
