@@ -54,7 +54,7 @@ def clipped(value: Any, schema: Mapping[str, Any], defs: Mapping[str, Any] | Non
         schema = defs.get(reference.rsplit("/", 1)[-1], {})
     limit = schema.get("maxLength") if isinstance(value, str) else schema.get("maxItems")
     if isinstance(value, str):
-        return _cut(value, limit) if isinstance(limit, int) else value
+        return _cut(value, limit, schema.get("minLength", 0)) if isinstance(limit, int) else value
     if isinstance(value, list):
         kept = value[:limit] if isinstance(limit, int) else value
         return [clipped(item, schema.get("items", {}), defs) for item in kept]
@@ -64,9 +64,12 @@ def clipped(value: Any, schema: Mapping[str, Any], defs: Mapping[str, Any] | Non
     return value
 
 
-def _cut(text: str, limit: int) -> str:
-    """`text` in at most `limit` characters: cut at the last space in its final fifth, then "…"."""
-    text = text.strip()
+def _cut(text: str, limit: int, shortest: int = 0) -> str:
+    """`text` in at most `limit` characters: cut at the last space in its final fifth, then "…".
+    Surrounding whitespace goes first, unless that leaves it under its `shortest` (the schema's
+    minimum counts the whitespace too)."""
+    stripped = text.strip()
+    text = stripped if len(stripped) >= shortest else text
     if len(text) <= limit:
         return text
     if limit < 2:

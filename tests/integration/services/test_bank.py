@@ -15,7 +15,7 @@ from onlyjobless.services.hub import Services
 from onlyjobless.services.vacancies import Vacancy, get_catalogue
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
-from tests.support.llm_replies import bank_replies, bank_responder
+from tests.support.llm_replies import bank_replies, bank_responder, generated_bank
 
 
 def _uncurated_vacancy() -> Vacancy:
@@ -75,6 +75,20 @@ async def test_parts_of_one_question_each_make_a_whole_bank(
     assert snapshot.source == "llm"
     assert len(snapshot.questions) == 12
     assert len(fake_ollama.chat_requests) == 12
+
+
+async def test_points_padded_to_the_schemas_minimum_are_kept_as_written(
+    services: Services, fake_ollama: FakeOllama
+) -> None:
+    """Held to a minimum length, a model may pad a short point ("DI "): that fits the schema sent."""
+    questions = generated_bank()["questions"]
+    assert isinstance(questions, list)
+    questions[0] = {**questions[0], "topic": "C ", "key_points": ["DI ", " UI", "  Liskov  "]}
+    fake_ollama.script(*(Reply(json={"questions": questions[i : i + 3]}) for i in range(0, 12, 3)))
+    snapshot = await services.bank.active(NOT_CURATED, "en")
+    assert (snapshot.questions[0].topic, snapshot.questions[0].key_points) == ("C ", ["DI ", " UI", "Liskov"])
+    assert len(fake_ollama.chat_requests) == 4  # no part was refused
+    assert (await services.bank.snapshot(snapshot.version_id)).questions == snapshot.questions  # read back
 
 
 async def test_garbage_twice_keeps_the_old_version(services: Services, fake_ollama: FakeOllama) -> None:
