@@ -57,10 +57,21 @@ class Outcome:
     reason: str | None = None
 
 
+def _new_questions(earlier: list[BankQuestion], value: QuestionPart) -> list[BankQuestion]:
+    """The part's questions that repeat none asked before (its own or an earlier part's)."""
+    seen = {q.text.casefold() for q in earlier}
+    fresh = []
+    for question in value.questions:
+        if question.text.casefold() not in seen:
+            seen.add(question.text.casefold())
+            fresh.append(question)
+    return fresh
+
+
 def _distinct_questions(earlier: list[BankQuestion], value: QuestionPart) -> None:
-    """A generated part must not repeat a question (its own or an earlier part's), nor the prompt."""
-    texts = [q.text.casefold() for q in (*earlier, *value.questions)]
-    if len(set(texts)) != len(texts):
+    """A generated part must bring a new question (a repeated one is dropped, the others kept), and
+    must not repeat the prompt."""
+    if not _new_questions(earlier, value):
         raise ValueError("questions repeat")
     leak = leaks.leak_in_any(
         text for q in value.questions for text in (q.topic, q.text, q.hint, q.model_answer, *q.key_points)
@@ -225,7 +236,7 @@ class QuestionBank:
                 total_timeout=PART_SECONDS,
                 check=functools.partial(_distinct_questions, list(questions)),
             )
-            questions += part.questions[:wanted]
+            questions += _new_questions(questions, part)[:wanted]
         if len(questions) < QUESTIONS_PER_BANK:
             raise LLMInvalidOutput("The language model wrote too few questions.")
         return tuple(questions)

@@ -91,6 +91,20 @@ async def test_points_padded_to_the_schemas_minimum_are_kept_as_written(
     assert (await services.bank.snapshot(snapshot.version_id)).questions == snapshot.questions  # read back
 
 
+async def test_a_part_repeating_some_questions_keeps_its_new_ones(
+    services: Services, fake_ollama: FakeOllama
+) -> None:
+    """A small model often asks again what it asked before: that question is dropped, not the part."""
+    questions = generated_bank()["questions"]
+    assert isinstance(questions, list)
+    parts = [questions[0:3], [questions[1], questions[3], questions[3]], questions[4:7], questions[7:10]]
+    parts.append(questions[10:12])
+    fake_ollama.script(*(Reply(json={"questions": part}) for part in parts))
+    snapshot = await services.bank.active(NOT_CURATED, "en")
+    assert [q.text for q in snapshot.questions] == [q["text"] for q in questions]
+    assert len(fake_ollama.chat_requests) == 5  # no part was refused; the short one was made up
+
+
 async def test_garbage_twice_keeps_the_old_version(services: Services, fake_ollama: FakeOllama) -> None:
     fake_ollama.script(*bank_replies("v1"))
     first = await services.bank.active(NOT_CURATED, "en")
