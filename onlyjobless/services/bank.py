@@ -31,8 +31,9 @@ PART_QUESTIONS = 3
 PART_TOKENS = 4000
 PART_SECONDS = 300.0
 # A part may come back with fewer questions than asked: the schema lets a reply hold just one
-# (`QuestionPart`'s minimum), so a bank may take one ask per question, and no more.
-MAX_PARTS = QUESTIONS_PER_BANK
+# (`QuestionPart`'s minimum), so a bank may take one ask per question, and one more for a part
+# of several that came back unusable (asked again one question at a time).
+MAX_PARTS = QUESTIONS_PER_BANK + 1
 GENERATION_SECONDS = 900.0  # how long a request waits for another process's build
 
 __all__ = ["BankSnapshot", "Outcome", "QuestionBank"]
@@ -224,18 +225,28 @@ class QuestionBank:
     async def _generate(self, title: str, description: str, language: str) -> tuple[BankQuestion, ...]:
         """QUESTIONS_PER_BANK distinct questions, a part at a time, each part on topics not yet covered."""
         questions: list[BankQuestion] = []
+        per_part = PART_QUESTIONS
         for _ in range(MAX_PARTS):
-            wanted = min(PART_QUESTIONS, QUESTIONS_PER_BANK - len(questions))
+            wanted = min(per_part, QUESTIONS_PER_BANK - len(questions))
             if wanted <= 0:
                 break
             covered = [q.topic for q in questions]
-            part = await self._llm.complete_json(
-                bank_generation_messages(title, description, language, wanted, covered),
-                QuestionPart,
-                max_tokens=PART_TOKENS,
-                total_timeout=PART_SECONDS,
-                check=functools.partial(_distinct_questions, list(questions)),
-            )
+            try:
+                part = await self._llm.complete_json(
+                    bank_generation_messages(title, description, language, wanted, covered),
+                    QuestionPart,
+                    max_tokens=PART_TOKENS,
+                    total_timeout=PART_SECONDS,
+                    check=functools.partial(_distinct_questions, list(questions)),
+                )
+            except LLMInvalidOutput:
+                if wanted == 1:
+                    raise
+                # Twice unusable: most often a verbose model cut at the output cap (long answers,
+                # Russian takes more tokens). One question a reply from here on fits it.
+                log.info("bank part of %d unusable; asking one question at a time", wanted)
+                per_part = 1
+                continue
             questions += _new_questions(questions, part)[:wanted]
         if len(questions) < QUESTIONS_PER_BANK:
             raise LLMInvalidOutput("The language model wrote too few questions.")

@@ -105,6 +105,25 @@ async def test_a_part_repeating_some_questions_keeps_its_new_ones(
     assert len(fake_ollama.chat_requests) == 5  # no part was refused; the short one was made up
 
 
+async def test_a_part_cut_at_the_output_cap_is_asked_again_a_question_at_a_time(
+    services: Services, fake_ollama: FakeOllama
+) -> None:
+    """A verbose model's three long answers run past the part's token cap (the fake cuts them there,
+    as a server does): cut twice, the part is asked for one question a reply, which fits."""
+    questions = generated_bank()["questions"]
+    assert isinstance(questions, list)
+    wordy = [{**q, "model_answer": (q["model_answer"] + " a" * 2000)[:3990]} for q in questions]  # ~2k tokens
+    cut = Reply(json={"questions": wordy[:3]}, times=2)
+    fake_ollama.script(cut, *(Reply(json={"questions": [q]}) for q in wordy))
+    snapshot = await services.bank.active(NOT_CURATED, "en")
+    assert [q.text for q in snapshot.questions] == [q["text"] for q in questions]
+    first, retried, single = fake_ollama.chat_requests[:3]
+    assert first.token_limit == single.token_limit == 4000 and len(fake_ollama.chat_requests) == 14
+    assert "could not be used" in retried.last_user_message  # the corrective retry came first
+    assert "Write exactly 3 interview questions" in first.prompt_text
+    assert "Write exactly 1 interview questions" in single.prompt_text
+
+
 async def test_garbage_twice_keeps_the_old_version(services: Services, fake_ollama: FakeOllama) -> None:
     fake_ollama.script(*bank_replies("v1"))
     first = await services.bank.active(NOT_CURATED, "en")
