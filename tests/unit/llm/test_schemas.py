@@ -70,3 +70,13 @@ def test_surrounding_whitespace_still_goes_where_the_minimum_allows() -> None:
     reply["questions"][0]["key_points"][0] = " GIL "
     question = QuestionPart.model_validate(clipped(reply, schema)).questions[0]
     assert (question.topic, question.key_points[0]) == ("Concurrency", "GIL")
+
+
+def test_a_key_point_over_its_limit_is_cut_to_it_not_refused() -> None:
+    """Every grading prompt and answer check carries the points: the schema bounds them, and a
+    reply that runs over (a strict server is not sent the limit) is cut at a word."""
+    schema = QuestionPart.model_json_schema()
+    reply = _smallest(schema, schema.get("$defs", {}))
+    reply["questions"][0]["key_points"][0] = "names the trade-off " * 40
+    point = QuestionPart.model_validate(clipped(reply, schema)).questions[0].key_points[0]
+    assert len(point) <= 300 and point.endswith("…") and point.startswith("names the trade-off")
