@@ -29,6 +29,7 @@ from onlyjobless.llm.prompts import (
     model_answer_messages,
     summary_messages,
 )
+from onlyjobless.llm.replies import without_reasoning
 from onlyjobless.llm.schemas import QuestionGrade, QuestionPart, QuestionSet, SummaryText
 
 __all__ = [
@@ -60,4 +61,5 @@ __all__ = [
     "hint_messages",
     "model_answer_messages",
     "summary_messages",
+    "without_reasoning",
 ]

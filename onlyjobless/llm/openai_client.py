@@ -9,8 +9,10 @@ when every object forbids extra keys and requires all of its properties (our out
 what pydantic accepts, so a model with optional fields goes with `strict: false` instead.
 Strict mode accepts a subset of JSON Schema; keywords outside it (the string length limits
 among them) are left out of the strict schema. A reply may then run over a maximum length: it
-is cut to it (llm.replies), as any schema-valid reply must be usable. A minimum length is still
-checked by pydantic, which asks once more when a reply fails.
+is cut to it (llm.replies), as any schema-valid reply must be usable. A minimum length cannot be
+made good that way (a short string cannot be lengthened), and pydantic would refuse what the
+strict schema allowed: a model with one goes with `strict: false` and its full schema, so what
+the server is asked for is what is checked.
 """
 
 from __future__ import annotations
@@ -59,6 +61,9 @@ STRICT_KEYWORDS = frozenset(
         "format",
     }
 )
+# Keywords outside strict mode's subset whose loss no clipping makes good: a reply may fall short
+# of them, so a schema with one is not sent in strict mode.
+UNREPAIRABLE = frozenset({"minLength"})
 # Sent as the key when none is configured; the Authorization header is then left out entirely.
 _NO_KEY = "unused"
 
@@ -87,6 +92,11 @@ def is_closed(schema: Mapping[str, Any]) -> bool:
     return True
 
 
+def keeps_minimums(schema: Mapping[str, Any]) -> bool:
+    """Whether the strict subset loses no minimum that pydantic checks (none is in the schema)."""
+    return not any(keyword in node for node in _nodes(schema) for keyword in UNREPAIRABLE)
+
+
 def _strict_subset(node: Any, *, in_properties: bool = False) -> Any:
     """The schema without the keywords strict mode refuses (property names are kept as they are)."""
     if isinstance(node, list):
@@ -106,7 +116,7 @@ def _strict_subset(node: Any, *, in_properties: bool = False) -> Any:
 def response_format(schema: type[BaseModel]) -> dict[str, Any]:
     """The `response_format` that asks for JSON matching the model (see the module's note on strict)."""
     full = schema.model_json_schema()
-    strict = is_closed(full)
+    strict = is_closed(full) and keeps_minimums(full)
     return {
         "type": "json_schema",
         "json_schema": {

@@ -7,7 +7,9 @@ it is invalid. A string or a list longer than its schema allows is cut to the li
 strict mode is never sent the length limits, so its replies may run over them (cut, they are
 usable; refused, they would not be). A streamed text reply that opens with a `<think>` block (a
 reasoning model served without a reasoning parser) is streamed from the block's end: the
-candidate never sees it.
+candidate never sees it. One whose template opened the block in the prompt sends its thinking
+and then only the closing tag: that cannot be told while it streams, so the whole reply is
+cleaned once it is in (`without_reasoning`) and the reader shown the clean text instead.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from typing import Any
 
 from onlyjobless.llm.base import LLMError
 
-OPEN_THINKING = "<think>"
-CLOSE_THINKING = "</think>"
+# The tags a reasoning model puts around its thinking: (opening, closing).
+THINKING_TAGS = (("<think>", "</think>"), ("<thinking>", "</thinking>"))
 THINKING = re.compile(r"<think(?:ing)?>.*?</think(?:ing)?>", re.DOTALL | re.IGNORECASE)
+OPENING = re.compile(r"<think(?:ing)?>", re.IGNORECASE)
+CLOSING = re.compile(r"</think(?:ing)?>", re.IGNORECASE)
 FENCED = re.compile(r"```[a-zA-Z]*\s*\n?(.*?)```", re.DOTALL)
 # Where to look for the object's start: enough for prose around one, bounded for a long reply.
 OPENINGS_TRIED = 20
@@ -54,7 +58,7 @@ def clipped(value: Any, schema: Mapping[str, Any], defs: Mapping[str, Any] | Non
         schema = defs.get(reference.rsplit("/", 1)[-1], {})
     limit = schema.get("maxLength") if isinstance(value, str) else schema.get("maxItems")
     if isinstance(value, str):
-        return _cut(value, limit) if isinstance(limit, int) else value
+        return _cut(value, limit, schema.get("minLength", 0)) if isinstance(limit, int) else value
     if isinstance(value, list):
         kept = value[:limit] if isinstance(limit, int) else value
         return [clipped(item, schema.get("items", {}), defs) for item in kept]
@@ -64,9 +68,12 @@ def clipped(value: Any, schema: Mapping[str, Any], defs: Mapping[str, Any] | Non
     return value
 
 
-def _cut(text: str, limit: int) -> str:
-    """`text` in at most `limit` characters: cut at the last space in its final fifth, then "…"."""
-    text = text.strip()
+def _cut(text: str, limit: int, shortest: int = 0) -> str:
+    """`text` in at most `limit` characters: cut at the last space in its final fifth, then "…".
+    Surrounding whitespace goes first, unless that leaves it under its `shortest` (the schema's
+    minimum counts the whitespace too)."""
+    stripped = text.strip()
+    text = stripped if len(stripped) >= shortest else text
     if len(text) <= limit:
         return text
     if limit < 2:
@@ -98,19 +105,42 @@ def _object_in(text: str) -> dict[str, Any] | None:
     return None
 
 
+def _tags_of(text: str) -> tuple[str, str] | None:
+    """The thinking tags `text` opens with, if it does."""
+    return next((tags for tags in THINKING_TAGS if text.startswith(tags[0])), None)
+
+
+def _may_open(text: str) -> bool:
+    """Whether `text` is the first letters of an opening tag (more may make it one)."""
+    return any(tag.startswith(text) and len(text) < len(tag) for tag, _ in THINKING_TAGS)
+
+
 def without_opening_thinking(text: str) -> str:
-    """`text` less a `<think>` block at its start; nothing when that block is not closed."""
+    """`text` less a `<think>` (or `<thinking>`) block at its start; nothing when that block is not closed."""
     opening = text.lstrip()
-    if not opening.startswith(OPEN_THINKING):
+    tags = _tags_of(opening)
+    if tags is None:
         return text
-    end = opening.find(CLOSE_THINKING)
-    return "" if end < 0 else opening[end + len(CLOSE_THINKING) :].lstrip()
+    end = opening.find(tags[1])
+    return "" if end < 0 else opening[end + len(tags[1]) :].lstrip()
+
+
+def without_reasoning(text: str) -> str:
+    """A whole text reply less the reasoning before it: a block at its start, or everything up to a
+    closing tag with no opening one before it (a server whose chat template opens the block in the
+    prompt, as DeepSeek-R1's does, streams the thinking and then only `</think>`)."""
+    text = without_opening_thinking(text)
+    closing = CLOSING.search(text)
+    if closing is not None and OPENING.search(text, 0, closing.start()) is None:
+        return text[closing.end() :].lstrip()
+    return text
 
 
 async def without_thinking(chunks: AsyncGenerator[str, None]) -> AsyncGenerator[str, None]:
-    """The chunks, less a `<think>…</think>` block at the very start (held until it is closed).
-    A failure's partial text loses that block too."""
+    """The chunks, less a `<think>…</think>` block at the very start (held until it is closed) and
+    the whitespace after it. A failure's partial text loses that block too."""
     held: str | None = ""  # None once the start is settled: from then on, chunks pass as they come
+    block_over = False  # the block is dropped: what follows is shown from its first letter
     try:
         async with aclosing(chunks):
             async for chunk in chunks:
@@ -119,15 +149,25 @@ async def without_thinking(chunks: AsyncGenerator[str, None]) -> AsyncGenerator[
                     continue
                 held += chunk
                 opening = held.lstrip()
-                if OPEN_THINKING.startswith(opening) and len(opening) < len(OPEN_THINKING):
-                    continue  # may still become the opening tag
-                if opening.startswith(OPEN_THINKING) and CLOSE_THINKING not in opening:
+                if block_over:
+                    if opening:
+                        held = None
+                        yield opening
                     continue
-                text, held = without_opening_thinking(held), None
+                if _may_open(opening):
+                    continue  # may still become the opening tag
+                tags = _tags_of(opening)
+                if tags is not None and tags[1] not in opening:
+                    continue
+                text = without_opening_thinking(held)
+                if tags is not None and not text:
+                    held, block_over = "", True
+                    continue
+                held = None
                 if text:
                     yield text
     except LLMError as exc:
         exc.partial = without_opening_thinking(exc.partial)
         raise
-    if held and not held.lstrip().startswith(OPEN_THINKING):
+    if held and not block_over and _tags_of(held.lstrip()) is None:
         yield held  # a reply that was only the first letters of the tag, say "<"

@@ -30,7 +30,10 @@ QUESTIONS_PER_BANK = 12
 PART_QUESTIONS = 3
 PART_TOKENS = 4000
 PART_SECONDS = 300.0
-MAX_PARTS = 6  # a part may come back with fewer questions than asked: a couple more asks, no more
+# A part may come back with fewer questions than asked: the schema lets a reply hold just one
+# (`QuestionPart`'s minimum), so a bank may take one ask per question, and one more for a part
+# of several that came back unusable (asked again one question at a time).
+MAX_PARTS = QUESTIONS_PER_BANK + 1
 GENERATION_SECONDS = 900.0  # how long a request waits for another process's build
 
 __all__ = ["BankSnapshot", "Outcome", "QuestionBank"]
@@ -55,10 +58,21 @@ class Outcome:
     reason: str | None = None
 
 
+def _new_questions(earlier: list[BankQuestion], value: QuestionPart) -> list[BankQuestion]:
+    """The part's questions that repeat none asked before (its own or an earlier part's)."""
+    seen = {q.text.casefold() for q in earlier}
+    fresh = []
+    for question in value.questions:
+        if question.text.casefold() not in seen:
+            seen.add(question.text.casefold())
+            fresh.append(question)
+    return fresh
+
+
 def _distinct_questions(earlier: list[BankQuestion], value: QuestionPart) -> None:
-    """A generated part must not repeat a question (its own or an earlier part's), nor the prompt."""
-    texts = [q.text.casefold() for q in (*earlier, *value.questions)]
-    if len(set(texts)) != len(texts):
+    """A generated part must bring a new question (a repeated one is dropped, the others kept), and
+    must not repeat the prompt."""
+    if not _new_questions(earlier, value):
         raise ValueError("questions repeat")
     leak = leaks.leak_in_any(
         text for q in value.questions for text in (q.topic, q.text, q.hint, q.model_answer, *q.key_points)
@@ -211,19 +225,29 @@ class QuestionBank:
     async def _generate(self, title: str, description: str, language: str) -> tuple[BankQuestion, ...]:
         """QUESTIONS_PER_BANK distinct questions, a part at a time, each part on topics not yet covered."""
         questions: list[BankQuestion] = []
+        per_part = PART_QUESTIONS
         for _ in range(MAX_PARTS):
-            wanted = min(PART_QUESTIONS, QUESTIONS_PER_BANK - len(questions))
+            wanted = min(per_part, QUESTIONS_PER_BANK - len(questions))
             if wanted <= 0:
                 break
             covered = [q.topic for q in questions]
-            part = await self._llm.complete_json(
-                bank_generation_messages(title, description, language, wanted, covered),
-                QuestionPart,
-                max_tokens=PART_TOKENS,
-                total_timeout=PART_SECONDS,
-                check=functools.partial(_distinct_questions, list(questions)),
-            )
-            questions += part.questions[:wanted]
+            try:
+                part = await self._llm.complete_json(
+                    bank_generation_messages(title, description, language, wanted, covered),
+                    QuestionPart,
+                    max_tokens=PART_TOKENS,
+                    total_timeout=PART_SECONDS,
+                    check=functools.partial(_distinct_questions, list(questions)),
+                )
+            except LLMInvalidOutput:
+                if wanted == 1:
+                    raise
+                # Twice unusable: most often a verbose model cut at the output cap (long answers,
+                # Russian takes more tokens). One question a reply from here on fits it.
+                log.info("bank part of %d unusable; asking one question at a time", wanted)
+                per_part = 1
+                continue
+            questions += _new_questions(questions, part)[:wanted]
         if len(questions) < QUESTIONS_PER_BANK:
             raise LLMInvalidOutput("The language model wrote too few questions.")
         return tuple(questions)

@@ -12,7 +12,15 @@ from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, 
 
 from onlyjobless import i18n
 from onlyjobless.domain.chats import Chat, ChatQuestion, Message, MessageKind, MessagePage, MessageRole
-from onlyjobless.llm import LLM, ChatMessage, LLMError, LLMUnavailable, hint_messages, model_answer_messages
+from onlyjobless.llm import (
+    LLM,
+    ChatMessage,
+    LLMError,
+    LLMUnavailable,
+    hint_messages,
+    model_answer_messages,
+    without_reasoning,
+)
 from onlyjobless.services.guard import leaks
 from onlyjobless.services.interviews import cuts
 from onlyjobless.services.interviews.transcript import Transcript
@@ -133,11 +141,16 @@ class Generation:
         rest = watch.finish()
         if rest:
             yield Delta(rest)
-        text = watch.text.strip()
+        shown = watch.text.strip()
+        text = without_reasoning(shown)
+        if text != shown:
+            yield Reset()  # the model's thinking was streamed (its opening tag was in the prompt)
         meta = None
         if not text:
             text = (question.hint if kind == MessageKind.HINT else question.model_answer).strip()
             meta = {"offline": True}
+            yield Delta(text)
+        elif text != shown:
             yield Delta(text)
         message = await self._chats.say(
             chat, kind, text, question=chat.current, dedupe=_dedupe(chat, kind), meta=meta

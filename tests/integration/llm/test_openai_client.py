@@ -147,17 +147,28 @@ async def test_twenty_concurrent_streams_complete(llm: OpenAILLM, fake_openai: F
 async def test_complete_json_sends_a_strict_schema_and_validates(
     llm: OpenAILLM, fake_openai: FakeOpenAI
 ) -> None:
-    fake_openai.script(Reply(json=EVALUATION))
-    result = await llm.complete_json(MESSAGES, Review)
-    assert isinstance(result, Review) and result.questions[0].score == 7
+    fake_openai.script(Reply(json={"good": "Names buckets.", "missing": "Resizing.", "score": 7}))
+    result = await llm.complete_json(MESSAGES, QuestionGrade)
+    assert isinstance(result, QuestionGrade) and result.score == 7
     (request,) = fake_openai.chat_requests
     response_format = request.body["response_format"]
     assert response_format["type"] == "json_schema"
     spec = response_format["json_schema"]
-    assert (spec["name"], spec["strict"]) == ("Review", True)
-    assert spec["schema"]["required"] == ["questions", "summary", "overall_score"]
-    assert spec["schema"]["properties"]["questions"]["minItems"] == 1
-    assert "maxLength" not in spec["schema"]["properties"]["summary"]  # outside strict mode's subset
+    assert (spec["name"], spec["strict"]) == ("QuestionGrade", True)
+    assert spec["schema"]["required"] == ["good", "missing", "score"]
+    assert spec["schema"]["properties"]["score"]["maximum"] == 10
+    assert "maxLength" not in spec["schema"]["properties"]["good"]  # outside strict mode's subset
+
+
+async def test_a_schema_with_a_minimum_length_goes_whole_and_not_strict(
+    llm: OpenAILLM, fake_openai: FakeOpenAI
+) -> None:
+    fake_openai.script(Reply(json=EVALUATION))
+    result = await llm.complete_json(MESSAGES, Review)
+    assert isinstance(result, Review) and result.questions[0].score == 7
+    spec = fake_openai.chat_requests[0].body["response_format"]["json_schema"]
+    assert (spec["name"], spec["strict"]) == ("Review", False)
+    assert spec["schema"] == Review.model_json_schema()  # the summary's minLength is asked for
 
 
 async def test_question_set_round_trips(llm: OpenAILLM, fake_openai: FakeOpenAI) -> None:
@@ -173,15 +184,15 @@ async def test_question_set_round_trips(llm: OpenAILLM, fake_openai: FakeOpenAI)
     ]
 
 
-async def test_lengths_left_out_of_the_schema_are_still_enforced(
+async def test_a_reply_that_fills_the_schema_sent_is_used_minimum_lengths_included(
     llm: OpenAILLM, fake_openai: FakeOpenAI
 ) -> None:
-    # The fake fills the strict schema, which has no minLength: its short model answers are
-    # rejected by pydantic, retried once, then reported as invalid output.
-    with pytest.raises(LLMInvalidOutput) as caught:
-        await llm.complete_json(MESSAGES, QuestionSet, max_tokens=4096)
-    assert "model_answer" in str(caught.value.__cause__)
-    assert len(fake_openai.chat_requests) == 2
+    # The fake fills the schema it is sent. A strict one would have no minLength, and its short
+    # model answers would be refused twice (a bank generation failed); the whole schema is sent.
+    result = await llm.complete_json(MESSAGES, QuestionSet, max_tokens=4096)
+    assert 10 <= len(result.questions) <= 15
+    assert all(len(q.model_answer) >= 40 for q in result.questions)
+    assert len(fake_openai.chat_requests) == 1
 
 
 async def test_strings_over_limits_the_strict_schema_left_out_are_cut_not_refused(

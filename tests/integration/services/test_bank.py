@@ -15,7 +15,7 @@ from onlyjobless.services.hub import Services
 from onlyjobless.services.vacancies import Vacancy, get_catalogue
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
-from tests.support.llm_replies import bank_replies, bank_responder
+from tests.support.llm_replies import bank_replies, bank_responder, generated_bank
 
 
 def _uncurated_vacancy() -> Vacancy:
@@ -64,6 +64,64 @@ async def test_invalid_json_then_valid_retries_once(services: Services, fake_oll
     snapshot = await services.bank.active(NOT_CURATED, "en")
     assert snapshot.source == "llm"
     assert len(fake_ollama.chat_requests) == 5  # the first part asked twice, then the three others
+
+
+async def test_parts_of_one_question_each_make_a_whole_bank(
+    services: Services, fake_ollama: FakeOllama
+) -> None:
+    """The schema lets a part hold a single question: twelve such replies are a bank, not a failure."""
+    fake_ollama.script(*bank_replies(part=1))
+    snapshot = await services.bank.active(NOT_CURATED, "en")
+    assert snapshot.source == "llm"
+    assert len(snapshot.questions) == 12
+    assert len(fake_ollama.chat_requests) == 12
+
+
+async def test_points_padded_to_the_schemas_minimum_are_kept_as_written(
+    services: Services, fake_ollama: FakeOllama
+) -> None:
+    """Held to a minimum length, a model may pad a short point ("DI "): that fits the schema sent."""
+    questions = generated_bank()["questions"]
+    assert isinstance(questions, list)
+    questions[0] = {**questions[0], "topic": "C ", "key_points": ["DI ", " UI", "  Liskov  "]}
+    fake_ollama.script(*(Reply(json={"questions": questions[i : i + 3]}) for i in range(0, 12, 3)))
+    snapshot = await services.bank.active(NOT_CURATED, "en")
+    assert (snapshot.questions[0].topic, snapshot.questions[0].key_points) == ("C ", ["DI ", " UI", "Liskov"])
+    assert len(fake_ollama.chat_requests) == 4  # no part was refused
+    assert (await services.bank.snapshot(snapshot.version_id)).questions == snapshot.questions  # read back
+
+
+async def test_a_part_repeating_some_questions_keeps_its_new_ones(
+    services: Services, fake_ollama: FakeOllama
+) -> None:
+    """A small model often asks again what it asked before: that question is dropped, not the part."""
+    questions = generated_bank()["questions"]
+    assert isinstance(questions, list)
+    parts = [questions[0:3], [questions[1], questions[3], questions[3]], questions[4:7], questions[7:10]]
+    parts.append(questions[10:12])
+    fake_ollama.script(*(Reply(json={"questions": part}) for part in parts))
+    snapshot = await services.bank.active(NOT_CURATED, "en")
+    assert [q.text for q in snapshot.questions] == [q["text"] for q in questions]
+    assert len(fake_ollama.chat_requests) == 5  # no part was refused; the short one was made up
+
+
+async def test_a_part_cut_at_the_output_cap_is_asked_again_a_question_at_a_time(
+    services: Services, fake_ollama: FakeOllama
+) -> None:
+    """A verbose model's three long answers run past the part's token cap (the fake cuts them there,
+    as a server does): cut twice, the part is asked for one question a reply, which fits."""
+    questions = generated_bank()["questions"]
+    assert isinstance(questions, list)
+    wordy = [{**q, "model_answer": (q["model_answer"] + " a" * 2000)[:3990]} for q in questions]  # ~2k tokens
+    cut = Reply(json={"questions": wordy[:3]}, times=2)
+    fake_ollama.script(cut, *(Reply(json={"questions": [q]}) for q in wordy))
+    snapshot = await services.bank.active(NOT_CURATED, "en")
+    assert [q.text for q in snapshot.questions] == [q["text"] for q in questions]
+    first, retried, single = fake_ollama.chat_requests[:3]
+    assert first.token_limit == single.token_limit == 4000 and len(fake_ollama.chat_requests) == 14
+    assert "could not be used" in retried.last_user_message  # the corrective retry came first
+    assert "Write exactly 3 interview questions" in first.prompt_text
+    assert "Write exactly 1 interview questions" in single.prompt_text
 
 
 async def test_garbage_twice_keeps_the_old_version(services: Services, fake_ollama: FakeOllama) -> None:

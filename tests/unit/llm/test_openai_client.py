@@ -21,7 +21,7 @@ from onlyjobless.llm import (
 from onlyjobless.llm.common import GenerationOptions, context_size
 from onlyjobless.llm.ollama_client import ollama_options
 from onlyjobless.llm.openai_client import is_closed, map_error, request_fields, response_format
-from onlyjobless.llm.schemas import QuestionSet
+from onlyjobless.llm.schemas import QuestionGrade, QuestionPart, QuestionSet, SummaryText
 from tests.support.sample_schema import Review
 
 REQUEST = httpx2.Request("POST", "http://llm.internal/v1/chat/completions")
@@ -78,22 +78,31 @@ def test_status_errors_have_specific_generic_messages() -> None:
 
 
 def test_closed_models_go_strict_without_the_keywords_strict_mode_refuses() -> None:
-    spec = response_format(QuestionSet)["json_schema"]
-    assert spec["name"] == "QuestionSet" and spec["strict"] is True
+    spec = response_format(QuestionGrade)["json_schema"]
+    assert spec["name"] == "QuestionGrade" and spec["strict"] is True
     schema = spec["schema"]
-    question = schema["$defs"]["BankQuestion"]
-    assert question["additionalProperties"] is False
-    assert list(question["properties"]) == ["topic", "text", "key_points", "hint", "model_answer"]
-    assert question["properties"]["key_points"] == {
-        "items": {"type": "string"},
-        "maxItems": 6,
-        "minItems": 3,
-        "title": "Key Points",
-        "type": "array",
-    }
-    assert question["properties"]["text"] == {"title": "Text", "type": "string"}  # no min/maxLength
-    assert schema["properties"]["questions"]["minItems"] == 10
-    assert schema["properties"]["questions"]["items"] == {"$ref": "#/$defs/BankQuestion"}
+    assert schema["additionalProperties"] is False
+    assert list(schema["properties"]) == ["good", "missing", "score"]
+    assert schema["properties"]["good"] == {"title": "Good", "type": "string"}  # no maxLength
+    assert schema["properties"]["score"] == {"maximum": 10, "minimum": 0, "title": "Score", "type": "integer"}
+
+
+@pytest.mark.parametrize("model", [QuestionPart, QuestionSet])
+def test_a_minimum_length_strict_mode_would_drop_keeps_the_full_schema(model: type[BaseModel]) -> None:
+    """A string under its minimum cannot be made good after the reply (one over its maximum is cut):
+    strict mode would let the server send what pydantic refuses, so the full schema goes instead."""
+    spec = response_format(model)["json_schema"]
+    assert spec["strict"] is False
+    assert spec["schema"] == model.model_json_schema()
+    question = spec["schema"]["$defs"]["BankQuestion"]["properties"]
+    assert question["text"]["minLength"] == 10 and question["key_points"]["items"]["minLength"] == 3
+    assert spec["schema"]["properties"]["questions"]["items"] == {"$ref": "#/$defs/BankQuestion"}
+
+
+@pytest.mark.parametrize("model", [QuestionGrade, SummaryText, QuestionPart, QuestionSet])
+def test_every_minimum_pydantic_checks_is_in_what_is_sent(model: type[BaseModel]) -> None:
+    sent = json.dumps(response_format(model)["json_schema"]["schema"], sort_keys=True)
+    assert sent.count('"minLength"') == json.dumps(model.model_json_schema()).count('"minLength"')
 
 
 class _Optional(BaseModel):

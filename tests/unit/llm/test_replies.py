@@ -9,7 +9,7 @@ from contextlib import aclosing
 import pytest
 
 from onlyjobless.llm.base import LLMTimeout
-from onlyjobless.llm.replies import clipped, json_of, without_thinking
+from onlyjobless.llm.replies import clipped, json_of, without_reasoning, without_thinking
 from onlyjobless.llm.schemas import QuestionGrade, QuestionPart
 
 OBJECT = {"reasons": "Names hashing {and} buckets.", "score": 7, "items": [{"index": 1}]}
@@ -76,6 +76,7 @@ async def _through(chunks: list[str]) -> list[str]:
         (["<b>bold</b> then <think>x</think>"], ["<b>bold</b> then <think>x</think>"]),
         (["<think>never closed, cut by the cap"], []),
         (["The hint. <think>later</think>"], ["The hint. <think>later</think>"]),
+        (["<thin", "king>plan</thin", "king>The hint."], ["The hint."]),
     ],
     ids=[
         "plain",
@@ -87,6 +88,7 @@ async def _through(chunks: list[str]) -> list[str]:
         "html",
         "unclosed",
         "not-first",
+        "thinking-tag",
     ],
 )
 async def test_only_a_thinking_block_at_the_start_is_held_back(chunks: list[str], shown: list[str]) -> None:
@@ -167,3 +169,19 @@ async def test_a_failures_partial_text_loses_the_thinking_too(partial: str, kept
 
 async def _through_source(source: AsyncGenerator[str, None]) -> list[str]:
     return [chunk async for chunk in without_thinking(source)]
+
+
+@pytest.mark.parametrize(
+    ("reply", "kept"),
+    [
+        ("The user asks about pods.\n</think>\n\nThink of pods.", "Think of pods."),
+        ("<think>plan</think> Think of pods.", "Think of pods."),
+        ("<thinking>plan</thinking>Think of pods.", "Think of pods."),
+        ("Think of pods.", "Think of pods."),
+        ("Use <think>tags</think> in prompts.", "Use <think>tags</think> in prompts."),
+        ("Only thinking, then </think>", ""),
+    ],
+    ids=["bare-closing", "block", "thinking-tag", "plain", "quoted-block", "nothing-after"],
+)
+def test_a_whole_reply_loses_the_reasoning_before_it(reply: str, kept: str) -> None:
+    assert without_reasoning(reply) == kept

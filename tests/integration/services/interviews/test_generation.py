@@ -118,6 +118,21 @@ async def test_a_thinking_block_at_the_start_is_not_shown_or_kept(
     assert not events[-1].message.meta.get("offline")
 
 
+async def test_thinking_ended_by_a_bare_closing_tag_is_replaced_by_the_answer(
+    services: Services, fake_ollama: FakeOllama
+) -> None:
+    """DeepSeek-R1's template opens the block in the prompt: the reply is thinking, `</think>`, answer."""
+    user_id, chat_id = await _chat(services)
+    fake_ollama.script(Reply(text="The user wants a hint on pods.\n</think>\n\nThink of pods.", chunk_size=5))
+    events = [event async for event in await services.interviews.hint(user_id, chat_id)]
+    assert events[-3:-1] == [Reset(), Delta("Think of pods.")]  # the page shows the answer alone
+    assert isinstance(events[-1], Done) and events[-1].message.content == "Think of pods."
+    fake_ollama.script(Reply(text="<thinking>Pods, then.</thinking>\nA pod is a group of containers."))
+    events = [event async for event in await services.interviews.model_answer(user_id, chat_id)]
+    assert "".join(e.text for e in events if isinstance(e, Delta)) == "A pod is a group of containers."
+    assert isinstance(events[-1], Done) and events[-1].message.content == "A pod is a group of containers."
+
+
 async def test_a_reply_with_no_text_gives_the_banks_hint_badged(
     services: Services, fake_ollama: FakeOllama
 ) -> None:
