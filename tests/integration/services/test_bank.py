@@ -120,8 +120,8 @@ async def test_a_part_cut_at_the_output_cap_is_asked_again_a_question_at_a_time(
     first, retried, single = fake_ollama.chat_requests[:3]
     assert first.token_limit == single.token_limit == 4000 and len(fake_ollama.chat_requests) == 14
     assert "could not be used" in retried.last_user_message  # the corrective retry came first
-    assert "Write exactly 3 interview questions" in first.prompt_text
-    assert "Write exactly 1 interview questions" in single.prompt_text
+    assert "how many: exactly 3." in first.prompt_text
+    assert "how many: exactly 1." in single.prompt_text
 
 
 async def test_garbage_twice_keeps_the_old_version(services: Services, fake_ollama: FakeOllama) -> None:
