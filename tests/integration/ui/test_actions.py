@@ -160,6 +160,23 @@ async def test_starting_over_the_limit_refreshes_the_sidebar(tab: Tab, services:
     assert len((await tab.state(SidebarState)).chats) == 3  # filled again without a page load
 
 
+async def test_a_double_click_on_a_role_starts_one_interview(tab: Tab, services: Services) -> None:
+    """A double click (or Enter then a click) queues two starts: the second must not spend another."""
+    user_id = await user_of(tab, services)
+    await tab.load("/")
+
+    await (await tab.send(NewInterviewState.start_role, title="devops")).wait_all()
+    await (await tab.send(NewInterviewState.start, form={"position": "devops"})).wait_all()
+
+    chats = (await services.interviews.list_chats(user_id)).items
+    assert len(chats) == 1
+    assert tab.sent.redirects() == [f"/chat/{chats[0].id}"]
+
+    await tab.load("/")  # back on the form: a start works again
+    await (await tab.send(NewInterviewState.start, form={"position": "qa automation"})).wait_all()
+    assert len((await services.interviews.list_chats(user_id)).items) == 2
+
+
 async def test_a_refused_title_offers_it_roles(tab: Tab, services: Services) -> None:
     await tab.load("/")
     await (await tab.send(NewInterviewState.suggest, text="pyth")).wait_all()
