@@ -1,12 +1,14 @@
-"""What a newcomer does in the first minutes, in Chromium: a double click on a suggested role, and
-Finish pressed before anything was answered or instead of Send."""
+"""What a newcomer does in the first minutes, in Chromium: a double click on a suggested role,
+Finish pressed before anything was answered or instead of Send, Hint pressed twice."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import CHAT_URL, register, start_interview
+from tests.browser.helpers import CHAT_URL, answer, long_answer, register, start_interview
+from tests.support.fake_ollama import FakeOllama
+from tests.support.fake_ollama_script import Reply
 
 pytestmark = pytest.mark.browser
 
@@ -43,3 +45,21 @@ def test_finish_asks_first_and_keeps_the_typed_answer_when_declined(page: Page) 
     expect(page.get_by_test_id("answer")).to_have_count(0)
     expect(page.get_by_text("offline", exact=False)).to_have_count(0)
     expect(page.get_by_text("built-in", exact=False)).to_have_count(0)
+
+
+def test_a_given_hint_rests_its_button_until_the_next_question(page: Page, fake_ollama: FakeOllama) -> None:
+    """Asked again, a hint only comes back as it is: a second click used to change nothing at all."""
+    register(page, "hinted")
+    start_interview(page, "devops")
+    fake_ollama.script(Reply(text="Think about the stages a commit goes through."))
+    page.get_by_test_id("hint").click()
+    expect(page.get_by_test_id("message-hint")).to_contain_text("stages")
+    expect(page.get_by_test_id("hint")).to_be_disabled()
+    expect(page.get_by_test_id("get-answer")).to_be_enabled()
+    page.reload()
+    expect(page.get_by_test_id("current-question")).to_be_visible()
+    expect(page.get_by_test_id("hint")).to_be_disabled()
+
+    answer(page, long_answer("the pipeline"))
+    expect(page.get_by_test_id("progress")).to_contain_text("2 / 12")
+    expect(page.get_by_test_id("hint")).to_be_enabled()

@@ -111,7 +111,7 @@ def _actions() -> rx.Component:
             type="button",
             variant="soft",
             on_click=ChatState.run_hint,
-            disabled=~active | busy,
+            disabled=~active | busy | ChatState.given.contains("hint"),
             data_testid="hint",
         ),
         rx.button(
@@ -119,7 +119,7 @@ def _actions() -> rx.Component:
             type="button",
             variant="soft",
             on_click=ChatState.run_model_answer,
-            disabled=~active | busy,
+            disabled=~active | busy | ChatState.given.contains("model_answer"),
             data_testid="get-answer",
         ),
         _finish(disabled=(ChatState.status == "finished") | busy),

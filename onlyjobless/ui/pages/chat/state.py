@@ -136,6 +136,20 @@ class ChatState(rx.State):
         self._assign(current_id="")
         self.show_message(done.message, t)
 
+    @rx.var
+    def given(self) -> list[str]:
+        """The kinds already given whole for the question being answered (its hint, its model
+        answer): asked again they only come back as they are, so their buttons rest. A stopped or
+        broken-off one is not whole, and may be asked for again."""
+        kinds: list[str] = []
+        after = False
+        for message in [*self.messages, *self.recent]:
+            if message.id == self.current_id:
+                after = True
+            elif after and message.complete and not message.cut:
+                kinds.append(message.kind)
+        return kinds
+
     def chat_in_url(self) -> str:
         """The chat id from the URL (/chat/[chat_id]); Reflex adds it as a var of the root state."""
         return str(getattr(self, "chat_id", ""))
