@@ -52,6 +52,27 @@ async def test_a_repeated_submit_of_an_answer_does_not_answer_the_next_question(
     assert page.position == 2 and page.current_id == stored.current_message_id and not page.sending
 
 
+async def test_an_answer_from_a_stale_tab_is_not_filed_under_the_next_question(
+    tab: Tab, services: Services
+) -> None:
+    """Another tab answered the question this page shows: the answer is refused, kept in the box,
+    and the page catches up with the interview as it is now."""
+    user_id = await user_of(tab, services)
+    view = await services.interviews.start(user_id, "devops", "en")
+    await tab.load(f"/chat/{view.chat.id}")
+    await services.interviews.answer(user_id, view.chat.id, LONG_ANSWER + " (the other tab)")
+
+    await (await tab.send(ChatState.send_answer, form={"answer": LONG_ANSWER})).wait_all()
+
+    stored = await services.interviews.view(user_id, view.chat.id)
+    assert [m.kind for m in stored.messages].count("answer") == 1 and stored.progress.position == 2
+    page = await tab.state(ChatState)
+    assert "another window" in page.error and not page.sending
+    assert page.position == 2 and page.current_id == stored.current_message_id
+    assert "the other tab" in page.recent[0].content  # the answer this page missed, then its question
+    assert tab.sent.values("answer") == []  # the box keeps the text
+
+
 async def test_a_refused_answer_stays_in_the_box_with_the_reason(tab: Tab, services: Services) -> None:
     user_id = await user_of(tab, services)
     view = await services.interviews.start(user_id, "devops", "en")
