@@ -63,3 +63,23 @@ def test_a_given_hint_rests_its_button_until_the_next_question(page: Page, fake_
     answer(page, long_answer("the pipeline"))
     expect(page.get_by_test_id("progress")).to_contain_text("2 / 12")
     expect(page.get_by_test_id("hint")).to_be_enabled()
+
+
+def test_an_answer_from_a_second_tab_left_behind_is_refused_and_kept(page: Page) -> None:
+    register(page, "twotabs")
+    start_interview(page, "golang")
+    other = page.context.new_page()
+    other.goto(page.url)
+    expect(other.get_by_test_id("progress")).to_contain_text("1 / 12")
+
+    answer(page, long_answer("goroutines"))
+    expect(page.get_by_test_id("progress")).to_contain_text("2 / 12")
+
+    # The second tab still shows question 1: what is typed there was meant for it.
+    box = other.get_by_test_id("answer")
+    box.fill("Goroutines are cheap because their stacks start small and grow.")
+    box.press("Enter")
+    expect(other.get_by_test_id("chat-error")).to_contain_text("another window")
+    expect(box).to_have_value("Goroutines are cheap because their stacks start small and grow.")
+    expect(other.get_by_test_id("progress")).to_contain_text("2 / 12")
+    expect(other.locator("[data-kind=answer]")).to_have_count(1)
