@@ -43,3 +43,9 @@ def long_answer(topic: str) -> str:
         "then a concrete example from a production system I worked on, including what went wrong, "
         "how we measured it, and what we changed afterwards to make it reliable and fast."
     )
+
+
+def finish(page: Page) -> None:
+    """Finish Interview, and say yes when it asks."""
+    page.get_by_test_id("finish").click()
+    page.get_by_test_id("confirm-finish").click()

@@ -185,6 +185,7 @@ def test_every_page_passes_axe(audit: Audit, fake_ollama: FakeOllama) -> None:
 
     fake_ollama.script(*evaluation_replies([7], chunk_size=40))
     page.get_by_test_id("finish").click()
+    page.get_by_test_id("confirm-finish").click()
     expect(page.get_by_test_id("open-report")).to_be_visible(timeout=30_000)
     audit.check("chat (finished)")
 
@@ -254,6 +255,10 @@ def test_the_journey_from_the_keyboard(page: Page, fake_ollama: FakeOllama) -> N
 
     fake_ollama.script(*evaluation_replies([6], chunk_size=40))
     assert _tab_to(page, "finish") != "none", "the focused button shows no focus ring"
+    page.keyboard.press("Enter")
+    # It asks first; the focus is in the question (on "Keep answering"), Tab reaches the yes.
+    expect(page.get_by_test_id("keep-answering")).to_be_focused()
+    assert _tab_to(page, "confirm-finish") != "none", "the focused button shows no focus ring"
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("card-open-report")).to_be_visible(timeout=30_000)
 

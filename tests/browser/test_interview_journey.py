@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ROOT, RunningApp
-from tests.browser.helpers import answer, long_answer, register, start_interview
+from tests.browser.helpers import answer, finish, long_answer, register, start_interview
 from tests.support.fake_ollama import FakeOllama
 from tests.support.fake_ollama_script import Reply
 from tests.support.llm_replies import bank_replies, evaluation_replies
@@ -219,7 +219,7 @@ def test_finish_with_arbitrary_schema_valid_replies_shows_the_report(
     start_interview(page, "devops")
     answer(page, long_answer("the first question"))
     answer(page, long_answer("the second question"))
-    page.get_by_test_id("finish").click()
+    finish(page)
     expect(page.get_by_test_id("report")).to_be_visible(timeout=60_000)
     expect(page.get_by_test_id("report-item")).to_have_count(12)
     expect(page.get_by_test_id("overall-score")).to_contain_text("/10")

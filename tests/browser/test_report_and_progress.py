@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.helpers import long_answer, register, start_interview
+from tests.browser.helpers import finish, long_answer, register, start_interview
 from tests.support.fake_ollama import FakeOllama
 from tests.support.llm_replies import evaluation_replies
 
@@ -49,7 +49,7 @@ def _finish_interview(page: Page, fake_ollama: FakeOllama, scores: list[int]) ->
     for number in range(len(scores)):
         _answer(page, long_answer(f"question {number + 1}"))
     fake_ollama.script(*evaluation_replies(scores, chunk_size=40))
-    page.get_by_test_id("finish").click()
+    finish(page)
     expect(page.get_by_test_id("open-report")).to_be_visible(timeout=30_000)
 
 

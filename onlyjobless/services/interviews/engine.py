@@ -206,8 +206,15 @@ class Interviews:
 
     # -- answer -----------------------------------------------------------------------
 
-    async def answer(self, user_id: uuid.UUID, chat_id: object, content: object) -> ChatView:
-        """Store the answer, mark the question used and ask the next; after the last, evaluation is due."""
+    async def answer(
+        self, user_id: uuid.UUID, chat_id: object, content: object, question: int | None = None
+    ) -> ChatView:
+        """Store the answer, mark the question used and ask the next; after the last, evaluation is due.
+
+        `question`: the index of the question the answer was written for, when the caller knows
+        it (a page that may be stale): refused (409, nothing stored) once the chat has moved on,
+        say after another tab answered it, so the answer is never filed under an unseen question.
+        """
         refuse_nul(content)
         if not isinstance(content, str) or not content.strip():
             raise InvalidInput("answer_empty")
@@ -216,6 +223,8 @@ class Interviews:
         chat = await self._chats.active_chat(user_id, chat_id)
         index = chat.current
         assert index is not None
+        if question is not None and question != index:
+            raise Conflict("question_moved_on")
         await self._refuse_misuse(chat.questions[index], content)
         await self._chats.say(
             chat,

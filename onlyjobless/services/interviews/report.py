@@ -28,7 +28,9 @@ def scored(question: ChatQuestion, verdict: Verdict | None) -> ChatQuestion:
 
 
 def source_of(verdicts: dict[int, Verdict]) -> str:
-    """ "llm" when the LLM scored every answer, "offline" when none, "mixed" otherwise."""
+    """ "llm" when the LLM scored every answer, "offline" when none, "mixed" otherwise.
+
+    With nothing answered nothing was estimated: "llm", so no label says the model was away."""
     estimates = sum(1 for v in verdicts.values() if v.estimate)
     if estimates == 0:
         return "llm"
@@ -47,7 +49,7 @@ def results(chat: Chat, verdicts: dict[int, Verdict], summary: str) -> dict[str,
         "current": None,
         "overall_score": round(sum(scores) / len(scores), 1) if scores else 0.0,
         "summary": summary,
-        "evaluation_source": source_of(verdicts) if verdicts else "offline",
+        "evaluation_source": source_of(verdicts),
     }
 
 

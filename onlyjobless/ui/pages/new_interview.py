@@ -53,24 +53,32 @@ class NewInterviewState(rx.State):
 
     @rx.event
     async def start(self, form: dict[str, Any]):
-        return await self._start(form.get("position"))
+        async for update in self._start(form.get("position")):
+            yield update
 
     @rx.event
     async def start_role(self, title: str):
         """A suggested role's button."""
-        return await self._start(title)
+        async for update in self._start(title):
+            yield update
 
     async def _start(self, position: object):
+        # A double click (or Enter, then a click) queues a second start behind the first: it finds
+        # the first one busy or done and starts nothing (the page's load frees the form again).
+        if self.starting:
+            return
         self.refusal, self.refusal_roles, self.start_error = "", [], ""
         language = await language_of(self)
         try:
             who = await acting_user(self)
         except ServiceError as exc:  # the session cannot be checked now: said here, the title kept
             self.start_error = i18n.error_message(exc, language)
-            return None
+            return
         if who is None:
-            return rx.redirect(routes.LOGIN, replace=True)
+            yield rx.redirect(routes.LOGIN, replace=True)
+            return
         self.starting = True
+        yield  # the button turns busy and the role buttons off while the questions are prepared
         try:
             view = await hub.get_services().interviews.start(
                 who.user.id, position, who.user.preferred_language
@@ -79,13 +87,13 @@ class NewInterviewState(rx.State):
             self.starting = False
             self.refusal = i18n.error_message(exc, language)
             self.refusal_roles = [Role(s["slug"], s["title"]) for s in exc.params.get("suggestions", [])]
-            return None
+            return
         except ServiceError as exc:  # over the limit, store down, no questions offline
             self.starting = False
             self.start_error = i18n.error_message(exc, language)
             await (await self.get_state(SidebarState)).fill(who.user.id)
-            return None
-        return rx.redirect(routes.chat(view.chat.id))
+            return
+        yield rx.redirect(routes.chat(view.chat.id))
 
 
 def _role_button(role: Role, test_id: str) -> rx.Component:
@@ -161,7 +169,7 @@ def new_interview_page() -> rx.Component:
                 rx.flex(
                     rx.foreach(NewInterviewState.suggestions, lambda r: _role_button(r, "suggestion")),
                     wrap="wrap",
-                    gap="2",
+                    spacing="2",  # Radix's scale: a bare CSS gap of 2 is no length (the chips touched)
                 ),
             ),
             _refusal(),

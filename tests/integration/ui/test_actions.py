@@ -52,6 +52,27 @@ async def test_a_repeated_submit_of_an_answer_does_not_answer_the_next_question(
     assert page.position == 2 and page.current_id == stored.current_message_id and not page.sending
 
 
+async def test_an_answer_from_a_stale_tab_is_not_filed_under_the_next_question(
+    tab: Tab, services: Services
+) -> None:
+    """Another tab answered the question this page shows: the answer is refused, kept in the box,
+    and the page catches up with the interview as it is now."""
+    user_id = await user_of(tab, services)
+    view = await services.interviews.start(user_id, "devops", "en")
+    await tab.load(f"/chat/{view.chat.id}")
+    await services.interviews.answer(user_id, view.chat.id, LONG_ANSWER + " (the other tab)")
+
+    await (await tab.send(ChatState.send_answer, form={"answer": LONG_ANSWER})).wait_all()
+
+    stored = await services.interviews.view(user_id, view.chat.id)
+    assert [m.kind for m in stored.messages].count("answer") == 1 and stored.progress.position == 2
+    page = await tab.state(ChatState)
+    assert "another window" in page.error and not page.sending
+    assert page.position == 2 and page.current_id == stored.current_message_id
+    assert "the other tab" in page.recent[0].content  # the answer this page missed, then its question
+    assert tab.sent.values("answer") == []  # the box keeps the text
+
+
 async def test_a_refused_answer_stays_in_the_box_with_the_reason(tab: Tab, services: Services) -> None:
     user_id = await user_of(tab, services)
     view = await services.interviews.start(user_id, "devops", "en")
@@ -158,6 +179,23 @@ async def test_starting_over_the_limit_refreshes_the_sidebar(tab: Tab, services:
     form = await tab.state(NewInterviewState)
     assert form.start_error != "" and not form.starting
     assert len((await tab.state(SidebarState)).chats) == 3  # filled again without a page load
+
+
+async def test_a_double_click_on_a_role_starts_one_interview(tab: Tab, services: Services) -> None:
+    """A double click (or Enter then a click) queues two starts: the second must not spend another."""
+    user_id = await user_of(tab, services)
+    await tab.load("/")
+
+    await (await tab.send(NewInterviewState.start_role, title="devops")).wait_all()
+    await (await tab.send(NewInterviewState.start, form={"position": "devops"})).wait_all()
+
+    chats = (await services.interviews.list_chats(user_id)).items
+    assert len(chats) == 1
+    assert tab.sent.redirects() == [f"/chat/{chats[0].id}"]
+
+    await tab.load("/")  # back on the form: a start works again
+    await (await tab.send(NewInterviewState.start, form={"position": "qa automation"})).wait_all()
+    assert len((await services.interviews.list_chats(user_id)).items) == 2
 
 
 async def test_a_refused_title_offers_it_roles(tab: Tab, services: Services) -> None:

@@ -50,6 +50,49 @@ def _typing_line() -> rx.Component:
     )
 
 
+def _finish(disabled: rx.Var[bool]) -> rx.Component:
+    """Finish asks first: it cannot be undone, unanswered questions score 0, and an answer still
+    in the box is not sent (a newcomer may press it instead of Send, or just to see what it does)."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(
+            rx.button(
+                tr("chat.finish"),
+                type="button",
+                variant="outline",
+                color_scheme="orange",
+                disabled=disabled,
+                data_testid="finish",
+            )
+        ),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(tr("chat.finish_title")),
+            rx.alert_dialog.description(tr("chat.finish_confirm")),
+            rx.hstack(
+                rx.alert_dialog.cancel(
+                    rx.button(
+                        tr("chat.keep_answering"),
+                        variant="soft",
+                        color_scheme="gray",
+                        data_testid="keep-answering",
+                    )
+                ),
+                rx.alert_dialog.action(
+                    rx.button(
+                        tr("chat.finish_do"),
+                        color_scheme="orange",
+                        on_click=ChatState.run_finish,
+                        data_testid="confirm-finish",
+                    )
+                ),
+                justify="end",
+                spacing="3",
+                margin_top="1em",
+                wrap="wrap",
+            ),
+        ),
+    )
+
+
 def _actions() -> rx.Component:
     """Send, hint, model answer, finish, and stop while something is being written."""
     active = ChatState.status == "active"
@@ -68,7 +111,7 @@ def _actions() -> rx.Component:
             type="button",
             variant="soft",
             on_click=ChatState.run_hint,
-            disabled=~active | busy,
+            disabled=~active | busy | ChatState.given.contains("hint"),
             data_testid="hint",
         ),
         rx.button(
@@ -76,18 +119,10 @@ def _actions() -> rx.Component:
             type="button",
             variant="soft",
             on_click=ChatState.run_model_answer,
-            disabled=~active | busy,
+            disabled=~active | busy | ChatState.given.contains("model_answer"),
             data_testid="get-answer",
         ),
-        rx.button(
-            tr("chat.finish"),
-            type="button",
-            variant="outline",
-            color_scheme="orange",
-            on_click=ChatState.run_finish,
-            disabled=(ChatState.status == "finished") | busy,
-            data_testid="finish",
-        ),
+        _finish(disabled=(ChatState.status == "finished") | busy),
         rx.cond(
             Live.on,
             rx.button(

@@ -11,7 +11,7 @@ import reflex as rx
 from onlyjobless import i18n
 from onlyjobless.domain.chats import Chat, Message, MessageKind, MessageRole
 from onlyjobless.domain.clock import utcnow
-from onlyjobless.domain.errors import NotFound, ServiceError
+from onlyjobless.domain.errors import Conflict, NotFound, ServiceError
 from onlyjobless.services import hub
 from onlyjobless.services.interviews import ChatView, Done, ReportRow, has_mistakes
 from onlyjobless.ui import routes
@@ -38,6 +38,7 @@ class ChatState(rx.State):
     position: rx.Field[int] = rx.field(0)
     total: rx.Field[int] = rx.field(0)
     current_id: rx.Field[str] = rx.field("")  # the message asking the question being answered now
+    current_index: rx.Field[int] = rx.field(-1)  # that question's place in the chat (-1: none)
     messages: rx.Field[list[UiMessage]] = rx.field(default_factory=list)
     recent: rx.Field[list[UiMessage]] = rx.field(default_factory=list)  # added since the last full load
     earlier: rx.Field[int] = rx.field(0)  # older messages exist before this seq (0: none)
@@ -79,6 +80,7 @@ class ChatState(rx.State):
             position=view.progress.position,
             total=view.progress.total,
             current_id=view.current_message_id or "",
+            current_index=-1 if chat.current is None else chat.current,
         )
         if news:
             shown = self._shown_ids()
@@ -135,6 +137,20 @@ class ChatState(rx.State):
         self._show_results(done.chat, done.report, False, t)
         self._assign(current_id="")
         self.show_message(done.message, t)
+
+    @rx.var
+    def given(self) -> list[str]:
+        """The kinds already given whole for the question being answered (its hint, its model
+        answer): asked again they only come back as they are, so their buttons rest. A stopped or
+        broken-off one is not whole, and may be asked for again."""
+        kinds: list[str] = []
+        after = False
+        for message in [*self.messages, *self.recent]:
+            if message.id == self.current_id:
+                after = True
+            elif after and message.complete and not message.cut:
+                kinds.append(message.kind)
+        return kinds
 
     def chat_in_url(self) -> str:
         """The chat id from the URL (/chat/[chat_id]); Reflex adds it as a var of the root state."""
@@ -212,12 +228,15 @@ class ChatState(rx.State):
             if who is None:
                 self.sending = False
                 return rx.redirect(routes.LOGIN, replace=True)
+            shown = self.current_index if self.current_index >= 0 else None
             view = await hub.get_services().interviews.answer(
-                who.user.id, self.chat_in_url(), form.get("answer")
+                who.user.id, self.chat_in_url(), form.get("answer"), question=shown
             )
         except ServiceError as exc:
             self._fail(exc, language)  # the typed answer stays in the box
             self.sending = False
+            if isinstance(exc, Conflict) and exc.code == "question_moved_on":
+                await self._catch_up(language)  # answered in another tab meanwhile
             return None
         self.show(view, i18n.strings(language), reveal=self._news(view), news=True)
         self.sending = False
@@ -225,6 +244,17 @@ class ChatState(rx.State):
         if view.evaluation_due:
             events.append(ChatState.run_finish)
         return events
+
+    async def _catch_up(self, language: str) -> None:
+        """The messages this page missed (written from another tab), added under the others."""
+        try:
+            who = await acting_user(self)
+            if who is None:
+                return
+            view = await hub.get_services().interviews.view(who.user.id, self.chat_in_url())
+        except ServiceError:
+            return  # the error shown says what happened; a reload shows the rest
+        self.show(view, i18n.strings(language), reveal=self._news(view), news=True)
 
     # -- generations: streamed into the running line (see streaming.py) -----------------
 

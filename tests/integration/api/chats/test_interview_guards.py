@@ -200,6 +200,11 @@ async def test_finish_with_nothing_answered_and_twice(alice: Client, fake_ollama
     chat_id = (await alice.start("devops")).json()["id"]
     status, events = await alice.events(f"/api/chats/{chat_id}/finish")
     assert events[-1][0] == "done" and fake_ollama.chat_requests == []
+    done = events[-1][1]
+    # Nothing was estimated: the model is not said to be away, and no label calls it an estimate.
+    assert done["offline"] is False and done["evaluation_source"] == "llm"
+    assert "No question was answered" in done["message"]["content"]
+    assert "Offline estimate" not in done["message"]["content"]
     status, events = await alice.events(f"/api/chats/{chat_id}/finish")
     assert status == 409
     status, events = await alice.events(f"/api/chats/{chat_id}/hint")

@@ -62,6 +62,7 @@ def test_the_source_says_who_scored() -> None:
     assert source_of({0: llm, 1: llm}) == "llm"
     assert source_of({0: estimate}) == "offline"
     assert source_of({0: llm, 1: estimate}) == "mixed"
+    assert source_of({}) == "llm"  # nothing answered: nothing estimated, nothing labelled
 
 
 def test_results_and_markdown_mark_the_estimated_rows() -> None:
