@@ -26,16 +26,16 @@ from onlyjobless.semantic import SemanticScorer
 from onlyjobless.services.bank import QuestionBank
 from onlyjobless.services.guard import Guard, Question, shared_guard
 from onlyjobless.services.interviews import cuts
+from onlyjobless.services.interviews.charges import Charge, charged
 from onlyjobless.services.interviews.evaluation import Evaluator
 from onlyjobless.services.interviews.generation import Generation
+from onlyjobless.services.interviews.rounds import next_round, undo_retry
 from onlyjobless.services.interviews.transcript import Transcript
 from onlyjobless.services.interviews.views import (
     LANDMARKS,
     ChatList,
     ChatView,
-    Done,
     Event,
-    Failed,
     answers_of,
     line_of,
     newer,
@@ -47,17 +47,6 @@ from onlyjobless.settings import MAX_ANSWER_LENGTH
 from onlyjobless.storage.chats import ChatStore, RevisionConflict
 
 RETRY_MODES = ("all", "mistakes")
-# What a retry changes, and its undo puts back.
-_RETRY_FIELDS = (
-    "questions",
-    "round",
-    "current",
-    "attempt",
-    "status",
-    "overall_score",
-    "summary",
-    "evaluation_source",
-)
 PAGE = 50  # messages a chat view shows at first; older ones come a page at a time
 log = logging.getLogger(__name__)
 
@@ -294,8 +283,8 @@ class Interviews:
             raise Conflict("generation_busy")
         # Counted once the stream holds the user's lease: of concurrent requests only the one
         # that runs takes from the budget, so the others are told "busy", not "used up" (429).
-        charge = _Charge(self.budget, user_id, refuse=True)
-        return self._charged(charge, self._generation.stream(user_id, chat, kind, newest, charge))
+        charge = Charge(self.budget, user_id, refuse=True)
+        return charged(charge, self._generation.stream(user_id, chat, kind, newest, charge))
 
     async def _consume_budget_or_refund(self, user_id: uuid.UUID) -> None:
         try:
@@ -303,24 +292,6 @@ class Interviews:
         except ServiceError:
             await self.quota.refund(user_id)
             raise
-
-    async def _charged(self, charge: _Charge, events: AsyncIterator[Event]) -> AsyncIterator[Event]:
-        """Relay a generation; what it took is given back to the budget if the LLM wrote nothing
-        of it (served offline from the bank, refused as busy, failed before any text)."""
-        wrote = True
-        try:
-            async for event in events:
-                if (isinstance(event, Done) and event.offline) or (
-                    isinstance(event, Failed) and event.partial is None
-                ):
-                    wrote = False
-                yield event
-        finally:
-            close = getattr(events, "aclose", None)
-            if close is not None:  # closing this relay closes the generation at once (its lease)
-                await close()
-            if charge.spent and not wrote:
-                await charge.give_back()
 
     async def finish(self, user_id: uuid.UUID, chat_id: object) -> AsyncIterator[Event]:
         """End now (or after the last answer) and evaluate every answered question, streamed."""
@@ -331,8 +302,8 @@ class Interviews:
         # Counted but never refused: an interview can always be evaluated (and evaluations are
         # bounded by the daily interview limit already); past the budget it is simply not counted.
         # Like a hint, it is counted once its stream holds the lease.
-        charge = _Charge(self.budget, user_id, refuse=False)
-        return self._charged(charge, self._evaluator.stream(user_id, chat, charge))
+        charge = Charge(self.budget, user_id, refuse=False)
+        return charged(charge, self._evaluator.stream(user_id, chat, charge))
 
     async def _refuse_if_busy(self, user_id: uuid.UUID) -> None:
         """Refuse at once while another generation of this user runs.
@@ -352,7 +323,7 @@ class Interviews:
         chat = await self._chats.chat(user_id, chat_id)
         if chat.status != ChatStatus.FINISHED:
             raise Conflict("chat_not_finished")
-        questions, round_ = _next_round(chat.questions, all_questions=mode == "all")
+        questions, round_ = next_round(chat.questions, all_questions=mode == "all")
         # The chat is claimed first (a revision-checked write) and the interview counted after:
         # of concurrent retries only the winner ever holds one of today's interviews, so a loser
         # is told the chat moved on (409), never that the day's interviews are gone (429).
@@ -377,61 +348,10 @@ class Interviews:
         try:
             await self.quota.consume(user_id)
         except ServiceError:
-            await self._undo_retry(chat, retried)
+            await undo_retry(self.store, chat, retried)
             raise
         chat = retried
         notice = i18n.translate(f"interview.retry_{mode}", chat.language, count=len(round_))
         await self._chats.say(chat, MessageKind.NOTICE, notice, dedupe=f"retry:{chat.attempt}")
         await self._chats.ask(chat, round_[0])
         return await self.view(user_id, chat.id)
-
-    async def _undo_retry(self, finished: Chat, retried: Chat) -> None:
-        """Put back the finished chat a retry claimed when the retry was refused after all."""
-        changes: dict[str, Any] = {field: getattr(finished, field) for field in _RETRY_FIELDS}
-        revision = retried.revision
-        for _ in range(5):
-            try:
-                await self.store.update_chat(finished.user_id, finished.id, revision, changes)
-                return
-            except RevisionConflict:  # touched in the moment it was claimed: put it back still
-                revision = (await self.store.get_chat(finished.user_id, finished.id)).revision
-        raise Unavailable("chat_busy")  # pragma: no cover - five lost races in a row
-
-
-class _Charge:
-    """One generation's take from the budget, made by its stream once it holds the user's lease."""
-
-    def __init__(self, budget: Budget, user_id: uuid.UUID, *, refuse: bool) -> None:
-        self._budget = budget
-        self._user_id = user_id
-        self._refuse = refuse  # past the budget: refuse (429), or run uncounted (Finish)
-        self.spent = False
-
-    async def __call__(self) -> None:
-        if self._refuse:
-            await self._budget.consume(self._user_id)
-            self.spent = True
-        else:
-            self.spent = await self._budget.spend(self._user_id)
-
-    async def give_back(self) -> None:
-        self.spent = False
-        await self._budget.refund(self._user_id)
-
-
-def _next_round(
-    questions: list[ChatQuestion], *, all_questions: bool
-) -> tuple[list[ChatQuestion], list[int]]:
-    """The questions with their flags reset for the next attempt, and the round to ask."""
-    fresh = [q.model_copy() for q in questions]
-    if all_questions:
-        for question in fresh:
-            question.used = question.mistakes = False
-            question.score, question.feedback = None, None
-        return fresh, [q.index for q in fresh]
-    round_ = [q.index for q in fresh if q.mistakes]
-    if not round_:
-        raise Conflict("no_mistakes")
-    for index in round_:
-        fresh[index].used = False
-    return fresh, round_
