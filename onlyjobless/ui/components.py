@@ -78,3 +78,42 @@ def loading(message_key: str = "auth.checking") -> rx.Component:
 def once_hydrated(page: rx.Component) -> rx.Component:
     """A public page, drawn once its on_load handlers have picked the language (a spinner before)."""
     return rx.cond(rx.State.is_hydrated, page, rx.center(rx.spinner(size="3"), height="100vh"))
+
+
+def centred_card(*children: rx.Component) -> rx.Component:
+    """A public page's one card in the middle of the screen (the sign-in forms, an unknown address)."""
+    return rx.center(
+        rx.card(
+            rx.vstack(*children, spacing="3", width="100%"),
+            width="min(420px, 92vw)",
+            size="3",
+        ),
+        min_height="100vh",
+        padding="4",
+    )
+
+
+def confirm_dialog(
+    trigger: rx.Component,
+    title: rx.Var | str,
+    text: rx.Var | str,
+    cancel: rx.Component,
+    confirm: rx.Component,
+) -> rx.Component:
+    """An action that cannot be undone asks first: the trigger opens the question, `cancel` and
+    `confirm` (buttons) answer it."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(trigger),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(title),
+            rx.alert_dialog.description(text),
+            rx.hstack(
+                rx.alert_dialog.cancel(cancel),
+                rx.alert_dialog.action(confirm),
+                justify="end",
+                spacing="3",
+                margin_top="1em",
+                wrap="wrap",
+            ),
+        ),
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from onlyjobless.ui import bridge, routes
-from onlyjobless.ui.components import error_callout, loading, tr
+from onlyjobless.ui.components import confirm_dialog, error_callout, loading, tr
 from onlyjobless.ui.language import LanguageState
 from onlyjobless.ui.session import SessionState
 from onlyjobless.ui.sidebar import ChatItem, SidebarState
@@ -116,34 +116,23 @@ def _chat_list() -> rx.Component:
 
 
 def _clear_history() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(
-            rx.button(
-                rx.icon("trash_2", size=16, aria_hidden="true"),
-                tr("nav.clear"),
-                variant="ghost",
-                color_scheme="red",
-                size="2",
-                data_testid="clear-history",
-            )
+    return confirm_dialog(
+        rx.button(
+            rx.icon("trash_2", size=16, aria_hidden="true"),
+            tr("nav.clear"),
+            variant="ghost",
+            color_scheme="red",
+            size="2",
+            data_testid="clear-history",
         ),
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(tr("nav.clear")),
-            rx.alert_dialog.description(tr("nav.clear_confirm")),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button(tr("nav.cancel"), variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(
-                    rx.button(
-                        tr("nav.clear_do"),
-                        color_scheme="red",
-                        on_click=SidebarState.clear_history,
-                        data_testid="confirm-clear",
-                    )
-                ),
-                justify="end",
-                spacing="3",
-                margin_top="1em",
-            ),
+        tr("nav.clear"),
+        tr("nav.clear_confirm"),
+        rx.button(tr("nav.cancel"), variant="soft", color_scheme="gray"),
+        rx.button(
+            tr("nav.clear_do"),
+            color_scheme="red",
+            on_click=SidebarState.clear_history,
+            data_testid="confirm-clear",
         ),
     )
 

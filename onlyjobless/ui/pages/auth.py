@@ -14,7 +14,15 @@ from onlyjobless.domain.errors import ServiceError, Unavailable
 from onlyjobless.services import hub
 from onlyjobless.services.throttle import client_address
 from onlyjobless.ui import bridge, routes
-from onlyjobless.ui.components import error_callout, field, form_input, language_select, once_hydrated, tr
+from onlyjobless.ui.components import (
+    centred_card,
+    error_callout,
+    field,
+    form_input,
+    language_select,
+    once_hydrated,
+    tr,
+)
 from onlyjobless.ui.language import LanguageState, language_of
 
 log = logging.getLogger(__name__)
@@ -109,30 +117,20 @@ def _card(
 def _centred_card(
     title_key: str, form: rx.Component, switch_key: str, switch_to: str, corner: rx.Component
 ) -> rx.Component:
-    return rx.center(
-        rx.card(
-            rx.vstack(
-                rx.hstack(
-                    rx.text(tr("app.name"), size="6", weight="bold", as_="p"),  # the h1 is the form's
-                    rx.spacer(),
-                    corner,
-                    width="100%",
-                    align="center",
-                ),
-                rx.text(tr("app.tagline"), color_scheme="gray", size="2"),
-                rx.heading(tr(title_key), size="5", as_="h1", margin_top="3"),
-                error_callout(AuthFormState.error),
-                form,
-                rx.link(tr(switch_key), href=switch_to, size="2", data_testid="auth-switch"),
-                bridge.session_element(),
-                spacing="3",
-                width="100%",
-            ),
-            width="min(420px, 92vw)",
-            size="3",
+    return centred_card(
+        rx.hstack(
+            rx.text(tr("app.name"), size="6", weight="bold", as_="p"),  # the h1 is the form's
+            rx.spacer(),
+            corner,
+            width="100%",
+            align="center",
         ),
-        min_height="100vh",
-        padding="4",
+        rx.text(tr("app.tagline"), color_scheme="gray", size="2"),
+        rx.heading(tr(title_key), size="5", as_="h1", margin_top="3"),
+        error_callout(AuthFormState.error),
+        form,
+        rx.link(tr(switch_key), href=switch_to, size="2", data_testid="auth-switch"),
+        bridge.session_element(),
     )
 
 

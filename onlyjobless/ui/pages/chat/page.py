@@ -6,7 +6,7 @@ import reflex as rx
 
 from onlyjobless.settings import MAX_ANSWER_LENGTH
 from onlyjobless.ui import bridge
-from onlyjobless.ui.components import error_callout, tr
+from onlyjobless.ui.components import confirm_dialog, error_callout, tr
 from onlyjobless.ui.layout import shell
 from onlyjobless.ui.live import Live
 from onlyjobless.ui.markdown import safe_markdown
@@ -53,42 +53,25 @@ def _typing_line() -> rx.Component:
 def _finish(disabled: rx.Var[bool]) -> rx.Component:
     """Finish asks first: it cannot be undone, unanswered questions score 0, and an answer still
     in the box is not sent (a newcomer may press it instead of Send, or just to see what it does)."""
-    return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(
-            rx.button(
-                tr("chat.finish"),
-                type="button",
-                variant="outline",
-                color_scheme="orange",
-                disabled=disabled,
-                data_testid="finish",
-            )
+    return confirm_dialog(
+        rx.button(
+            tr("chat.finish"),
+            type="button",
+            variant="outline",
+            color_scheme="orange",
+            disabled=disabled,
+            data_testid="finish",
         ),
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(tr("chat.finish_title")),
-            rx.alert_dialog.description(tr("chat.finish_confirm")),
-            rx.hstack(
-                rx.alert_dialog.cancel(
-                    rx.button(
-                        tr("chat.keep_answering"),
-                        variant="soft",
-                        color_scheme="gray",
-                        data_testid="keep-answering",
-                    )
-                ),
-                rx.alert_dialog.action(
-                    rx.button(
-                        tr("chat.finish_do"),
-                        color_scheme="orange",
-                        on_click=ChatState.run_finish,
-                        data_testid="confirm-finish",
-                    )
-                ),
-                justify="end",
-                spacing="3",
-                margin_top="1em",
-                wrap="wrap",
-            ),
+        tr("chat.finish_title"),
+        tr("chat.finish_confirm"),
+        rx.button(
+            tr("chat.keep_answering"), variant="soft", color_scheme="gray", data_testid="keep-answering"
+        ),
+        rx.button(
+            tr("chat.finish_do"),
+            color_scheme="orange",
+            on_click=ChatState.run_finish,
+            data_testid="confirm-finish",
         ),
     )
 
